@@ -1,0 +1,84 @@
+package dev.l2r.lead.intake;
+
+import dev.l2r.lead.funnel.FunnelDefinitions;
+import dev.l2r.lead.history.Lead;
+import dev.l2r.lead.history.LeadView;
+import dev.l2r.lead.history.RecordingResult;
+import dev.l2r.lead.history.StageTransition;
+import dev.l2r.platform.problem.Problem;
+import dev.l2r.platform.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** One lead: record a stage change, read its history. */
+@Path("/api/leads/{leadId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "leads")
+public class LeadResource {
+
+    @Inject
+    StageChangeFactory changes;
+
+    @Inject
+    Intake intake;
+
+    @Inject
+    FunnelDefinitions funnels;
+
+    @POST
+    @Path("/transitions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record a stage change of one lead",
+            description = "201 with the recorded event; 200 with the original event when source + sourceEventId "
+                    + "was seen before (status duplicate), or when the lead was already in that stage at that time "
+                    + "(status unchanged, nothing recorded).")
+    @APIResponse(responseCode = "201", description = "recorded")
+    @APIResponse(responseCode = "200", description = "duplicate or unchanged; nothing new recorded")
+    @APIResponse(responseCode = "400", description = "invalid input; the problem names the field",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response record(@PathParam("leadId") String leadId,
+                           @RequestBody(content = @Content(examples = @ExampleObject(name = "MQL from the API",
+                                   value = "{\"toStage\":\"MQL\",\"occurredAt\":\"2025-03-01T10:15:30Z\","
+                                           + "\"source\":\"api\",\"sourceEventId\":\"crm-7781\","
+                                           + "\"attributes\":{\"channel\":\"paid_search\",\"segment\":\"smb\"}}")))
+                           @NotNull(message = "is required") @Valid TransitionRequest body) {
+        RecordingResult result = intake.accept(changes.fromRequest(leadId, body));
+        TransitionResult answer = TransitionResult.of(result);
+        if (result.created()) {
+            return Response.created(UriBuilder.fromPath("/api/leads/{id}").build(answer.leadId()))
+                    .entity(answer).build();
+        }
+        return Response.ok(answer).build();
+    }
+
+    @GET
+    @Transactional
+    @Operation(summary = "A lead with its stage history in event-time order")
+    @APIResponse(responseCode = "404", description = "no such lead",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public LeadView get(@PathParam("leadId") String leadId) {
+        Lead lead = Lead.findById(leadId);
+        if (lead == null) {
+            throw ProblemException.notFound("no lead " + leadId);
+        }
+        return LeadView.of(lead, StageTransition.ofLead(leadId), funnels.current());
+    }
+}
