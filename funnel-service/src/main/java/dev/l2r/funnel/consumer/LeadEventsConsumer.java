@@ -1,0 +1,25 @@
+package dev.l2r.funnel.consumer;
+
+import dev.l2r.platform.consume.EventPayloads;
+import dev.l2r.funnel.projection.FunnelProjector;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/** Feeds each poll of lead-stage-changed to the projector as one batch; offsets commit after it succeeds. */
+@ApplicationScoped
+public class LeadEventsConsumer {
+
+    @Inject
+    FunnelProjector projector;
+
+    @Incoming("lead-stage-changed")
+    @Blocking
+    public void consume(List<String> payloads) throws SQLException {
+        projector.apply(EventPayloads.parse(payloads));
+    }
+}
