@@ -1,14 +1,15 @@
 package dev.l2r.system;
 
 import dev.l2r.infra.LocalInfra;
-import dev.l2r.infra.LocalPostgres;
+import dev.l2r.infra.ServiceProcess;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,20 +27,17 @@ class LeadToRevenueIT {
     @BeforeAll
     static void startEverything() throws Exception {
         infra = LocalInfra.startTemporary();
-        lead = ServiceProcess.start("lead-service", env("l2r_lead"));
-        funnel = ServiceProcess.start("funnel-service", env("l2r_funnel"));
-        forecast = ServiceProcess.start("forecast-service", env("l2r_forecast"));
+        lead = start("lead-service", "l2r_lead");
+        funnel = start("funnel-service", "l2r_funnel");
+        forecast = start("forecast-service", "l2r_forecast");
         for (ServiceProcess s : new ServiceProcess[]{lead, funnel, forecast}) {
             s.awaitReady(Duration.ofSeconds(120));
         }
     }
 
-    static Map<String, String> env(String database) {
-        return Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
-                "L2R_DB_URL", infra.postgres().jdbcUrl(database),
-                "L2R_DB_USER", LocalPostgres.USER,
-                "L2R_DB_PASSWORD", LocalPostgres.PASSWORD);
+    static ServiceProcess start(String module, String database) throws Exception {
+        return ServiceProcess.start(Path.of(System.getProperty("l2r.repo.root", "..")), module,
+                ServiceProcess.envFor(infra, database), List.of("-Xmx512m"));
     }
 
     @AfterAll

@@ -62,6 +62,12 @@ class FunnelDefinitionTest {
     }
 
     @Test
+    void definitionChangeRoundTripsThroughJson() {
+        var change = new dev.l2r.events.FunnelDefinitionChanged(3, java.time.Instant.parse("2025-01-01T00:00:00Z"), funnel);
+        assertThat(EventJson.read(EventJson.write(change), dev.l2r.events.FunnelDefinitionChanged.class)).isEqualTo(change);
+    }
+
+    @Test
     void roundTripsThroughJson() {
         String json = EventJson.write(funnel);
         assertThat(json).doesNotContain("openStages").doesNotContain("wonStage");

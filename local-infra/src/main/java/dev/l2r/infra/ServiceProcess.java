@@ -1,0 +1,121 @@
+package dev.l2r.infra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged service ({@code target/quarkus-app/quarkus-run.jar}) running as its own OS process on a free
+ * port, configured by environment variables as in production. Used by the system tests and the benchmarks.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * @param root the repository root, where {@code <module>/target/quarkus-app} is
+     * @param jvmOptions e.g. {@code -Xmx512m}
+     */
+    public static ServiceProcess start(Path root, String module, Map<String, String> env, List<String> jvmOptions)
+            throws IOException {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
+        }
+        int port = FreePort.pick(0);
+        Path log = Files.createTempFile(module + "-", ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("PORT", String.valueOf(port));
+        return new ServiceProcess(module, port, builder.start(), log);
+    }
+
+    /** The environment that points a service at this infrastructure's Kafka and its own database. */
+    public static Map<String, String> envFor(LocalInfra infra, String database) {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
+                "L2R_DB_URL", infra.postgres().jdbcUrl(database),
+                "L2R_DB_USER", LocalPostgres.USER,
+                "L2R_DB_PASSWORD", LocalPostgres.PASSWORD);
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails fast with the log if the process exits. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited: " + Files.readString(log));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListening) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " not ready within " + timeout + ": " + Files.readString(log));
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** SIGTERM, as Kubernetes or bin/l2r down would send; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+        log.toFile().deleteOnExit();
+    }
+}
