@@ -1,6 +1,7 @@
 package dev.l2r.forecast.api;
 
-import io.agroal.api.AgroalDataSource;
+import dev.l2r.forecast.model.Kpis;
+import dev.l2r.platform.time.ApiTimes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,33 +11,29 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Sales KPIs over the pipeline. */
+/** Sales KPIs over a period of event time. */
 @Path("/api/forecast/kpis")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "forecast")
 public class KpiResource {
 
     @Inject
-    AgroalDataSource dataSource;
-
-    public record Kpis(long openOpportunities, BigDecimal pipelineValue) {
-    }
+    ForecastService service;
 
     @GET
-    @Operation(summary = "Open opportunities and their total amount, now")
-    public Kpis kpis(@QueryParam("from") String from, @QueryParam("to") String to) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(amount), 0) FROM pipeline_lead "
-                     + "WHERE open AND current_stage = 'OPPORTUNITY'");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new Kpis(rs.getLong(1), rs.getBigDecimal(2));
-        }
+    @Operation(summary = "Win rate, average deal size, sales cycle, open opportunities, pipeline value, sales velocity",
+            description = "Win rate = won / (won + lost) among deals closed in [from, to); average deal size = mean "
+                    + "amount of its won deals; sales cycle = mean days from OPPORTUNITY (or SQL) to won; open "
+                    + "opportunities and pipeline value (known amounts) at the period's end; sales velocity per day "
+                    + "= open opportunities × average deal size × win rate / sales-cycle days. A date alone as 'to' "
+                    + "includes that day.")
+    public Kpis.Result kpis(@QueryParam("from") String from, @QueryParam("to") String to,
+                            @QueryParam("groupBy") String groupBy, @QueryParam("currency") String currency)
+            throws SQLException {
+        ApiTimes.Period period = ApiTimes.period(from, to);
+        return service.kpis(period, Params.oneOf("groupBy", groupBy, Params.GROUP_BY),
+                Params.currency("currency", currency));
     }
 }

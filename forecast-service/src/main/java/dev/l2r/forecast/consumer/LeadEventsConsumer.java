@@ -1,25 +1,69 @@
 package dev.l2r.forecast.consumer;
 
-import dev.l2r.platform.consume.EventPayloads;
-import dev.l2r.forecast.pipeline.PipelineProjector;
+import dev.l2r.events.LeadStageChanged;
+import dev.l2r.forecast.projection.Projector;
+import dev.l2r.platform.consume.EventReader;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Feeds each poll of lead-stage-changed to the pipeline projector as one batch; offsets commit after it succeeds. */
+/**
+ * Projects each poll of lead-stage-changed in one transaction; offsets are committed only after it succeeds.
+ * Records that are not readable events go to the dead-letter topic first. If the database is unreachable the poll
+ * is retried until it succeeds; if the poll fails for another reason, its events are applied one by one so that
+ * only an event that fails on its own is dead-lettered (with the error) and the rest are kept.
+ */
 @ApplicationScoped
 public class LeadEventsConsumer {
 
+    private static final Logger LOG = Logger.getLogger(LeadEventsConsumer.class);
+
     @Inject
-    PipelineProjector projector;
+    Projector projector;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @Inject
+    Retry retry;
 
     @Incoming("lead-stage-changed")
     @Blocking
-    public void consume(List<String> payloads) throws SQLException {
-        projector.apply(EventPayloads.parse(payloads));
+    public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
+        List<ConsumerRecord<String, String>> usable = new ArrayList<>(records.count());
+        List<LeadStageChanged> events = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
+            EventReader.Read read = EventReader.read(record.value());
+            if (read.ok()) {
+                usable.add(record);
+                events.add(read.event());
+            } else {
+                deadLetters.send(record, read.error());
+            }
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            retry.whileTransient(() -> projector.apply(events));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("a poll of %d events failed (%s); applying them one by one", events.size(), e.getMessage());
+            for (int i = 0; i < events.size(); i++) {
+                List<LeadStageChanged> one = List.of(events.get(i));
+                try {
+                    retry.whileTransient(() -> projector.apply(one));
+                } catch (SQLException | RuntimeException single) {
+                    deadLetters.send(usable.get(i), "projection failed: " + Retry.describe(single));
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,51 @@
+package dev.l2r.forecast.api;
+
+import dev.l2r.forecast.model.Backtest;
+import dev.l2r.platform.problem.ProblemException;
+import dev.l2r.platform.time.ApiTimes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/** Past forecasts scored against what happened, beside two baselines. */
+@Path("/api/forecast/backtest")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "forecast")
+public class BacktestResource {
+
+    @Inject
+    ForecastService service;
+
+    @ConfigProperty(name = "l2r.forecast.backtest.max-periods")
+    int maxPeriods;
+
+    @GET
+    @Operation(summary = "For each period, the forecast made at its start from only the events known then, against "
+            + "what was won; MAPE, interval coverage, and the run-rate and weighted-pipeline baselines",
+            description = "MAPE is a fraction (0.12 = 12%) over periods with revenue won; coverage is the share of "
+                    + "those periods whose actual fell within P10-P90. horizonDays defaults to each period's length.")
+    public Backtest.Result backtest(@QueryParam("from") String from, @QueryParam("to") String to,
+                                    @QueryParam("interval") String interval,
+                                    @QueryParam("horizonDays") String horizonDays,
+                                    @QueryParam("currency") String currency) throws SQLException {
+        ApiTimes.Period period = ApiTimes.period(from, to);
+        String step = interval == null ? "month" : Params.oneOf("interval", interval, Backtest.INTERVALS);
+        Double h = horizonDays == null ? null
+                : Params.days("horizonDays", horizonDays, null, ForecastResource.MAX_HORIZON_DAYS);
+        List<Backtest.Period> periods = Backtest.periods(period.from(), period.to(), step);
+        if (periods.size() > maxPeriods) {
+            throw ProblemException.badRequest("to", "the range holds " + periods.size() + " " + step
+                    + " periods; at most " + maxPeriods + " are allowed");
+        }
+        return service.backtest(periods, h, step, Params.currency("currency", currency));
+    }
+}

@@ -1,0 +1,152 @@
+package dev.l2r.forecast.api;
+
+import dev.l2r.forecast.model.Backtest;
+import dev.l2r.forecast.model.Days;
+import dev.l2r.forecast.model.Forecast;
+import dev.l2r.forecast.model.ForecastModel;
+import dev.l2r.forecast.model.FunnelRoles;
+import dev.l2r.forecast.model.History;
+import dev.l2r.forecast.model.Kpis;
+import dev.l2r.forecast.model.ReversePlan;
+import dev.l2r.forecast.model.RevenueTarget;
+import dev.l2r.forecast.model.WinModel;
+import dev.l2r.forecast.projection.Projector;
+import dev.l2r.forecast.store.HistoryStore;
+import dev.l2r.forecast.target.TargetStore;
+import dev.l2r.platform.problem.ProblemException;
+import dev.l2r.platform.time.ApiTimes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Loads what a question needs from the projection and hands it to the model. */
+@ApplicationScoped
+public class ForecastService {
+
+    @Inject
+    HistoryStore store;
+
+    @Inject
+    Projector projector;
+
+    @Inject
+    TargetStore targets;
+
+    @ConfigProperty(name = "l2r.forecast.min-closed-per-cell")
+    int minClosed;
+
+    @ConfigProperty(name = "l2r.forecast.min-at-risk-per-cell")
+    int minAtRisk;
+
+    @ConfigProperty(name = "l2r.forecast.min-won-per-segment")
+    int minWonPerSegment;
+
+    @ConfigProperty(name = "l2r.forecast.arrival-window-days")
+    double arrivalWindowDays;
+
+    @ConfigProperty(name = "l2r.forecast.simulations")
+    int simulations;
+
+    @ConfigProperty(name = "l2r.forecast.seed")
+    long seed;
+
+    @ConfigProperty(name = "l2r.forecast.default-currency")
+    Optional<String> defaultCurrency;
+
+    ForecastModel.Settings settings(Integer simulationsAsked, Long seedAsked) {
+        return new ForecastModel.Settings(new WinModel.Settings(minClosed, minAtRisk), minWonPerSegment,
+                arrivalWindowDays, simulationsAsked != null ? simulationsAsked : simulations,
+                seedAsked != null ? seedAsked : seed);
+    }
+
+    private List<String> stageOrder() {
+        return projector.funnel().openStages();
+    }
+
+    /**
+     * The currency to report in: the one asked for, else the only one the data holds, else the configured default.
+     * Amounts are never converted or added across currencies, so data in several needs the question to pick one.
+     */
+    String currency(String asked) throws SQLException {
+        if (asked != null) {
+            return asked;
+        }
+        Set<String> seen = store.currencies();
+        if (seen.size() > 1) {
+            Set<String> named = new TreeSet<>(Comparator.nullsFirst(Comparator.naturalOrder()));
+            named.addAll(seen);
+            throw ProblemException.badRequest("currency", "the amounts are in several currencies " + named
+                    + ": name one; amounts in the others are left out, never converted or added up");
+        }
+        return seen.size() == 1 ? seen.iterator().next() : defaultCurrency.orElse(null);
+    }
+
+    ForecastModel model(Instant asOf, String currency, Integer simulationsAsked, Long seedAsked) throws SQLException {
+        History history = store.load(asOf, asOf, asOf);
+        return ForecastModel.train(history.asOf(asOf), currency, stageOrder(), settings(simulationsAsked, seedAsked));
+    }
+
+    public Forecast forecast(Instant asOf, double horizonDays, String groupBy, String currencyAsked,
+                             Integer simulationsAsked, Long seedAsked) throws SQLException {
+        ForecastModel model = model(asOf, currency(currencyAsked), simulationsAsked, seedAsked);
+        Forecast f = model.forecast(horizonDays, groupBy);
+        List<RevenueTarget> all = targets.revenueTargets();
+        Forecast.Attainment overall = all.stream().filter(t -> t.dimension() == null && t.covers(asOf)).findFirst()
+                .map(model::attainment).orElse(null);
+        List<Forecast.GroupLine> groups = f.groups();
+        if (groups != null && ("owner".equals(groupBy) || "segment".equals(groupBy))) {
+            groups = groups.stream().map(g -> all.stream()
+                    .filter(t -> groupBy.equals(t.dimension()) && Objects.equals(t.scopeValue(), g.key())
+                            && t.covers(asOf))
+                    .findFirst().map(t -> g.withTarget(model.attainment(t))).orElse(g)).toList();
+        }
+        return f.withTarget(overall, groups).withoutLeads();
+    }
+
+    /** Every open lead's part in the forecast, largest expected revenue first. */
+    public List<Forecast.LeadLine> leads(Instant asOf, double horizonDays, String stage, int limit,
+                                         String currencyAsked) throws SQLException {
+        Forecast f = model(asOf, currency(currencyAsked), 1, null).forecast(horizonDays, null);
+        return f.leads().stream().filter(l -> stage == null || stage.equals(l.stage()))
+                .sorted(Comparator.comparing(Forecast.LeadLine::expectedRevenue).reversed()
+                        .thenComparing(Forecast.LeadLine::leadId))
+                .limit(limit).toList();
+    }
+
+    public Kpis.Result kpis(ApiTimes.Period period, String groupBy, String currencyAsked) throws SQLException {
+        String currency = currency(currencyAsked);
+        // the state at the period's end: after every event before it
+        Instant end = period.to().minus(1, ChronoUnit.MICROS);
+        return Kpis.compute(period.from(), period.to(), store.closesIn(period.from(), period.to()),
+                store.openAt(end), FunnelRoles.of(projector.funnel()), currency, groupBy);
+    }
+
+    public ReversePlan.Plan plan(double targetRevenue, Instant periodStart, Instant periodEnd, Instant asOf,
+                                 String currencyAsked) throws SQLException {
+        String currency = currency(currencyAsked);
+        return ReversePlan.plan(model(asOf, currency, null, null), stageOrder(), targetRevenue, periodStart,
+                periodEnd, currency);
+    }
+
+    public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
+                                    String currencyAsked) throws SQLException {
+        String currency = currency(currencyAsked);
+        Instant first = periods.get(0).start().minus(1, ChronoUnit.MICROS);
+        Instant last = periods.get(periods.size() - 1).start().minus(1, ChronoUnit.MICROS);
+        Instant scoredUntil = periods.stream()
+                .map(p -> horizonDays == null ? p.end() : Days.plus(p.start(), horizonDays))
+                .max(Comparator.naturalOrder()).orElseThrow();
+        History history = store.load(first, last, scoredUntil);
+        return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(), settings(null, null));
+    }
+}

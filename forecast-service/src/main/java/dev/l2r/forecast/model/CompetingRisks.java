@@ -1,0 +1,182 @@
+package dev.l2r.forecast.model;
+
+import dev.l2r.events.funnel.StageOutcome;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Time to close with competing outcomes, estimated by Aalen–Johansen: the all-cause survival S(t) = P(no close
+ * by t) is the Kaplan–Meier product over close times, and the cumulative incidence of one outcome k is
+ * F_k(t) = Σ_{t_j ≤ t} S(t_j−) · d_kj / n_j. Leads still open are censored at their current age. Unlike
+ * 1 − KM of wins alone, which treats a lost deal as if it might still be won later, the incidences of won, lost
+ * and no-decision add up to 1 − S(t).
+ *
+ * <p>Observations at a close time count as at risk at that time; censorings at the same time leave afterwards.
+ * Times are in days.
+ */
+public final class CompetingRisks {
+
+    /** One spell: its length in days and how it ended; {@link StageOutcome#OPEN} means still open (censored). */
+    public record Observation(double days, StageOutcome outcome) {
+        public Observation {
+            if (!(days >= 0)) {
+                throw new IllegalArgumentException("negative or undefined duration " + days);
+            }
+        }
+    }
+
+    private static final StageOutcome[] CAUSES = {StageOutcome.WON, StageOutcome.LOST, StageOutcome.NO_DECISION};
+
+    /** Distinct close times, ascending; the curves below hold their values just after each. */
+    private final double[] times;
+    private final double[] survival;
+    private final double[][] incidence;
+    /** Every observation's duration, ascending: how many were still open after a given age. */
+    private final double[] durations;
+    private final Map<StageOutcome, Integer> counts = new EnumMap<>(StageOutcome.class);
+
+    public CompetingRisks(Collection<Observation> observations) {
+        Observation[] sorted = observations.toArray(Observation[]::new);
+        Arrays.sort(sorted, (a, b) -> Double.compare(a.days(), b.days()));
+        durations = new double[sorted.length];
+        for (StageOutcome o : StageOutcome.values()) {
+            counts.put(o, 0);
+        }
+        for (int i = 0; i < sorted.length; i++) {
+            durations[i] = sorted[i].days();
+            counts.merge(sorted[i].outcome(), 1, Integer::sum);
+        }
+        double[] t = new double[sorted.length];
+        double[] sv = new double[sorted.length];
+        double[][] inc = new double[CAUSES.length][sorted.length];
+        double s = 1.0;
+        double[] f = new double[CAUSES.length];
+        int atRisk = sorted.length;
+        int step = 0;
+        int i = 0;
+        while (i < sorted.length) {
+            double time = sorted[i].days();
+            int[] d = new int[CAUSES.length];
+            int leaving = 0;
+            while (i < sorted.length && sorted[i].days() == time) {
+                StageOutcome o = sorted[i].outcome();
+                if (o != StageOutcome.OPEN) {
+                    d[causeIndex(o)]++;
+                }
+                leaving++;
+                i++;
+            }
+            int closed = d[0] + d[1] + d[2];
+            if (closed > 0) {
+                for (int k = 0; k < CAUSES.length; k++) {
+                    f[k] += s * d[k] / atRisk;
+                    inc[k][step] = f[k];
+                }
+                s *= 1.0 - (double) closed / atRisk;
+                t[step] = time;
+                sv[step] = s;
+                step++;
+            }
+            atRisk -= leaving;
+        }
+        times = Arrays.copyOf(t, step);
+        survival = Arrays.copyOf(sv, step);
+        incidence = new double[CAUSES.length][];
+        for (int k = 0; k < CAUSES.length; k++) {
+            incidence[k] = Arrays.copyOf(inc[k], step);
+        }
+    }
+
+    private static int causeIndex(StageOutcome o) {
+        return switch (o) {
+            case WON -> 0;
+            case LOST -> 1;
+            case NO_DECISION -> 2;
+            case OPEN -> throw new IllegalArgumentException("open is not a cause");
+        };
+    }
+
+    /** Index of the last close time ≤ t, or -1 before the first. */
+    private int stepAt(double t) {
+        int i = Arrays.binarySearch(times, t);
+        if (i >= 0) {
+            return i;
+        }
+        return -i - 2;
+    }
+
+    /** S(t): the estimated share still open after t days. */
+    public double survival(double t) {
+        int i = stepAt(t);
+        return i < 0 ? 1.0 : survival[i];
+    }
+
+    /** F_k(t): the estimated share closed with {@code outcome} within t days. */
+    public double incidence(StageOutcome outcome, double t) {
+        int i = stepAt(t);
+        return i < 0 ? 0.0 : incidence[causeIndex(outcome)][i];
+    }
+
+    /**
+     * P(won within the next {@code horizon} days | still open at {@code age} days) =
+     * (F_won(age + horizon) − F_won(age)) / S(age); 0 when no spell in the history was still open at that age.
+     */
+    public double winWithin(double age, double horizon) {
+        double s = survival(age);
+        if (s <= 0) {
+            return 0;
+        }
+        double p = (incidence(StageOutcome.WON, age + horizon) - incidence(StageOutcome.WON, age)) / s;
+        return Math.max(0, Math.min(1, p));
+    }
+
+    /**
+     * ∫_0^h F_won(x) dx, in days: a lead arriving at a uniformly random time in the next h days has h − t days left
+     * to win, so the expected wins of arrivals at rate λ per day are λ · ∫_0^h F_won(h − t) dt = λ · this.
+     */
+    public double integratedWinIncidence(double h) {
+        double area = 0;
+        int k = causeIndex(StageOutcome.WON);
+        for (int i = 0; i < times.length && times[i] < h; i++) {
+            double until = i + 1 < times.length ? Math.min(times[i + 1], h) : h;
+            area += incidence[k][i] * (until - times[i]);
+        }
+        return area;
+    }
+
+    /** How many observations were still open after {@code age} days (the risk set behind a conditional estimate). */
+    public int openAfter(double age) {
+        int lo = 0;
+        int hi = durations.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (durations[mid] <= age) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return durations.length - lo;
+    }
+
+    public int count(StageOutcome outcome) {
+        return counts.get(outcome);
+    }
+
+    public int closed() {
+        return count(StageOutcome.WON) + count(StageOutcome.LOST) + count(StageOutcome.NO_DECISION);
+    }
+
+    public int size() {
+        return durations.length;
+    }
+
+    /** Share of the closed spells that were won, ignoring time: the flat rate used when timing is unknown. */
+    public double wonShareOfClosed() {
+        int closed = closed();
+        return closed == 0 ? 0 : (double) count(StageOutcome.WON) / closed;
+    }
+}

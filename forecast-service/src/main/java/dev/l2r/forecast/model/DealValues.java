@@ -1,0 +1,88 @@
+package dev.l2r.forecast.model;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * What a deal is worth: the lead's own amount where known, else the average won deal of its segment (when the
+ * segment has enough won deals), else the average won deal overall. A simulation draws an unknown amount from the
+ * same won deals rather than using the average, so the interval reflects how much deal sizes vary.
+ */
+public final class DealValues {
+
+    public enum Source { AMOUNT, SEGMENT_AVERAGE, OVERALL_AVERAGE, NONE }
+
+    /** A lead's value: a fixed amount, or a pool of won amounts to draw from whose mean is {@code mean}. */
+    public record Value(double mean, Source source, double[] pool) {
+        public double draw(SplittableRandom random) {
+            return pool == null ? mean : pool[random.nextInt(pool.length)];
+        }
+    }
+
+    private static final Value NONE = new Value(0, Source.NONE, null);
+
+    private final Map<String, Value> bySegment = new HashMap<>();
+    private final Value overall;
+    private final int wonDeals;
+
+    /**
+     * From won closes priced in the forecast's currency. Amounts are taken in lead-id order so that the pools, and
+     * therefore the draws, do not depend on the order rows were loaded in.
+     */
+    public DealValues(Collection<Close> wonPriced, int minWonPerSegment) {
+        List<Close> sorted = new ArrayList<>(wonPriced);
+        sorted.sort(java.util.Comparator.comparing(Close::leadId).thenComparing(Close::closedAt));
+        Map<String, List<Double>> segments = new HashMap<>();
+        List<Double> all = new ArrayList<>();
+        for (Close c : sorted) {
+            double amount = c.amount().doubleValue();
+            all.add(amount);
+            if (c.attributes().segment() != null) {
+                segments.computeIfAbsent(c.attributes().segment(), k -> new ArrayList<>()).add(amount);
+            }
+        }
+        wonDeals = all.size();
+        overall = all.isEmpty() ? NONE : pool(all, Source.OVERALL_AVERAGE);
+        segments.forEach((segment, amounts) -> {
+            if (amounts.size() >= minWonPerSegment) {
+                bySegment.put(segment, pool(amounts, Source.SEGMENT_AVERAGE));
+            }
+        });
+    }
+
+    private static Value pool(List<Double> amounts, Source source) {
+        double[] values = amounts.stream().mapToDouble(Double::doubleValue).toArray();
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return new Value(sum / values.length, source, values);
+    }
+
+    /** The value of a lead of {@code segment} whose own amount (in the forecast's currency) is {@code amount} or null. */
+    public Value of(String segment, BigDecimal amount) {
+        if (amount != null) {
+            return new Value(amount.doubleValue(), Source.AMOUNT, null);
+        }
+        return averageFor(segment);
+    }
+
+    /** The average won deal of {@code segment}, or overall when the segment has too few won deals. */
+    public Value averageFor(String segment) {
+        Value own = segment == null ? null : bySegment.get(segment);
+        return own != null ? own : overall;
+    }
+
+    public Value overall() {
+        return overall;
+    }
+
+    public int wonDeals() {
+        return wonDeals;
+    }
+}

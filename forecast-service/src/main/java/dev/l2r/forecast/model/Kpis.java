@@ -1,0 +1,133 @@
+package dev.l2r.forecast.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The sales KPIs of DESIGN.md over a period: win rate = won / (won + lost) among deals closed in it (no-decision
+ * left out); average deal size = mean amount of its won deals; sales cycle = mean days from opportunity (or, without
+ * one, sales-qualified) to won; open opportunities and their known amounts at the period's end; sales velocity =
+ * open opportunities × average deal size × win rate / sales-cycle days.
+ */
+public final class Kpis {
+
+    /** One set of figures: overall (key null) or for one group. Undefined figures are null, never made up. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Figures(String key, Double winRate, BigDecimal averageDealSize, Double salesCycleDays,
+                          int openOpportunities, BigDecimal pipelineValue, int opportunitiesWithoutAmount,
+                          int opportunitiesInOtherCurrencies, BigDecimal salesVelocityPerDay, int won, int lost,
+                          int noDecision, BigDecimal wonRevenue, int wonWithoutAmount, int wonInOtherCurrencies) {
+    }
+
+    /** The answer: the overall figures flattened at the top, and the groups. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(Instant from, Instant to, String currency, Double winRate, BigDecimal averageDealSize,
+                         Double salesCycleDays, int openOpportunities, BigDecimal pipelineValue,
+                         int opportunitiesWithoutAmount, int opportunitiesInOtherCurrencies,
+                         BigDecimal salesVelocityPerDay, int won, int lost, int noDecision, BigDecimal wonRevenue,
+                         int wonWithoutAmount, int wonInOtherCurrencies, String groupBy, List<Figures> groups) {
+    }
+
+    private Kpis() {
+    }
+
+    /**
+     * @param closes     the closes with event time in the period
+     * @param openAtEnd  the leads open at the period's end
+     * @param roles      which stages count as opportunities
+     */
+    public static Result compute(Instant from, Instant to, Collection<Close> closes, Collection<OpenLead> openAtEnd,
+                                 FunnelRoles roles, String currency, String groupBy) {
+        Set<String> pipeline = Set.copyOf(roles.pipelineStages());
+        List<OpenLead> opportunities = openAtEnd.stream().filter(l -> pipeline.contains(l.stage())).toList();
+        Figures all = figures(null, closes, opportunities, currency);
+        List<Figures> groups = null;
+        if (groupBy != null) {
+            Comparator<String> order = Comparator.nullsLast(Comparator.naturalOrder());
+            Map<String, List<Close>> closesByKey = new TreeMap<>(order);
+            Map<String, List<OpenLead>> openByKey = new TreeMap<>(order);
+            closes.forEach(c -> closesByKey.computeIfAbsent(c.attributes().get(groupBy), k -> new ArrayList<>()).add(c));
+            opportunities.forEach(l -> openByKey.computeIfAbsent(l.attributes().get(groupBy), k -> new ArrayList<>())
+                    .add(l));
+            Set<String> keys = new TreeSet<>(order);
+            keys.addAll(closesByKey.keySet());
+            keys.addAll(openByKey.keySet());
+            groups = new ArrayList<>();
+            for (String key : keys) {
+                groups.add(figures(key, closesByKey.getOrDefault(key, List.of()),
+                        openByKey.getOrDefault(key, List.of()), currency));
+            }
+        }
+        return new Result(from, to, currency, all.winRate(), all.averageDealSize(), all.salesCycleDays(),
+                all.openOpportunities(), all.pipelineValue(), all.opportunitiesWithoutAmount(),
+                all.opportunitiesInOtherCurrencies(), all.salesVelocityPerDay(), all.won(), all.lost(),
+                all.noDecision(), all.wonRevenue(), all.wonWithoutAmount(), all.wonInOtherCurrencies(), groupBy,
+                groups);
+    }
+
+    static Figures figures(String key, Collection<Close> closes, Collection<OpenLead> opportunities, String currency) {
+        int won = 0;
+        int lost = 0;
+        int noDecision = 0;
+        int priced = 0;
+        int unpriced = 0;
+        int otherCurrency = 0;
+        double wonRevenue = 0;
+        double cycleDays = 0;
+        int cycles = 0;
+        for (Close c : closes) {
+            switch (c.outcome()) {
+                case WON -> won++;
+                case LOST -> lost++;
+                case NO_DECISION -> noDecision++;
+                default -> throw new IllegalStateException("a close cannot be open");
+            }
+            if (!c.won()) {
+                continue;
+            }
+            if (c.pricedIn(currency)) {
+                priced++;
+                wonRevenue += c.amount().doubleValue();
+            } else if (c.amount() == null) {
+                unpriced++;
+            } else {
+                otherCurrency++;
+            }
+            if (c.cycleStart() != null) {
+                cycleDays += Days.between(c.cycleStart(), c.closedAt());
+                cycles++;
+            }
+        }
+        int open = opportunities.size();
+        double pipelineValue = 0;
+        int withoutAmount = 0;
+        int openOtherCurrency = 0;
+        for (OpenLead l : opportunities) {
+            if (l.amount() == null) {
+                withoutAmount++;
+            } else if (Objects.equals(l.currency(), currency)) {
+                pipelineValue += l.amount().doubleValue();
+            } else {
+                openOtherCurrency++;
+            }
+        }
+        double winRate = won + lost == 0 ? Double.NaN : (double) won / (won + lost);
+        double average = priced == 0 ? Double.NaN : wonRevenue / priced;
+        double cycle = cycles == 0 ? Double.NaN : cycleDays / cycles;
+        double velocity = open * average * winRate / cycle;
+        return new Figures(key, Money.round(winRate, 6), Money.orNull(average), Money.round(cycle, 4), open,
+                Money.of(pipelineValue), withoutAmount, openOtherCurrency, Money.orNull(velocity), won, lost,
+                noDecision, Money.of(wonRevenue), unpriced, otherCurrency);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.l2r.forecast.store;
+
+import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.funnel.StageOutcome;
+import dev.l2r.forecast.model.Arrival;
+import dev.l2r.forecast.model.Close;
+import dev.l2r.forecast.model.History;
+import dev.l2r.forecast.model.OpenInterval;
+import dev.l2r.forecast.model.OpenLead;
+import dev.l2r.forecast.model.Spell;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads the projected history back for the model: what was open when, the spells, the closes, the arrivals. */
+@ApplicationScoped
+public class HistoryStore {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * The history needed to forecast at any moment in [openFrom, openTo] and to score it: the open intervals
+     * overlapping that range, and the spells, closes and arrivals with event time up to {@code upTo}.
+     */
+    public History load(Instant openFrom, Instant openTo, Instant upTo) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return new History(
+                    query(c, "SELECT lead_id, stage, stage_since, amount, currency, channel, segment, owner, campaign, "
+                                    + "valid_from, valid_to FROM lead_state WHERE open AND "
+                                    + "tstzrange(valid_from, valid_to, '[)') && tstzrange(?, ?, '[]')",
+                            rs -> new OpenInterval(openLead(rs), instant(rs, 10), instant(rs, 11)), openFrom, openTo),
+                    query(c, "SELECT lead_id, stage, entered_at, closed_at, outcome, channel, segment, owner, campaign "
+                                    + "FROM stage_spell WHERE entered_at <= ?",
+                            rs -> new Spell(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
+                                    outcome(rs.getString(5)), attributes(rs, 6)), upTo),
+                    closes(c, "closed_at <= ?", upTo),
+                    query(c, "SELECT lead_id, first_seen_at, stage, channel, segment, owner, campaign FROM lead_arrival "
+                                    + "WHERE first_seen_at <= ?",
+                            rs -> new Arrival(rs.getString(1), instant(rs, 2), rs.getString(3), attributes(rs, 4)),
+                            upTo));
+        }
+    }
+
+    /** The leads open at {@code t} (events with time ≤ t), in lead-id order. */
+    public List<OpenLead> openAt(Instant t) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, "SELECT lead_id, stage, stage_since, amount, currency, channel, segment, owner, campaign "
+                    + "FROM lead_state WHERE open AND tstzrange(valid_from, valid_to, '[)') @> ?::timestamptz "
+                    + "ORDER BY lead_id", HistoryStore::openLead, t);
+        }
+    }
+
+    /** Closes with event time in [from, to). */
+    public List<Close> closesIn(Instant from, Instant to) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return closes(c, "closed_at >= ? AND closed_at < ?", from, to);
+        }
+    }
+
+    /** Every currency an amount has been given in (null for amounts without one). */
+    public Set<String> currencies() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return new LinkedHashSet<>(query(c, "SELECT DISTINCT currency FROM lead_close WHERE amount IS NOT NULL "
+                    + "UNION SELECT DISTINCT currency FROM lead_state WHERE amount IS NOT NULL", rs -> rs.getString(1)));
+        }
+    }
+
+    private static List<Close> closes(Connection c, String where, Object... args) throws SQLException {
+        return query(c, "SELECT lead_id, closed_at, outcome, amount, currency, cycle_start, channel, segment, owner, "
+                        + "campaign FROM lead_close WHERE " + where,
+                rs -> new Close(rs.getString(1), instant(rs, 2), outcome(rs.getString(3)), rs.getBigDecimal(4),
+                        rs.getString(5), attributes(rs, 7), instant(rs, 6)), args);
+    }
+
+    private static OpenLead openLead(ResultSet rs) throws SQLException {
+        return new OpenLead(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getBigDecimal(4), rs.getString(5),
+                attributes(rs, 6));
+    }
+
+    private static <T> List<T> query(Connection c, String sql, RowReader<T> reader, Object... args)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, OffsetDateTime.ofInstant((Instant) args[i], ZoneOffset.UTC));
+            }
+            ps.setFetchSize(5000);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static StageOutcome outcome(String name) {
+        return name == null ? null : StageOutcome.valueOf(name);
+    }
+
+    private static LeadAttributes attributes(ResultSet rs, int first) throws SQLException {
+        return new LeadAttributes(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2),
+                rs.getString(first + 3));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.l2r.forecast.model;
+
+import dev.l2r.events.funnel.StageOutcome;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.l2r.events.funnel.StageOutcome.LOST;
+import static dev.l2r.events.funnel.StageOutcome.NO_DECISION;
+import static dev.l2r.events.funnel.StageOutcome.OPEN;
+import static dev.l2r.events.funnel.StageOutcome.WON;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Six spells worked by hand: won at 2 days, lost at 3, still open at 3 (censored), won at 5, open at 6, no decision
+ * at 8.
+ * <pre>
+ *   t  at risk  closes   S(t)                 F_won(t)                  F_lost  F_nd
+ *   2  6        W        5/6                  1·1/6 = 1/6               0       0
+ *   3  5        L (+1c)  5/6·4/5 = 2/3        1/6                       5/6·1/5 = 1/6
+ *   5  3        W        2/3·2/3 = 4/9        1/6 + 2/3·1/3 = 7/18      1/6
+ *   6  2        (c)      4/9
+ *   8  1        N        0                    7/18                      1/6     4/9
+ * </pre>
+ */
+class CompetingRisksTest {
+
+    private static final double EPS = 1e-12;
+
+    private final CompetingRisks curve = new CompetingRisks(List.of(
+            obs(5, WON), obs(3, OPEN), obs(2, WON), obs(8, NO_DECISION), obs(6, OPEN), obs(3, LOST)));
+
+    private static CompetingRisks.Observation obs(double days, StageOutcome outcome) {
+        return new CompetingRisks.Observation(days, outcome);
+    }
+
+    @Test
+    void survivalIsTheAllCauseKaplanMeierStepFunction() {
+        assertThat(curve.survival(0)).isEqualTo(1.0);
+        assertThat(curve.survival(1.99)).isEqualTo(1.0);
+        assertThat(curve.survival(2)).isCloseTo(5.0 / 6, within(EPS));
+        assertThat(curve.survival(3)).isCloseTo(2.0 / 3, within(EPS));
+        assertThat(curve.survival(4.5)).isCloseTo(2.0 / 3, within(EPS));
+        assertThat(curve.survival(5)).isCloseTo(4.0 / 9, within(EPS));
+        assertThat(curve.survival(7)).isCloseTo(4.0 / 9, within(EPS));
+        assertThat(curve.survival(8)).isCloseTo(0, within(EPS));
+    }
+
+    @Test
+    void cumulativeIncidencesFollowTheAalenJohansenSums() {
+        assertThat(curve.incidence(WON, 1)).isEqualTo(0);
+        assertThat(curve.incidence(WON, 2)).isCloseTo(1.0 / 6, within(EPS));
+        assertThat(curve.incidence(WON, 5)).isCloseTo(7.0 / 18, within(EPS));
+        assertThat(curve.incidence(LOST, 3)).isCloseTo(1.0 / 6, within(EPS));
+        assertThat(curve.incidence(NO_DECISION, 8)).isCloseTo(4.0 / 9, within(EPS));
+        // every spell ends somehow: the incidences and the survival add up to one at every time
+        for (double t : new double[]{0, 2, 3, 4, 5, 6, 8, 20}) {
+            assertThat(curve.incidence(WON, t) + curve.incidence(LOST, t) + curve.incidence(NO_DECISION, t)
+                    + curve.survival(t)).isCloseTo(1.0, within(EPS));
+        }
+    }
+
+    @Test
+    void wonIncidenceIsBelowOneMinusKaplanMeierOfWinsAlone() {
+        // 1 − KM treating lost and no-decision as censored: 1 − (5/6)(1 − 1/3) = 4/9 at day 5, overstating wins
+        double naive = 1 - (5.0 / 6) * (1 - 1.0 / 3);
+        assertThat(naive).isCloseTo(4.0 / 9, within(EPS));
+        assertThat(curve.incidence(WON, 5)).isLessThan(naive);
+    }
+
+    @Test
+    void winProbabilityIsConditionalOnStillBeingOpenAtTheLeadsAge() {
+        // a new lead: P(won within 3 days) = F_won(3) = 1/6
+        assertThat(curve.winWithin(0, 3)).isCloseTo(1.0 / 6, within(EPS));
+        // open at day 3, next 3 days: (F_won(6) − F_won(3)) / S(3) = (7/18 − 3/18) / (2/3) = 1/3:
+        // of the three spells still open after day 3 (5W, 6c, 8N) one wins by day 6
+        assertThat(curve.winWithin(3, 3)).isCloseTo(1.0 / 3, within(EPS));
+        // older than every win in the history: nothing more to win
+        assertThat(curve.winWithin(5, 100)).isCloseTo(0, within(EPS));
+        // older than every spell: no history says anything, so 0 rather than a division by zero
+        assertThat(curve.winWithin(8, 10)).isEqualTo(0);
+    }
+
+    @Test
+    void integratedIncidenceIsTheAreaUnderTheWonCurve() {
+        // F_won is 1/6 on [2, 5) and 7/18 on [5, 6): area to 6 = 3/6 + 7/18 = 16/18
+        assertThat(curve.integratedWinIncidence(6)).isCloseTo(16.0 / 18, within(EPS));
+        assertThat(curve.integratedWinIncidence(2)).isCloseTo(0, within(EPS));
+        assertThat(curve.integratedWinIncidence(3.5)).isCloseTo(1.5 / 6, within(EPS));
+    }
+
+    @Test
+    void countsTheRiskSetAndTheOutcomes() {
+        assertThat(curve.openAfter(0)).isEqualTo(6);
+        assertThat(curve.openAfter(3)).isEqualTo(3);
+        assertThat(curve.openAfter(7.9)).isEqualTo(1);
+        assertThat(curve.openAfter(8)).isEqualTo(0);
+        assertThat(curve.closed()).isEqualTo(4);
+        assertThat(curve.count(WON)).isEqualTo(2);
+        assertThat(curve.wonShareOfClosed()).isEqualTo(0.5);
+    }
+
+    @Test
+    void anEmptyHistoryLeavesEveryoneOpen() {
+        CompetingRisks empty = new CompetingRisks(List.of());
+        assertThat(empty.survival(10)).isEqualTo(1.0);
+        assertThat(empty.winWithin(0, 10)).isEqualTo(0);
+        assertThat(empty.integratedWinIncidence(10)).isEqualTo(0);
+    }
+}
