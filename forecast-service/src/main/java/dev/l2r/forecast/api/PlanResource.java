@@ -49,16 +49,16 @@ public class PlanResource {
                     + "it; deals needed = gap / average deal size; per stage, new leads needed = deals / P(a lead "
                     + "entering now wins within the period), and enterBy = periodEnd − the stage's median days to "
                     + "won.")
-    public ReversePlan.Plan plan(@NotNull(message = "is required") @Valid PlanRequest request) throws SQLException {
-        Instant asOf = Params.instant("asOf", request.asOf(), ForecastResource.now());
-        Instant end = ApiTimes.parsePeriodEnd("periodEnd", request.periodEnd());
-        Instant start = Params.instant("periodStart", request.periodStart(), asOf);
+    public ReversePlan.Plan plan(@NotNull(message = "is required") @Valid PlanRequest body) throws SQLException {
+        Instant asOf = Params.instant("asOf", body.asOf(), ForecastResource.now());
+        Instant end = ApiTimes.parsePeriodEnd("periodEnd", body.periodEnd());
+        Instant start = Params.instant("periodStart", body.periodStart(), asOf);
         if (!end.isAfter(asOf)) {
             throw ProblemException.badRequest("periodEnd", "must be after asOf (" + asOf + ")");
         }
         if (!start.isBefore(end)) {
             throw ProblemException.badRequest("periodStart", "must be before periodEnd");
         }
-        return service.plan(request.targetRevenue().doubleValue(), start, end, asOf, request.currency());
+        return service.plan(body.targetRevenue().doubleValue(), start, end, asOf, body.currency());
     }
 }

@@ -41,11 +41,11 @@ public class TargetResource {
     @Operation(summary = "Replace the revenue targets",
             description = "Each target is {from, to, amount, currency} with optional owner or segment (not both); "
                     + "from and to are dates, both included. Targets of the same scope may not overlap.")
-    public List<Target> replace(@NotNull(message = "is required") List<@NotNull @Valid Target> targets)
+    public List<Target> replace(@NotNull(message = "is required") List<@NotNull @Valid Target> body)
             throws SQLException {
         List<Problem.FieldError> errors = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
+        for (int i = 0; i < body.size(); i++) {
+            Target t = body.get(i);
             if (t.to().isBefore(t.from())) {
                 errors.add(new Problem.FieldError("[" + i + "].to", "must not be before from"));
             }
@@ -54,7 +54,7 @@ public class TargetResource {
                         + "not both"));
             }
             for (int j = 0; j < i; j++) {
-                Target o = targets.get(j);
+                Target o = body.get(j);
                 if (Objects.equals(t.owner(), o.owner()) && Objects.equals(t.segment(), o.segment())
                         && !t.from().isAfter(o.to()) && !o.from().isAfter(t.to())) {
                     errors.add(new Problem.FieldError("[" + i + "].from", "overlaps target [" + j + "] of the same "
@@ -65,7 +65,7 @@ public class TargetResource {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(errors);
         }
-        store.replace(targets);
+        store.replace(body);
         return store.all();
     }
 }
