@@ -60,13 +60,19 @@ public class ForecastService {
     @ConfigProperty(name = "l2r.forecast.seed")
     long seed;
 
+    @ConfigProperty(name = "l2r.forecast.calibration.origins")
+    int calibrationOrigins;
+
+    @ConfigProperty(name = "l2r.forecast.calibration.min-ratios")
+    int minCalibrationRatios;
+
     @ConfigProperty(name = "l2r.forecast.default-currency")
     Optional<String> defaultCurrency;
 
     ForecastModel.Settings settings(Integer simulationsAsked, Long seedAsked) {
         return new ForecastModel.Settings(new WinModel.Settings(minClosed, minAtRisk), minWonPerSegment,
                 arrivalWindowDays, simulationsAsked != null ? simulationsAsked : simulations,
-                seedAsked != null ? seedAsked : seed);
+                seedAsked != null ? seedAsked : seed, calibrationOrigins, minCalibrationRatios);
     }
 
     private List<String> stageOrder() {
@@ -92,8 +98,9 @@ public class ForecastService {
     }
 
     ForecastModel model(Instant asOf, String currency, Integer simulationsAsked, Long seedAsked) throws SQLException {
-        History history = store.load(asOf, asOf, asOf);
-        return ForecastModel.train(history.asOf(asOf), currency, stageOrder(), settings(simulationsAsked, seedAsked));
+        // the interval's calibration forecasts at earlier moments too, so every open interval up to asOf is loaded
+        History history = store.load(null, asOf, asOf);
+        return ForecastModel.train(history, asOf, currency, stageOrder(), settings(simulationsAsked, seedAsked));
     }
 
     public Forecast forecast(Instant asOf, double horizonDays, String groupBy, String currencyAsked,
@@ -141,12 +148,11 @@ public class ForecastService {
     public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
                                     String currencyAsked) throws SQLException {
         String currency = currency(currencyAsked);
-        Instant first = periods.get(0).start().minus(1, ChronoUnit.MICROS);
         Instant last = periods.get(periods.size() - 1).start().minus(1, ChronoUnit.MICROS);
         Instant scoredUntil = periods.stream()
                 .map(p -> horizonDays == null ? p.end() : Days.plus(p.start(), horizonDays))
                 .max(Comparator.naturalOrder()).orElseThrow();
-        History history = store.load(first, last, scoredUntil);
+        History history = store.load(null, last, scoredUntil);
         return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(), settings(null, null));
     }
 }

@@ -94,7 +94,7 @@ public final class Backtest {
             Instant asOf = p.start().minus(1, ChronoUnit.MICROS);
             double h = horizonDays != null ? horizonDays : Days.between(p.start(), p.end());
             History.Snapshot snapshot = history.asOf(asOf);
-            ForecastModel model = ForecastModel.train(snapshot, currency, stageOrder, settings);
+            ForecastModel model = ForecastModel.train(history, asOf, currency, stageOrder, settings);
             Forecast f = model.forecast(h, null);
             Instant until = Days.plus(asOf, h);
             double actual = 0;

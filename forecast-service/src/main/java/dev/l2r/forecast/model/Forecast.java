@@ -52,7 +52,8 @@ public record Forecast(Instant asOf, double horizonDays, String currency, BigDec
     public record ModelInfo(String estimator, int trainedSpells, int closedSpells, int wonDealsForValues,
                             Map<WinModel.Level, Integer> levels, int thinTail, Map<DealValues.Source, Integer> values,
                             int excludedOtherCurrency, int minClosedPerCell, int minAtRiskPerCell,
-                            int minWonPerSegment, int simulations, long seed, String interval) {
+                            int minWonPerSegment, int simulations, long seed, String interval,
+                            List<Double> intervalCalibrationRatios) {
     }
 
     /** Progress against a revenue target: won so far in its period, and what the forecast adds by its end. */

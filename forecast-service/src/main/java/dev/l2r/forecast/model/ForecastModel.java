@@ -18,24 +18,44 @@ import java.util.TreeMap;
  * The forecast as of one moment, trained once from the history known then and asked for any horizon:
  * Σ over open leads of value × P(won within horizon | stage, age in stage), plus the leads not created yet
  * (recent arrival rate × P(won in the time left) × deal value), with a seeded Monte Carlo interval.
+ *
+ * <p>The simulation alone only knows the luck of the draw given the learned rates; real forecasts also miss because
+ * the rates move (seasons, quarter ends, a changing mix). So the interval is calibrated on the model's own record:
+ * the same forecast is made at recent past moments whose horizon has fully elapsed by now, and each simulated total
+ * is multiplied by one of the ratios actual / forecast seen there, divided by their median (a residual bootstrap of
+ * the errors' spread, centred on today's forecast). With too few such ratios the interval is the simulation's alone,
+ * and the answer says so.
  */
 public final class ForecastModel {
 
     public static final String ESTIMATOR = "Aalen-Johansen cumulative incidence of CLOSED_WON per stage, with "
             + "CLOSED_LOST and NO_DECISION as competing outcomes and open spells censored; conditional on no close by "
             + "the lead's age in stage: P = (F_won(age + h) - F_won(age)) / S(age)";
-    public static final String INTERVAL = "P10/P50/P90 of simulated won revenue (type-7 quantiles)";
+    static final String SIMULATED = "P10/P50/P90 of simulated won revenue (type-7 quantiles): outcome randomness "
+            + "given the learned rates only";
+    static final String CALIBRATED = "P10/P50/P90 of simulated won revenue (type-7 quantiles), each simulated "
+            + "total multiplied by an actual/forecast ratio of this model at a recent past moment (ratios divided by "
+            + "their median)";
 
-    /** The model's knobs; see application.properties for what each means. */
+    /**
+     * The model's knobs; see application.properties for what each means. {@code calibrationOrigins} past moments
+     * are tried for the interval's calibration; it needs {@code minCalibrationRatios} of them with revenue.
+     */
     public record Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
-                           long seed) {
+                           long seed, int calibrationOrigins, int minCalibrationRatios) {
         public Settings {
             if (simulations < 1) {
                 throw new IllegalArgumentException("simulations must be at least 1");
             }
         }
+
+        Settings uncalibrated() {
+            return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, 0,
+                    minCalibrationRatios);
+        }
     }
 
+    private final History history;
     private final History.Snapshot snapshot;
     private final String currency;
     private final List<String> stageOrder;
@@ -47,13 +67,15 @@ public final class ForecastModel {
     private final List<Arrival> recentArrivals;
     private final double arrivalWindowDays;
     private final Map<String, Forecast> cache = new HashMap<>();
+    private final Map<Double, double[]> ratios = new HashMap<>();
 
-    private ForecastModel(History.Snapshot snapshot, String currency, List<String> stageOrder, Settings settings) {
-        this.snapshot = snapshot;
+    private ForecastModel(History history, Instant asOf, String currency, List<String> stageOrder,
+                          Settings settings) {
+        this.history = history;
+        this.snapshot = history.asOf(asOf);
         this.currency = currency;
         this.stageOrder = stageOrder;
         this.settings = settings;
-        Instant asOf = snapshot.asOf();
         this.win = WinModel.train(snapshot.spells(), asOf, settings.cells());
         this.values = new DealValues(snapshot.closes().stream().filter(Close::won).filter(c -> c.pricedIn(currency))
                 .toList(), settings.minWonPerSegment());
@@ -69,10 +91,13 @@ public final class ForecastModel {
                 .filter(a -> !a.firstSeenAt().isBefore(windowStart)).toList();
     }
 
-    /** Trains on everything in {@code snapshot}; amounts in other currencies than {@code currency} are left out. */
-    public static ForecastModel train(History.Snapshot snapshot, String currency, List<String> stageOrder,
+    /**
+     * Trains on what {@code history} knew at {@code asOf} (event time ≤ asOf); amounts in other currencies than
+     * {@code currency} are left out. Only the interval's calibration looks at other moments, all before asOf.
+     */
+    public static ForecastModel train(History history, Instant asOf, String currency, List<String> stageOrder,
                                       Settings settings) {
-        return new ForecastModel(snapshot, currency, stageOrder, settings);
+        return new ForecastModel(history, asOf, currency, stageOrder, settings);
     }
 
     public WinModel winModel() {
@@ -89,10 +114,47 @@ public final class ForecastModel {
 
     /** The forecast over the next {@code horizonDays}, broken down by {@code groupBy} (an attribute name) if given. */
     public Forecast forecast(double horizonDays, String groupBy) {
-        return cache.computeIfAbsent(horizonDays + "/" + groupBy, k -> compute(horizonDays, groupBy));
+        return cache.computeIfAbsent(horizonDays + "/" + groupBy, k -> compute(horizonDays, groupBy, true));
     }
 
-    private Forecast compute(double h, String groupBy) {
+    /**
+     * Actual / forecast ratios of this model at up to {@code calibrationOrigins} past moments t = asOf − h,
+     * asOf − h − step, ... (step = max(7, h/4) days), each forecast from what was known at t and compared with what
+     * was won in (t, t + h], all before asOf. Moments with no forecast or no revenue give no ratio. Empty when there
+     * are fewer than {@code minCalibrationRatios}.
+     */
+    double[] calibrationRatios(double h) {
+        return ratios.computeIfAbsent(h, k -> {
+            if (settings.calibrationOrigins() == 0) {
+                return new double[0];
+            }
+            double step = Math.max(7, h / 4);
+            Instant start = history.arrivals().stream().map(Arrival::firstSeenAt).min(Comparator.naturalOrder())
+                    .orElse(snapshot.asOf());
+            List<Double> found = new ArrayList<>();
+            for (int j = 0; j < settings.calibrationOrigins(); j++) {
+                Instant t = Days.plus(snapshot.asOf(), -(h + j * step));
+                if (!t.isAfter(start)) {
+                    break;
+                }
+                double forecast = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated())
+                        .compute(h, null, false).expectedRevenue().doubleValue();
+                double actual = 0;
+                for (Close c : history.closesBetween(t, Days.plus(t, h))) {
+                    actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
+                }
+                if (forecast > 0 && actual > 0) {
+                    found.add(actual / forecast);
+                }
+            }
+            if (found.size() < settings.minCalibrationRatios()) {
+                return new double[0];
+            }
+            return found.stream().mapToDouble(Double::doubleValue).toArray();
+        });
+    }
+
+    private Forecast compute(double h, String groupBy, boolean simulate) {
         Instant asOf = snapshot.asOf();
         List<String> stages = new ArrayList<>(stageOrder);
         leads.stream().map(OpenLead::stage).distinct().sorted().filter(s -> !stages.contains(s)).forEach(stages::add);
@@ -165,8 +227,9 @@ public final class ForecastModel {
         }
         double expectedArrivals = templates.isEmpty() ? 0 : templates.size() / arrivalWindowDays * h;
 
-        Simulation.Outcome sim = Simulation.run(items, templates, expectedArrivals, h, n, g,
-                settings.simulations(), settings.seed());
+        double[] calibration = simulate ? calibrationRatios(h) : new double[0];
+        Simulation.Outcome sim = simulate ? Simulation.run(items, templates, expectedArrivals, h, n, g,
+                settings.simulations(), settings.seed(), centred(calibration)) : null;
 
         List<Forecast.StageLine> byStage = new ArrayList<>();
         double totalRevenue = newRevenue;
@@ -175,8 +238,8 @@ public final class ForecastModel {
             totalRevenue += revenue[i];
             totalWon += won[i];
             byStage.add(new Forecast.StageLine(stages.get(i), open[i], Money.of(pipeline[i]), Money.of(revenue[i]),
-                    Money.round(won[i], 4), Money.of(Quantiles.of(sim.byStage()[i], 0.1)),
-                    Money.of(Quantiles.of(sim.byStage()[i], 0.9)),
+                    Money.round(won[i], 4), quantile(sim == null ? null : sim.byStage()[i], 0.1),
+                    quantile(sim == null ? null : sim.byStage()[i], 0.9),
                     open[i] == 0 ? null : Money.round(won[i] / open[i], 6), stageLevels.get(i)));
         }
         List<Forecast.GroupLine> groups = null;
@@ -184,10 +247,9 @@ public final class ForecastModel {
             groups = new ArrayList<>();
             for (Map.Entry<String, Integer> e : groupIndex.entrySet()) {
                 int i = e.getValue();
-                double[] sims = sim.byGroup()[i];
+                double[] sims = sim == null ? null : sim.byGroup()[i];
                 groups.add(new Forecast.GroupLine(e.getKey(), groupOpen[i], Money.of(groupRevenue[i]),
-                        Money.round(groupWon[i], 4), Money.of(Quantiles.of(sims, 0.1)),
-                        Money.of(Quantiles.of(sims, 0.5)), Money.of(Quantiles.of(sims, 0.9)),
+                        Money.round(groupWon[i], 4), quantile(sims, 0.1), quantile(sims, 0.5), quantile(sims, 0.9),
                         Money.of(groupNewRevenue[i]), null, sims));
             }
         }
@@ -198,13 +260,40 @@ public final class ForecastModel {
         for (Spell s : snapshot.spells()) {
             closedSpells += s.observedAt(asOf).outcome() == dev.l2r.events.funnel.StageOutcome.OPEN ? 0 : 1;
         }
+        List<Double> shownRatios = new ArrayList<>();
+        for (double r : calibration) {
+            shownRatios.add(Money.round(r, 4));
+        }
         Forecast.ModelInfo info = new Forecast.ModelInfo(ESTIMATOR, snapshot.spells().size(), closedSpells,
                 values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency, settings.cells().minClosed(),
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
-                INTERVAL);
-        return new Forecast(asOf, h, currency, Money.of(totalRevenue), Money.of(Quantiles.of(sim.totals(), 0.1)),
-                Money.of(Quantiles.of(sim.totals(), 0.5)), Money.of(Quantiles.of(sim.totals(), 0.9)),
-                Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null, lines, sim.totals());
+                calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios);
+        double[] totals = sim == null ? null : sim.totals();
+        return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
+                quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null, lines,
+                totals);
+    }
+
+    /**
+     * The ratios divided by their median: the spread of past errors, not their level, so the interval stays centred
+     * on today's forecast (the earliest moments knew least, and their bias is not today's).
+     */
+    static double[] centred(double[] ratios) {
+        if (ratios.length == 0) {
+            return ratios;
+        }
+        double[] sorted = ratios.clone();
+        java.util.Arrays.sort(sorted);
+        double median = Quantiles.of(sorted, 0.5);
+        double[] centred = new double[ratios.length];
+        for (int i = 0; i < ratios.length; i++) {
+            centred[i] = ratios[i] / median;
+        }
+        return centred;
+    }
+
+    private static BigDecimal quantile(double[] sorted, double q) {
+        return sorted == null ? null : Money.of(Quantiles.of(sorted, q));
     }
 
     /** Group keys in a stable order: named values alphabetically, then the leads without a value (null). */

@@ -7,8 +7,9 @@ import java.util.SplittableRandom;
 /**
  * Monte Carlo over the open leads and the leads not created yet. Each iteration wins every open lead with its own
  * probability, draws how many new leads arrive (Poisson), when (uniformly over the horizon) and whether they win
- * in the time left, and adds up the values won. One seeded generator, consumed in a fixed order, makes the same
- * inputs give the same numbers.
+ * in the time left, and adds up the values won; with calibration ratios, the iteration's totals are then multiplied
+ * by one of them drawn at random. One seeded generator, consumed in a fixed order, makes the same inputs give the
+ * same numbers.
  */
 final class Simulation {
 
@@ -28,7 +29,7 @@ final class Simulation {
     }
 
     static Outcome run(List<Item> items, List<Template> templates, double expectedArrivals, double horizon,
-                       int stages, int groups, int iterations, long seed) {
+                       int stages, int groups, int iterations, long seed, double[] ratios) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] totals = new double[iterations];
         double[][] byStage = new double[stages][iterations];
@@ -52,6 +53,16 @@ final class Simulation {
                         totals[it] += v;
                         byGroup[t.group()][it] += v;
                     }
+                }
+            }
+            if (ratios.length > 0) {
+                double r = ratios[random.nextInt(ratios.length)];
+                totals[it] *= r;
+                for (double[] s : byStage) {
+                    s[it] *= r;
+                }
+                for (double[] gr : byGroup) {
+                    gr[it] *= r;
                 }
             }
         }

@@ -37,15 +37,18 @@ public class HistoryStore {
 
     /**
      * The history needed to forecast at any moment in [openFrom, openTo] and to score it: the open intervals
-     * overlapping that range, and the spells, closes and arrivals with event time up to {@code upTo}.
+     * overlapping that range (openFrom null: from the beginning), and the spells, closes and arrivals with event time
+     * up to {@code upTo}.
      */
     public History load(Instant openFrom, Instant openTo, Instant upTo) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            String open = "SELECT lead_id, stage, stage_since, amount, currency, channel, segment, owner, campaign, "
+                    + "valid_from, valid_to FROM lead_state WHERE open AND ";
+            RowReader<OpenInterval> interval = rs -> new OpenInterval(openLead(rs), instant(rs, 10), instant(rs, 11));
             return new History(
-                    query(c, "SELECT lead_id, stage, stage_since, amount, currency, channel, segment, owner, campaign, "
-                                    + "valid_from, valid_to FROM lead_state WHERE open AND "
-                                    + "tstzrange(valid_from, valid_to, '[)') && tstzrange(?, ?, '[]')",
-                            rs -> new OpenInterval(openLead(rs), instant(rs, 10), instant(rs, 11)), openFrom, openTo),
+                    openFrom == null ? query(c, open + "valid_from <= ?", interval, openTo)
+                            : query(c, open + "tstzrange(valid_from, valid_to, '[)') && tstzrange(?, ?, '[]')",
+                            interval, openFrom, openTo),
                     query(c, "SELECT lead_id, stage, entered_at, closed_at, outcome, channel, segment, owner, campaign "
                                     + "FROM stage_spell WHERE entered_at <= ?",
                             rs -> new Spell(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),

@@ -63,7 +63,7 @@ class BacktestTest {
         List<Backtest.Period> periods = List.of(new Backtest.Period("p1", day(100), day(110)),
                 new Backtest.Period("p2", day(110), day(120)));
         Backtest.Result r = Backtest.run(history(), periods, null, "custom", "USD", List.of("OPPORTUNITY"),
-                new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 2000, 9));
+                new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 2000, 9, 0, 4));
         Backtest.Row p1 = r.periods().get(0);
         assertThat(p1.forecast().doubleValue()).isCloseTo(1000.0 / 3 + 750 * 7.0 / 15, within(0.006));
         assertThat(p1.actual()).isEqualByComparingTo("1000");
@@ -89,12 +89,38 @@ class BacktestTest {
         assertThat(r.coverage()).isBetween(0.0, 1.0);
     }
 
+    /**
+     * As of day 120 with a 10-day horizon, calibration looks back at days 110, 103 and 96. On day 110 h (5 days in,
+     * worth 2000) wins within 10 days with (F_won(15) − F_won(5)) / S(5) = (10/21 − 6/21) / (4/7) = 1/3 and e
+     * (12 days, older than every win) with 0: forecast 666.67 against h's actual 2000, a ratio of 3. On day 103 c
+     * and e are older than all wins but one lead that is still open, so the forecast is 0 and gives no ratio; on day
+     * 96 nothing is open. The simulation uses the ratios divided by their median.
+     */
+    @Test
+    void theIntervalIsCalibratedOnTheModelsOwnPastRatios() {
+        ForecastModel.Settings three = new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 100, 9, 3, 1);
+        ForecastModel model = ForecastModel.train(history(), day(120), "USD", List.of("OPPORTUNITY"), three);
+        assertThat(model.calibrationRatios(10)).hasSize(1);
+        // the forecast is rounded to the cent: 2000 / 666.67
+        assertThat(model.calibrationRatios(10)[0]).isCloseTo(3.0, within(1e-4));
+        Forecast f = model.forecast(10, null);
+        assertThat(f.model().intervalCalibrationRatios()).containsExactly(3.0);
+        assertThat(ForecastModel.centred(new double[]{3, 0.5, 1.5})).containsExactly(2, 1.0 / 3, 1);
+        assertThat(f.model().interval()).isEqualTo(ForecastModel.CALIBRATED);
+
+        ForecastModel.Settings needTwo = new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 100, 9, 3, 2);
+        Forecast plain = ForecastModel.train(history(), day(120), "USD", List.of("OPPORTUNITY"), needTwo)
+                .forecast(10, null);
+        assertThat(plain.model().intervalCalibrationRatios()).isEmpty();
+        assertThat(plain.model().interval()).isEqualTo(ForecastModel.SIMULATED);
+    }
+
     @Test
     void periodsWithoutRevenueAreLeftOutOfMapeAndSaidSo() {
         List<Backtest.Period> periods = List.of(new Backtest.Period("quiet", day(60), day(70)),
                 new Backtest.Period("p1", day(100), day(110)));
         Backtest.Result r = Backtest.run(history(), periods, null, "custom", "USD", List.of("OPPORTUNITY"),
-                new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 100, 9));
+                new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 100, 9, 0, 4));
         assertThat(r.periodsScored()).isEqualTo(1);
         assertThat(r.note()).contains("1 period");
         assertThat(r.mape()).isCloseTo(1 - 683.33 / 1000, within(1e-5));

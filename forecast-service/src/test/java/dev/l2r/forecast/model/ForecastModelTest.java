@@ -74,11 +74,11 @@ class ForecastModelTest {
     }
 
     static ForecastModel.Settings settings(double arrivalWindowDays, int simulations, long seed) {
-        return new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, arrivalWindowDays, simulations, seed);
+        return new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, arrivalWindowDays, simulations, seed, 0, 4);
     }
 
     static ForecastModel model(double arrivalWindowDays, int simulations, long seed) {
-        return ForecastModel.train(history(List.of()).asOf(AS_OF), "USD", STAGES,
+        return ForecastModel.train(history(List.of()), AS_OF, "USD", STAGES,
                 settings(arrivalWindowDays, simulations, seed));
     }
 
@@ -154,7 +154,7 @@ class ForecastModelTest {
     @Test
     void amountsInAnotherCurrencyAreLeftOutAndCounted() {
         OpenLead euro = new OpenLead("g", "OPPORTUNITY", day(99), new BigDecimal("5000"), "EUR", segment(null));
-        Forecast f = ForecastModel.train(history(List.of(euro)).asOf(AS_OF), "USD", STAGES,
+        Forecast f = ForecastModel.train(history(List.of(euro)), AS_OF, "USD", STAGES,
                 settings(0.5, 100, 1)).forecast(3, null);
         assertThat(f.expectedRevenue()).isEqualByComparingTo("781.25");
         assertThat(f.model().excludedOtherCurrency()).isEqualTo(1);
@@ -201,7 +201,7 @@ class ForecastModelTest {
         List<Arrival> arrivals = new ArrayList<>(later.arrivals());
         arrivals.add(new Arrival("late", day(101), "OPPORTUNITY", segment("x")));
         History withLater = new History(later.open(), spells, closes, arrivals);
-        Forecast after = ForecastModel.train(withLater.asOf(AS_OF), "USD", STAGES, settings(90, 500, 5))
+        Forecast after = ForecastModel.train(withLater, AS_OF, "USD", STAGES, settings(90, 500, 5))
                 .forecast(30, "segment");
         assertThat(after).usingRecursiveComparison().isEqualTo(before);
     }

@@ -80,8 +80,8 @@ class RecoveryTest {
     }
 
     static ForecastModel model(Generated g) {
-        return ForecastModel.train(g.history().asOf(Days.plus(T0, DAYS)), "USD", List.of("OPPORTUNITY"),
-                new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 2000, 1));
+        return ForecastModel.train(g.history(), Days.plus(T0, DAYS), "USD", List.of("OPPORTUNITY"),
+                new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 2000, 1, 0, 4));
     }
 
     @ParameterizedTest
