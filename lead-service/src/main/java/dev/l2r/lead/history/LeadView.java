@@ -28,7 +28,7 @@ public record LeadView(String leadId, String currentStage, Instant currentSince,
     public record HistoryEntry(UUID eventId, String fromStage, String toStage, TransitionKind kind,
                                List<String> skippedStages, Instant occurredAt, Instant recordedAt, String source,
                                String sourceEventId, String rawStage, BigDecimal amount, String currency,
-                               LeadAttributes attributes) {
+                               LeadAttributes attributes, Long deliveryId) {
     }
 
     public static LeadView of(Lead lead, List<StageTransition> transitions, FunnelDefinition funnel) {
@@ -39,7 +39,7 @@ public record LeadView(String leadId, String currentStage, Instant currentSince,
             StageTransition t = byId.get(step.observation().eventId());
             return new HistoryEntry(t.eventId, step.fromStage(), t.toStage, step.kind(),
                     step.move() == null ? List.of() : step.move().skippedStages(), t.occurredAt, t.recordedAt,
-                    t.source, t.sourceEventId, t.rawStage, t.amount, t.currency, t.attributes());
+                    t.source, t.sourceEventId, t.rawStage, t.amount, t.currency, t.attributes(), t.deliveryId);
         }).toList();
         return new LeadView(lead.leadId, lead.currentStage, lead.currentSince, lead.firstSeenAt,
                 lead.firstTouchChannel, lead.lastTouchChannel,
