@@ -1,5 +1,6 @@
 package dev.l2r.lead.intake;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
  * {@code duplicates} repeated a source event id already recorded; {@code rejected} lists the first
  * {@value IntakeRun#MAX_LISTED_REJECTIONS} refused items and {@code rejectedCount} counts them all.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "What became of each item of a batch, import or webhook delivery")
 public record IntakeReport(long accepted, long recorded, long unchanged, long duplicates, long rejectedCount,
                            List<Rejection> rejected, Long deliveryId) {
