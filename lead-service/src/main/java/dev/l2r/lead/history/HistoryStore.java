@@ -32,7 +32,7 @@ public class HistoryStore {
 
     private static final String COLUMNS = "event_id, lead_id, from_stage, to_stage, kind, skipped_stages, occurred_at, "
             + "recorded_at, source, source_event_id, raw_stage, amount, currency, channel, segment, owner, campaign, "
-            + "delivery_id";
+            + "delivery_id, published";
 
     @Inject
     AgroalDataSource dataSource;
@@ -97,14 +97,14 @@ public class HistoryStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_transition (" + COLUMNS + ") "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (TransitionRow r : rows) {
                 int i = 1;
                 ps.setObject(i++, r.eventId());
                 ps.setString(i++, r.leadId());
                 ps.setString(i++, r.fromStage());
                 ps.setString(i++, r.toStage());
-                ps.setString(i++, r.kind().name());
+                ps.setString(i++, r.kind() == null ? null : r.kind().name());
                 ps.setArray(i++, c.createArrayOf("text", r.skippedStages().toArray()));
                 ps.setTimestamp(i++, Timestamp.from(r.occurredAt()));
                 ps.setTimestamp(i++, Timestamp.from(r.recordedAt()));
@@ -118,13 +118,26 @@ public class HistoryStore {
                 ps.setString(i++, r.attributes().owner());
                 ps.setString(i++, r.attributes().campaign());
                 if (r.deliveryId() == null) {
-                    ps.setNull(i, Types.BIGINT);
+                    ps.setNull(i++, Types.BIGINT);
                 } else {
-                    ps.setLong(i, r.deliveryId());
+                    ps.setLong(i++, r.deliveryId());
                 }
+                ps.setBoolean(i, r.published());
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Marks dormant rows as published (their events are in the outbox of the same transaction). */
+    public void publish(Connection c, List<UUID> eventIds) throws SQLException {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE stage_transition SET published = true WHERE event_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", eventIds.toArray()));
+            ps.executeUpdate();
         }
     }
 
@@ -174,12 +187,12 @@ public class HistoryStore {
             while (rs.next()) {
                 Array skipped = rs.getArray(6);
                 rows.add(new TransitionRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), TransitionKind.valueOf(rs.getString(5)),
+                        rs.getString(4), rs.getString(5) == null ? null : TransitionKind.valueOf(rs.getString(5)),
                         skipped == null ? List.of() : List.of((String[]) skipped.getArray()),
                         rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant(), rs.getString(9),
                         rs.getString(10), rs.getString(11), rs.getBigDecimal(12), trim(rs.getString(13)),
                         new LeadAttributes(rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17)),
-                        rs.getObject(18, Long.class)));
+                        rs.getObject(18, Long.class), rs.getBoolean(19)));
             }
         }
         return rows;

@@ -26,7 +26,11 @@ import java.util.function.Supplier;
  *
  * <p>Each change is placed in its lead's history by event time, so a late arrival is classified against what
  * had happened before it, not against what arrived before it. A repeated source + source event id is a
- * duplicate answered with the original; a move to the stage the lead was already in at that time is no change.
+ * duplicate answered with the original. A change to the stage the lead was already in at that time is no move:
+ * it is answered as unchanged and kept as a dormant observation, unpublished, because an event that arrives
+ * later but happened earlier can make it a move (MQL, MQL, then a late SAL between them: the second MQL is a
+ * recycle); it is published then. So the history reads the same whatever order its events arrived in. The
+ * same stage at the same time again is not kept at all.
  */
 public final class LeadLedger {
 
@@ -37,6 +41,7 @@ public final class LeadLedger {
     private final Map<SourceKey, TransitionRow> bySourceEvent = new HashMap<>();
     private final List<TransitionRow> added = new ArrayList<>();
     private final List<LeadStageChanged> events = new ArrayList<>();
+    private final List<UUID> activated = new ArrayList<>();
 
     public LeadLedger(FunnelDefinition funnel, Instant now, Supplier<UUID> ids) {
         this.funnel = funnel;
@@ -65,11 +70,17 @@ public final class LeadLedger {
         SourceKey key = change.sourceEventId() == null ? null : new SourceKey(change.source(), change.sourceEventId());
         TransitionRow original = key == null ? null : bySourceEvent.get(key);
         if (original != null) {
-            return new RecordingResult(RecordingResult.Status.DUPLICATE, original.toEvent(LeadAttributes.NONE));
+            // a repeat of a dormant observation is answered as the first time: no change
+            return original.published()
+                    ? new RecordingResult(RecordingResult.Status.DUPLICATE, original.toEvent(LeadAttributes.NONE))
+                    : unchanged(change, original.fromStage());
         }
         Book book = books.computeIfAbsent(change.leadId(), id -> new Book(id, now, true));
-        if (change.onlyIfNotReached() && book.hasReached(change.stage())) {
-            return unchanged(change, book.state == null ? null : book.state.currentStage());
+        String current = book.state == null ? null : book.state.currentStage();
+        if ((change.mode() == StageChange.Mode.IF_NOT_REACHED && book.hasReached(change.stage()))
+                || (change.mode() == StageChange.Mode.IF_STAGE_DIFFERS && change.stage().equals(current))
+                || book.hasObservation(change.stage(), change.occurredAt())) {
+            return unchanged(change, current);
         }
 
         UUID eventId = ids.get();
@@ -79,13 +90,11 @@ public final class LeadLedger {
         LeadTimeline timeline = LeadTimeline.of(funnel, observations);
         LeadTimeline.Step step = timeline.steps().stream()
                 .filter(s -> eventId.equals(s.observation().eventId())).findFirst().orElseThrow();
-        if (step.isNoOp()) {
-            return unchanged(change, step.fromStage());
-        }
 
         TransitionRow row = new TransitionRow(eventId, change.leadId(), step.fromStage(), change.stage(), step.kind(),
-                step.move().skippedStages(), change.occurredAt(), now, change.source(), change.sourceEventId(),
-                change.rawStage(), change.amount(), change.currency(), change.attributes(), change.deliveryId());
+                step.isNoOp() ? List.of() : step.move().skippedStages(), change.occurredAt(), now, change.source(),
+                change.sourceEventId(), change.rawStage(), change.amount(), change.currency(), change.attributes(),
+                change.deliveryId(), !step.isNoOp());
         book.rows.add(row);
         book.state = leadState(book, timeline);
         book.changed = true;
@@ -93,9 +102,38 @@ public final class LeadLedger {
             bySourceEvent.put(key, row);
         }
         added.add(row);
+        if (step.isNoOp()) {
+            return unchanged(change, step.fromStage());
+        }
         LeadStageChanged event = row.toEvent(book.state.attributes());
         events.add(event);
+        activateDormant(book, timeline);
         return new RecordingResult(RecordingResult.Status.RECORDED, event);
+    }
+
+    /** Publishes the dormant rows that the history as it reads now makes real moves. */
+    private void activateDormant(Book book, LeadTimeline timeline) {
+        Map<UUID, LeadTimeline.Step> steps = new HashMap<>();
+        timeline.steps().forEach(s -> steps.put(s.observation().eventId(), s));
+        for (int i = 0; i < book.rows.size(); i++) {
+            TransitionRow row = book.rows.get(i);
+            LeadTimeline.Step step = steps.get(row.eventId());
+            if (row.published() || step == null || step.isNoOp()) {
+                continue;
+            }
+            TransitionRow published = row.publishedNow();
+            book.rows.set(i, published);
+            if (published.sourceEventId() != null) {
+                bySourceEvent.put(new SourceKey(published.source(), published.sourceEventId()), published);
+            }
+            if (!added.remove(row)) {
+                activated.add(published.eventId());
+            } else {
+                added.add(published);
+            }
+            events.add(row.toEvent(step.fromStage(), step.kind(), step.move().skippedStages(),
+                    book.state.attributes()));
+        }
     }
 
     private static RecordingResult unchanged(StageChange change, String fromStage) {
@@ -144,6 +182,11 @@ public final class LeadLedger {
         return events;
     }
 
+    /** Stored dormant rows published by this ledger's changes. */
+    public List<UUID> activatedTransitions() {
+        return activated;
+    }
+
     public List<LeadRow> newLeads() {
         return books.values().stream().filter(b -> b.changed && b.isNew).map(b -> b.state).toList();
     }
@@ -167,6 +210,16 @@ public final class LeadLedger {
             this.leadId = leadId;
             this.createdAt = createdAt;
             this.isNew = isNew;
+        }
+
+        /** Whether the lead already has an observation of exactly this stage at exactly this time. */
+        boolean hasObservation(String stage, Instant at) {
+            for (TransitionRow r : rows) {
+                if (r.toStage().equals(stage) && r.occurredAt().equals(at)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Whether the lead was ever in {@code stage} or past it (a closed lead is past every open stage). */

@@ -16,7 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A lead with its history in event-time order. Each step's {@code fromStage} and {@code kind} are read from the
+ * A lead with its history (its moves) in event-time order. Each step's {@code fromStage} and {@code kind} are read from the
  * history as it stands now, so a late event shows where it happened and what it changed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,7 +35,9 @@ public record LeadView(String leadId, String currentStage, Instant currentSince,
         Map<UUID, StageTransition> byId = transitions.stream()
                 .collect(Collectors.toMap(t -> t.eventId, Function.identity()));
         List<StageObservation> observations = transitions.stream().map(StageTransition::observation).toList();
-        List<HistoryEntry> history = LeadTimeline.of(funnel, observations).steps().stream().map(step -> {
+        // observations that read as no move (the lead already was in that stage) are not listed
+        List<HistoryEntry> history = LeadTimeline.of(funnel, observations).steps().stream()
+                .filter(step -> !step.isNoOp()).map(step -> {
             StageTransition t = byId.get(step.observation().eventId());
             return new HistoryEntry(t.eventId, step.fromStage(), t.toStage, step.kind(),
                     step.move() == null ? List.of() : step.move().skippedStages(), t.occurredAt, t.recordedAt,

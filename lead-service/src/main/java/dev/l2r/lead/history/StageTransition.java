@@ -36,8 +36,8 @@ public class StageTransition extends PanacheEntityBase {
     @Column(name = "to_stage", nullable = false)
     public String toStage;
 
+    /** Null for a dormant observation (no move when it arrived). */
     @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
     public TransitionKind kind;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
@@ -69,6 +69,8 @@ public class StageTransition extends PanacheEntityBase {
     /** The stored webhook delivery this change was read from, if any. */
     @Column(name = "delivery_id")
     public Long deliveryId;
+
+    public boolean published;
 
     public static List<StageTransition> ofLead(String leadId) {
         return list("leadId", leadId);

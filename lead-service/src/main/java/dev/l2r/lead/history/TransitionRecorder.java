@@ -68,6 +68,7 @@ public class TransitionRecorder {
             store.insertLeads(c, ledger.newLeads());
             store.updateLeads(c, ledger.changedLeads());
             store.insertTransitions(c, ledger.addedTransitions());
+            store.publish(c, ledger.activatedTransitions());
             outbox.appendLeadEvents(c, ledger.events());
             return results;
         } catch (SQLException e) {

@@ -10,11 +10,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** One row of {@code stage_transition} as the recording path reads and writes it. */
+/**
+ * One row of {@code stage_transition} as the recording path reads and writes it. A dormant row ({@code published}
+ * false, {@code kind} null) was no move when it arrived and has not been published (yet).
+ */
 public record TransitionRow(UUID eventId, String leadId, String fromStage, String toStage, TransitionKind kind,
                             List<String> skippedStages, Instant occurredAt, Instant recordedAt, String source,
                             String sourceEventId, String rawStage, BigDecimal amount, String currency,
-                            LeadAttributes attributes, Long deliveryId) {
+                            LeadAttributes attributes, Long deliveryId, boolean published) {
 
     public TransitionRow {
         skippedStages = skippedStages == null ? List.of() : List.copyOf(skippedStages);
@@ -27,8 +30,18 @@ public record TransitionRow(UUID eventId, String leadId, String fromStage, Strin
 
     /** The event as published: this change's attributes, completed with what the lead is known to have. */
     public LeadStageChanged toEvent(LeadAttributes known) {
-        return new LeadStageChanged(eventId, LeadStageChanged.CURRENT_SCHEMA_VERSION, leadId, fromStage, toStage,
-                kind, skippedStages, occurredAt, recordedAt, source, sourceEventId, rawStage, amount, currency,
+        return toEvent(fromStage, kind, skippedStages, known);
+    }
+
+    /** The event with the move as it reads now (for a dormant row that a late arrival made a real move). */
+    public LeadStageChanged toEvent(String from, TransitionKind moveKind, List<String> skipped, LeadAttributes known) {
+        return new LeadStageChanged(eventId, LeadStageChanged.CURRENT_SCHEMA_VERSION, leadId, from, toStage,
+                moveKind, skipped, occurredAt, recordedAt, source, sourceEventId, rawStage, amount, currency,
                 attributes.orElse(known));
+    }
+
+    public TransitionRow publishedNow() {
+        return new TransitionRow(eventId, leadId, fromStage, toStage, kind, skippedStages, occurredAt, recordedAt,
+                source, sourceEventId, rawStage, amount, currency, attributes, deliveryId, true);
     }
 }

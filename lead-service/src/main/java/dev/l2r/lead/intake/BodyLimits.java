@@ -1,18 +1,19 @@
 package dev.l2r.lead.intake;
 
-import dev.l2r.platform.problem.ProblemMappers;
+import dev.l2r.events.EventJson;
+import dev.l2r.platform.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Response;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 
 /**
  * Size limits of request bodies, answered 413 as a problem: {@code l2r.intake.max-body-size} (default 10 MB)
@@ -24,6 +25,8 @@ import java.util.Optional;
 public class BodyLimits {
 
     static final String IMPORTS = "/api/imports";
+    /** How much of an oversize body is read and discarded before the connection is closed instead. */
+    static final long DRAIN_LIMIT = 256L * 1024 * 1024;
 
     @ConfigProperty(name = "l2r.intake.max-body-size")
     MemorySize maxBodySize;
@@ -31,24 +34,60 @@ public class BodyLimits {
     @ConfigProperty(name = "l2r.intake.import-max-size")
     MemorySize importMaxSize;
 
-    @ServerRequestFilter(preMatching = true)
-    public Optional<Response> refuseDeclaredOversize(ContainerRequestContext request) {
-        String length = request.getHeaderString("Content-Length");
-        if (length == null) {
-            return Optional.empty();
-        }
-        long declared;
+    @Inject
+    IntakeMetrics metrics;
+
+    /**
+     * Runs before the REST layer: a declared Content-Length over the limit is answered at once, without reading
+     * the body. After any 413 the rest of the body is read and thrown away (up to {@value #DRAIN_LIMIT} bytes,
+     * then the connection is closed), so that a sender still writing its body gets to read the answer instead of
+     * a broken connection.
+     */
+    void install(@Observes Router router) {
+        router.route().order(-1000).handler(rc -> {
+            HttpServerRequest request = rc.request();
+            rc.addEndHandler(done -> {
+                if (rc.response().getStatusCode() == 413 && !request.isEnded()) {
+                    drain(request);
+                }
+            });
+            String path = rc.normalizedPath();
+            long limit = limitFor(path);
+            if (declaredLength(request) > limit) {
+                metrics.rejected(IntakeSources.of(path), Reason.TOO_LARGE);
+                rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                        .putHeader("Connection", "close")
+                        .end(EventJson.write(RejectedInput.tooLarge(limit).toProblem()));
+                return;
+            }
+            rc.next();
+        });
+    }
+
+    private static void drain(HttpServerRequest request) {
+        long[] discarded = {0};
+        request.handler(buffer -> {
+            discarded[0] += buffer.length();
+            if (discarded[0] > DRAIN_LIMIT) {
+                request.connection().close();
+            }
+        });
+        request.endHandler(v -> request.connection().close());
+        request.exceptionHandler(e -> request.connection().close());
+        request.resume();
+    }
+
+    long limitFor(String path) {
+        return path.startsWith(IMPORTS) ? importMaxSize.asLongValue() : maxBodySize.asLongValue();
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
         try {
-            declared = Long.parseLong(length.trim());
+            return length == null ? -1 : Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return Optional.empty();
+            return -1;
         }
-        String path = request.getUriInfo().getPath();
-        long limit = path.startsWith(IMPORTS) ? importMaxSize.asLongValue() : maxBodySize.asLongValue();
-        if (declared <= limit) {
-            return Optional.empty();
-        }
-        return Optional.of(ProblemMappers.respond(RejectedInput.tooLarge(limit).toProblem()));
     }
 
     /** The import body, failing with a 413 problem once more than the import limit has been read. */
