@@ -97,15 +97,15 @@ public class ForecastService {
         return seen.size() == 1 ? seen.iterator().next() : defaultCurrency.orElse(null);
     }
 
-    ForecastModel model(Instant asOf, String currency, Integer simulationsAsked, Long seedAsked) throws SQLException {
+    ForecastModel model(Instant asOf, String currency, ForecastModel.Settings settings) throws SQLException {
         // the interval's calibration forecasts at earlier moments too, so every open interval up to asOf is loaded
         History history = store.load(null, asOf, asOf);
-        return ForecastModel.train(history, asOf, currency, stageOrder(), settings(simulationsAsked, seedAsked));
+        return ForecastModel.train(history, asOf, currency, stageOrder(), settings);
     }
 
     public Forecast forecast(Instant asOf, double horizonDays, String groupBy, String currencyAsked,
                              Integer simulationsAsked, Long seedAsked) throws SQLException {
-        ForecastModel model = model(asOf, currency(currencyAsked), simulationsAsked, seedAsked);
+        ForecastModel model = model(asOf, currency(currencyAsked), settings(simulationsAsked, seedAsked));
         Forecast f = model.forecast(horizonDays, groupBy);
         List<RevenueTarget> all = targets.revenueTargets();
         Forecast.Attainment overall = all.stream().filter(t -> t.dimension() == null && t.covers(asOf)).findFirst()
@@ -123,7 +123,8 @@ public class ForecastService {
     /** Every open lead's part in the forecast, largest expected revenue first. */
     public List<Forecast.LeadLine> leads(Instant asOf, double horizonDays, String stage, int limit,
                                          String currencyAsked) throws SQLException {
-        Forecast f = model(asOf, currency(currencyAsked), 1, null).forecast(horizonDays, null);
+        // only the leads' lines are wanted: no interval, so no simulation to speak of and no calibration
+        Forecast f = model(asOf, currency(currencyAsked), settings(1, null).uncalibrated()).forecast(horizonDays, null);
         return f.leads().stream().filter(l -> stage == null || stage.equals(l.stage()))
                 .sorted(Comparator.comparing(Forecast.LeadLine::expectedRevenue).reversed()
                         .thenComparing(Forecast.LeadLine::leadId))
@@ -141,7 +142,7 @@ public class ForecastService {
     public ReversePlan.Plan plan(double targetRevenue, Instant periodStart, Instant periodEnd, Instant asOf,
                                  String currencyAsked) throws SQLException {
         String currency = currency(currencyAsked);
-        return ReversePlan.plan(model(asOf, currency, null, null), stageOrder(), targetRevenue, periodStart,
+        return ReversePlan.plan(model(asOf, currency, settings(null, null)), stageOrder(), targetRevenue, periodStart,
                 periodEnd, currency);
     }
 

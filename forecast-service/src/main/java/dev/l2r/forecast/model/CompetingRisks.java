@@ -34,40 +34,87 @@ public final class CompetingRisks {
     private final double[] times;
     private final double[] survival;
     private final double[][] incidence;
+    /** ∫_0^{times[i]} F_won(x) dx, so the area to any h is one lookup. */
+    private final double[] wonArea;
     /** Every observation's duration, ascending: how many were still open after a given age. */
     private final double[] durations;
     private final Map<StageOutcome, Integer> counts = new EnumMap<>(StageOutcome.class);
 
     public CompetingRisks(Collection<Observation> observations) {
-        Observation[] sorted = observations.toArray(Observation[]::new);
-        Arrays.sort(sorted, (a, b) -> Double.compare(a.days(), b.days()));
-        durations = new double[sorted.length];
+        this(collect(observations));
+    }
+
+    private static Builder collect(Collection<Observation> observations) {
+        Builder b = new Builder();
+        observations.forEach(o -> b.add(o.days(), o.outcome()));
+        return b;
+    }
+
+    /**
+     * Collects durations without an object per observation: one growable array per outcome (WON, LOST,
+     * NO_DECISION, OPEN). Large histories are trained many times (the interval's calibration), so this matters.
+     */
+    public static final class Builder {
+        private final double[][] byOutcome = new double[CAUSES.length + 1][16];
+        private final int[] sizes = new int[CAUSES.length + 1];
+
+        public Builder add(double days, StageOutcome outcome) {
+            if (!(days >= 0)) {
+                throw new IllegalArgumentException("negative or undefined duration " + days);
+            }
+            int k = slot(outcome);
+            if (sizes[k] == byOutcome[k].length) {
+                byOutcome[k] = Arrays.copyOf(byOutcome[k], byOutcome[k].length * 2);
+            }
+            byOutcome[k][sizes[k]++] = days;
+            return this;
+        }
+
+        public CompetingRisks build() {
+            return new CompetingRisks(this);
+        }
+    }
+
+    private CompetingRisks(Builder builder) {
+        // each outcome's durations sorted on their own, then walked together in time order
+        int[] sizes = builder.sizes.clone();
+        double[][] byOutcome = new double[sizes.length][];
+        for (int k = 0; k < sizes.length; k++) {
+            byOutcome[k] = Arrays.copyOf(builder.byOutcome[k], sizes[k]);
+            Arrays.sort(byOutcome[k]);
+        }
+        int n = 0;
+        for (int size : sizes) {
+            n += size;
+        }
         for (StageOutcome o : StageOutcome.values()) {
-            counts.put(o, 0);
+            counts.put(o, sizes[slot(o)]);
         }
-        for (int i = 0; i < sorted.length; i++) {
-            durations[i] = sorted[i].days();
-            counts.merge(sorted[i].outcome(), 1, Integer::sum);
-        }
-        double[] t = new double[sorted.length];
-        double[] sv = new double[sorted.length];
-        double[][] inc = new double[CAUSES.length][sorted.length];
+        int closes = n - sizes[CAUSES.length];
+        durations = new double[n];
+        double[] t = new double[closes];
+        double[] sv = new double[closes];
+        double[][] inc = new double[CAUSES.length][closes];
         double s = 1.0;
         double[] f = new double[CAUSES.length];
-        int atRisk = sorted.length;
+        int[] head = new int[byOutcome.length];
+        int atRisk = n;
         int step = 0;
-        int i = 0;
-        while (i < sorted.length) {
-            double time = sorted[i].days();
-            int[] d = new int[CAUSES.length];
-            int leaving = 0;
-            while (i < sorted.length && sorted[i].days() == time) {
-                StageOutcome o = sorted[i].outcome();
-                if (o != StageOutcome.OPEN) {
-                    d[causeIndex(o)]++;
+        int seen = 0;
+        while (seen < n) {
+            double time = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < byOutcome.length; k++) {
+                if (head[k] < sizes[k]) {
+                    time = Math.min(time, byOutcome[k][head[k]]);
                 }
-                leaving++;
-                i++;
+            }
+            int[] d = new int[byOutcome.length];
+            for (int k = 0; k < byOutcome.length; k++) {
+                while (head[k] < sizes[k] && byOutcome[k][head[k]] == time) {
+                    d[k]++;
+                    head[k]++;
+                    durations[seen++] = time;
+                }
             }
             int closed = d[0] + d[1] + d[2];
             if (closed > 0) {
@@ -80,7 +127,7 @@ public final class CompetingRisks {
                 sv[step] = s;
                 step++;
             }
-            atRisk -= leaving;
+            atRisk -= closed + d[CAUSES.length];
         }
         times = Arrays.copyOf(t, step);
         survival = Arrays.copyOf(sv, step);
@@ -88,6 +135,15 @@ public final class CompetingRisks {
         for (int k = 0; k < CAUSES.length; k++) {
             incidence[k] = Arrays.copyOf(inc[k], step);
         }
+        wonArea = new double[step];
+        for (int i = 1; i < step; i++) {
+            wonArea[i] = wonArea[i - 1] + incidence[0][i - 1] * (times[i] - times[i - 1]);
+        }
+    }
+
+    /** Where an outcome's durations are kept: the causes first, open (censored) last. */
+    private static int slot(StageOutcome o) {
+        return o == StageOutcome.OPEN ? CAUSES.length : causeIndex(o);
     }
 
     private static int causeIndex(StageOutcome o) {
@@ -138,13 +194,8 @@ public final class CompetingRisks {
      * to win, so the expected wins of arrivals at rate λ per day are λ · ∫_0^h F_won(h − t) dt = λ · this.
      */
     public double integratedWinIncidence(double h) {
-        double area = 0;
-        int k = causeIndex(StageOutcome.WON);
-        for (int i = 0; i < times.length && times[i] < h; i++) {
-            double until = i + 1 < times.length ? Math.min(times[i + 1], h) : h;
-            area += incidence[k][i] * (until - times[i]);
-        }
-        return area;
+        int i = stepAt(h);
+        return i < 0 ? 0 : wonArea[i] + incidence[causeIndex(StageOutcome.WON)][i] * (h - times[i]);
     }
 
     /** How many observations were still open after {@code age} days (the risk set behind a conditional estimate). */

@@ -5,7 +5,6 @@ import dev.l2r.events.LeadAttributes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,7 +48,7 @@ public final class ForecastModel {
             }
         }
 
-        Settings uncalibrated() {
+        public Settings uncalibrated() {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, 0,
                     minCalibrationRatios);
         }
@@ -82,8 +81,8 @@ public final class ForecastModel {
         this.leads = snapshot.open().stream()
                 .filter(l -> l.amount() == null || Objects.equals(l.currency(), currency)).toList();
         this.excludedOtherCurrency = snapshot.open().size() - leads.size();
-        Instant earliest = snapshot.arrivals().stream().map(Arrival::firstSeenAt).min(Comparator.naturalOrder())
-                .orElse(asOf);
+        Instant first = history.firstSeen();
+        Instant earliest = first == null || first.isAfter(asOf) ? asOf : first;
         // never extrapolate the arrival rate from a window longer than the history itself
         this.arrivalWindowDays = Math.min(settings.arrivalWindowDays(), Days.between(earliest, asOf));
         Instant windowStart = Days.plus(asOf, -arrivalWindowDays);
@@ -117,6 +116,12 @@ public final class ForecastModel {
         return cache.computeIfAbsent(horizonDays + "/" + groupBy, k -> compute(horizonDays, groupBy, true));
     }
 
+    /** The same forecast's expectations only: no simulation, so no interval (P10/P50/P90 are null). */
+    public Forecast expectation(double horizonDays, String groupBy) {
+        return cache.computeIfAbsent(horizonDays + "/" + groupBy + "/expected",
+                k -> compute(horizonDays, groupBy, false));
+    }
+
     /**
      * Actual / forecast ratios of this model at up to {@code calibrationOrigins} past moments t = asOf − h,
      * asOf − h − step, ... (step = max(7, h/4) days), each forecast from what was known at t and compared with what
@@ -129,8 +134,7 @@ public final class ForecastModel {
                 return new double[0];
             }
             double step = Math.max(7, h / 4);
-            Instant start = history.arrivals().stream().map(Arrival::firstSeenAt).min(Comparator.naturalOrder())
-                    .orElse(snapshot.asOf());
+            Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
             List<Double> found = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
                 Instant t = Days.plus(snapshot.asOf(), -(h + j * step));
@@ -138,7 +142,7 @@ public final class ForecastModel {
                     break;
                 }
                 double forecast = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated())
-                        .compute(h, null, false).expectedRevenue().doubleValue();
+                        .expectation(h, null).expectedRevenue().doubleValue();
                 double actual = 0;
                 for (Close c : history.closesBetween(t, Days.plus(t, h))) {
                     actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
@@ -210,12 +214,14 @@ public final class ForecastModel {
                     Money.of(p * value.mean()), key));
         }
 
-        List<Simulation.Template> templates = new ArrayList<>(recentArrivals.size());
+        // recent arrivals alike in stage, segment and group make one class of future leads
+        Map<List<Object>, Simulation.NewLeads> kinds = new LinkedHashMap<>();
         double newWon = 0;
         double newRevenue = 0;
         for (Arrival a : recentArrivals) {
-            WinModel.Cell cell = win.cell(a.stage(), a.attributes().segment(), 0);
-            DealValues.Value value = values.averageFor(a.attributes().segment());
+            String segment = a.attributes().segment();
+            WinModel.Cell cell = win.cell(a.stage(), segment, 0);
+            DealValues.Value value = values.averageFor(segment);
             int gi = groupIndex.get(groupKey(a.attributes(), groupBy));
             double expectedWins = cell.integratedWinFromEntry(h) / arrivalWindowDays;
             newWon += expectedWins;
@@ -223,12 +229,13 @@ public final class ForecastModel {
             groupWon[gi] += expectedWins;
             groupRevenue[gi] += expectedWins * value.mean();
             groupNewRevenue[gi] += expectedWins * value.mean();
-            templates.add(new Simulation.Template(cell, value, gi));
+            kinds.merge(java.util.Arrays.asList(a.stage(), segment, gi), new Simulation.NewLeads(expectedWins, value, gi),
+                    (x, y) -> new Simulation.NewLeads(x.expectedWins() + y.expectedWins(), x.value(), x.group()));
         }
-        double expectedArrivals = templates.isEmpty() ? 0 : templates.size() / arrivalWindowDays * h;
+        double expectedArrivals = recentArrivals.isEmpty() ? 0 : recentArrivals.size() / arrivalWindowDays * h;
 
         double[] calibration = simulate ? calibrationRatios(h) : new double[0];
-        Simulation.Outcome sim = simulate ? Simulation.run(items, templates, expectedArrivals, h, n, g,
+        Simulation.Outcome sim = simulate ? Simulation.run(items, List.copyOf(kinds.values()), n, g,
                 settings.simulations(), settings.seed(), centred(calibration)) : null;
 
         List<Forecast.StageLine> byStage = new ArrayList<>();
@@ -254,11 +261,11 @@ public final class ForecastModel {
             }
         }
         Forecast.NewLeads newLeads = new Forecast.NewLeads(Money.round(arrivalWindowDays, 2), recentArrivals.size(),
-                templates.isEmpty() ? null : Money.round(templates.size() / arrivalWindowDays, 4),
+                recentArrivals.isEmpty() ? null : Money.round(recentArrivals.size() / arrivalWindowDays, 4),
                 Money.round(expectedArrivals, 2), Money.round(newWon, 4), Money.of(newRevenue));
         int closedSpells = 0;
         for (Spell s : snapshot.spells()) {
-            closedSpells += s.observedAt(asOf).outcome() == dev.l2r.events.funnel.StageOutcome.OPEN ? 0 : 1;
+            closedSpells += s.closedBy(asOf) ? 1 : 0;
         }
         List<Double> shownRatios = new ArrayList<>();
         for (double r : calibration) {

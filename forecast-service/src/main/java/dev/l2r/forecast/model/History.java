@@ -10,15 +10,34 @@ import java.util.List;
  */
 public record History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
 
-    /** Everything known at {@code t} (event time ≤ t); open leads in lead-id order, so simulations are repeatable. */
+    /** Open intervals and arrivals are kept in lead-id order, whatever order they were loaded in. */
+    public History {
+        open = open.stream().sorted(Comparator.comparing((OpenInterval i) -> i.lead().leadId())
+                .thenComparing(OpenInterval::validFrom)).toList();
+        spells = List.copyOf(spells);
+        closes = List.copyOf(closes);
+        arrivals = arrivals.stream().sorted(Comparator.comparing(Arrival::leadId)).toList();
+    }
+
+    /**
+     * Everything known at {@code t} (event time ≤ t); open leads and arrivals in lead-id order, so that simulations
+     * consume their random numbers in the same order every time.
+     */
     public Snapshot asOf(Instant t) {
         return new Snapshot(t,
-                open.stream().filter(i -> i.holdsAt(t)).map(OpenInterval::lead)
-                        .sorted(Comparator.comparing(OpenLead::leadId)).toList(),
+                open.stream().filter(i -> i.holdsAt(t)).map(OpenInterval::lead).toList(),
                 spells.stream().filter(s -> !s.enteredAt().isAfter(t)).toList(),
                 closes.stream().filter(c -> !c.closedAt().isAfter(t)).toList(),
-                arrivals.stream().filter(a -> !a.firstSeenAt().isAfter(t))
-                        .sorted(Comparator.comparing(Arrival::leadId)).toList());
+                arrivals.stream().filter(a -> !a.firstSeenAt().isAfter(t)).toList());
+    }
+
+    /** When the first lead was seen, or null without any. */
+    public Instant firstSeen() {
+        Instant first = null;
+        for (Arrival a : arrivals) {
+            first = first == null || a.firstSeenAt().isBefore(first) ? a.firstSeenAt() : first;
+        }
+        return first;
     }
 
     /** Closes with event time in (after, until]. */

@@ -36,7 +36,7 @@ public final class ReversePlan {
     /** What the open leads are expected to win in the next {@code days}. */
     private static double pipelineRevenue(ForecastModel model, double days) {
         double sum = 0;
-        for (Forecast.StageLine line : model.forecast(days, null).byStage()) {
+        for (Forecast.StageLine line : model.expectation(days, null).byStage()) {
             sum += line.expectedRevenue().doubleValue();
         }
         return sum;

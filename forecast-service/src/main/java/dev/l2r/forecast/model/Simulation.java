@@ -6,10 +6,12 @@ import java.util.SplittableRandom;
 
 /**
  * Monte Carlo over the open leads and the leads not created yet. Each iteration wins every open lead with its own
- * probability, draws how many new leads arrive (Poisson), when (uniformly over the horizon) and whether they win
- * in the time left, and adds up the values won; with calibration ratios, the iteration's totals are then multiplied
- * by one of them drawn at random. One seeded generator, consumed in a fixed order, makes the same inputs give the
- * same numbers.
+ * probability and draws, for each class of new leads, how many of them arrive and win within the horizon, and adds
+ * up the values won; with calibration ratios, the iteration's totals are then multiplied by one of them drawn at
+ * random. New leads arrive as a Poisson process and each wins independently (with a chance that depends on how
+ * much of the horizon is left when it arrives), so the number that arrive and win is itself Poisson with the
+ * expected number of such wins: drawing that directly is exact and spares a draw per arrival. One seeded generator,
+ * consumed in a fixed order, makes the same inputs give the same numbers.
  */
 final class Simulation {
 
@@ -17,8 +19,8 @@ final class Simulation {
     record Item(double probability, DealValues.Value value, int stage, int group) {
     }
 
-    /** A recent arrival used as the template for a future one. */
-    record Template(WinModel.Cell cell, DealValues.Value value, int group) {
+    /** New leads alike in how they win and what they are worth: how many are expected to arrive and win. */
+    record NewLeads(double expectedWins, DealValues.Value value, int group) {
     }
 
     /** Sorted totals per iteration: overall, per stage (open leads only) and per group (everything). */
@@ -28,8 +30,8 @@ final class Simulation {
     private Simulation() {
     }
 
-    static Outcome run(List<Item> items, List<Template> templates, double expectedArrivals, double horizon,
-                       int stages, int groups, int iterations, long seed, double[] ratios) {
+    static Outcome run(List<Item> items, List<NewLeads> newLeads, int stages, int groups, int iterations, long seed,
+                       double[] ratios) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] totals = new double[iterations];
         double[][] byStage = new double[stages][iterations];
@@ -43,16 +45,12 @@ final class Simulation {
                     byGroup[item.group()][it] += v;
                 }
             }
-            if (!templates.isEmpty()) {
-                long arrivals = poisson(random, expectedArrivals);
-                for (long a = 0; a < arrivals; a++) {
-                    Template t = templates.get(random.nextInt(templates.size()));
-                    double left = horizon - random.nextDouble() * horizon;
-                    if (random.nextDouble() < t.cell().winFromEntry(left)) {
-                        double v = t.value().draw(random);
-                        totals[it] += v;
-                        byGroup[t.group()][it] += v;
-                    }
+            for (NewLeads kind : newLeads) {
+                long wins = poisson(random, kind.expectedWins());
+                for (long w = 0; w < wins; w++) {
+                    double v = kind.value().draw(random);
+                    totals[it] += v;
+                    byGroup[kind.group()][it] += v;
                 }
             }
             if (ratios.length > 0) {

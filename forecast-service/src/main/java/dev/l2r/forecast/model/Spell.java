@@ -13,11 +13,18 @@ import java.time.Instant;
 public record Spell(String leadId, String stage, Instant enteredAt, Instant closedAt, StageOutcome outcome,
                     LeadAttributes attributes) {
 
-    /** This spell as it looked at {@code asOf}: closed only if it closed by then, otherwise censored there. */
-    public CompetingRisks.Observation observedAt(Instant asOf) {
-        if (closedAt != null && !closedAt.isAfter(asOf)) {
-            return new CompetingRisks.Observation(Days.between(enteredAt, closedAt), outcome);
-        }
-        return new CompetingRisks.Observation(Days.between(enteredAt, asOf), StageOutcome.OPEN);
+    /** Whether, seen at {@code asOf}, the spell had closed. */
+    public boolean closedBy(Instant asOf) {
+        return closedAt != null && !closedAt.isAfter(asOf);
+    }
+
+    /** How it ended as seen at {@code asOf}: its outcome if closed by then, otherwise open (censored there). */
+    public StageOutcome outcomeAt(Instant asOf) {
+        return closedBy(asOf) ? outcome : StageOutcome.OPEN;
+    }
+
+    /** Its length in days as seen at {@code asOf}: to its close, or to asOf while still open then. */
+    public double daysAt(Instant asOf) {
+        return Days.between(enteredAt, closedBy(asOf) ? closedAt : asOf);
     }
 }

@@ -94,30 +94,31 @@ public final class WinModel {
 
     /** Learns from the spells entered by {@code asOf}, each censored at {@code asOf} if it had not closed by then. */
     public static WinModel train(Collection<Spell> spells, Instant asOf, Settings settings) {
-        Map<String, List<CompetingRisks.Observation>> pooled = new HashMap<>();
-        Map<String, Map<String, List<CompetingRisks.Observation>>> segmented = new HashMap<>();
+        Map<String, CompetingRisks.Builder> pooled = new HashMap<>();
+        Map<String, Map<String, CompetingRisks.Builder>> segmented = new HashMap<>();
         Map<String, List<Double>> won = new HashMap<>();
         for (Spell s : spells) {
             if (s.enteredAt().isAfter(asOf)) {
                 continue;
             }
-            CompetingRisks.Observation o = s.observedAt(asOf);
-            pooled.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(o);
+            double days = s.daysAt(asOf);
+            StageOutcome outcome = s.outcomeAt(asOf);
+            pooled.computeIfAbsent(s.stage(), k -> new CompetingRisks.Builder()).add(days, outcome);
             String segment = s.attributes().segment();
             if (segment != null) {
                 segmented.computeIfAbsent(s.stage(), k -> new HashMap<>())
-                        .computeIfAbsent(segment, k -> new ArrayList<>()).add(o);
+                        .computeIfAbsent(segment, k -> new CompetingRisks.Builder()).add(days, outcome);
             }
-            if (o.outcome() == StageOutcome.WON) {
-                won.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(o.days());
+            if (outcome == StageOutcome.WON) {
+                won.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(days);
             }
         }
         Map<String, CompetingRisks> byStage = new HashMap<>();
-        pooled.forEach((stage, obs) -> byStage.put(stage, new CompetingRisks(obs)));
+        pooled.forEach((stage, builder) -> byStage.put(stage, builder.build()));
         Map<String, Map<String, CompetingRisks>> bySegment = new HashMap<>();
         segmented.forEach((stage, segments) -> {
             Map<String, CompetingRisks> curves = new HashMap<>();
-            segments.forEach((segment, obs) -> curves.put(segment, new CompetingRisks(obs)));
+            segments.forEach((segment, builder) -> curves.put(segment, builder.build()));
             bySegment.put(stage, curves);
         });
         Map<String, double[]> wonDays = new HashMap<>();

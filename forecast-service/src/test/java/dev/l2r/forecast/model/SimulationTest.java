@@ -31,12 +31,30 @@ class SimulationTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
+    void newLeadsThatWinArePoissonWithTheExpectedWins(long seed) {
+        DealValues.Value ten = new DealValues.Value(10, DealValues.Source.OVERALL_AVERAGE, null);
+        // two classes in two groups: 1.2 and 1.8 expected wins of 10 each
+        List<Simulation.NewLeads> kinds = List.of(new Simulation.NewLeads(1.2, ten, 0),
+                new Simulation.NewLeads(1.8, ten, 1));
+        Simulation.Outcome o = Simulation.run(List.of(), kinds, 1, 2, 40_000, seed, new double[0]);
+        double mean = java.util.Arrays.stream(o.totals()).average().orElseThrow();
+        double variance = java.util.Arrays.stream(o.totals()).map(t -> (t - mean) * (t - mean)).sum()
+                / (o.totals().length - 1);
+        // total wins ~ Poisson(3): revenue mean 30, variance 300; the group of class 1 averages 18
+        assertThat(mean).isCloseTo(30, org.assertj.core.api.Assertions.within(0.4));
+        assertThat(variance / 300).isBetween(0.95, 1.05);
+        assertThat(java.util.Arrays.stream(o.byGroup()[1]).average().orElseThrow())
+                .isCloseTo(18, org.assertj.core.api.Assertions.within(0.3));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
     void sameSeedSameNumbers(long seed) {
         DealValues.Value pool = new DealValues.Value(2, DealValues.Source.OVERALL_AVERAGE, new double[]{1, 3});
         List<Simulation.Item> items = List.of(new Simulation.Item(0.3, pool, 0, 0),
                 new Simulation.Item(0.9, new DealValues.Value(10, DealValues.Source.AMOUNT, null), 0, 0));
-        Simulation.Outcome a = Simulation.run(items, List.of(), 0, 30, 1, 1, 500, seed, new double[0]);
-        Simulation.Outcome b = Simulation.run(items, List.of(), 0, 30, 1, 1, 500, seed, new double[0]);
+        Simulation.Outcome a = Simulation.run(items, List.of(), 1, 1, 500, seed, new double[0]);
+        Simulation.Outcome b = Simulation.run(items, List.of(), 1, 1, 500, seed, new double[0]);
         assertThat(a.totals()).isEqualTo(b.totals());
         assertThat(a.byStage()[0]).isEqualTo(a.totals());
         // every total is a sum of possible outcomes: 0, 1, 3, 10, 11, 13
@@ -44,7 +62,7 @@ class SimulationTest {
             assertThat(t).isIn(0.0, 1.0, 3.0, 10.0, 11.0, 13.0);
         }
         // with calibration ratios each iteration's total is scaled by one of them
-        Simulation.Outcome scaled = Simulation.run(items, List.of(), 0, 30, 1, 1, 500, seed, new double[]{0.5, 2});
+        Simulation.Outcome scaled = Simulation.run(items, List.of(), 1, 1, 500, seed, new double[]{0.5, 2});
         java.util.Set<Double> seen = new java.util.HashSet<>();
         for (double t : scaled.totals()) {
             assertThat(t).isIn(0.0, 0.5, 1.5, 5.0, 5.5, 6.5, 2.0, 6.0, 20.0, 22.0, 26.0);
