@@ -75,7 +75,7 @@ public final class IntakeRun {
     public IntakeReport finish() {
         flush();
         return new IntakeReport(recorded + unchanged, recorded, unchanged, duplicates, rejectedCount,
-                List.copyOf(rejected), deliveryId);
+                List.copyOf(rejected), deliveryId, null);
     }
 
     /** Every item's result in order, when {@link #keepingResults()} asked for them. */
