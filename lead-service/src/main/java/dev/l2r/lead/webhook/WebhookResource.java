@@ -5,6 +5,7 @@ import dev.l2r.lead.intake.BodyLimits;
 import dev.l2r.lead.intake.Intake;
 import dev.l2r.lead.intake.IntakeReport;
 import dev.l2r.lead.intake.IntakeRun;
+import dev.l2r.lead.intake.RejectedInput;
 import dev.l2r.lead.intake.Rejection;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
@@ -80,7 +81,7 @@ public class WebhookResource {
         WebhookItems items = new WebhookItems();
         sender.read(request, items);
         if (items.changes().isEmpty() && !items.refusals().isEmpty() && items.ignored() == 0) {
-            throw ProblemException.badRequest(items.refusals().stream()
+            throw new RejectedInput(items.refusals().get(0).reason(), items.refusals().stream()
                     .map(r -> new Problem.FieldError(r.field(), r.error())).toList());
         }
         IntakeRun run = intake.run(source);
