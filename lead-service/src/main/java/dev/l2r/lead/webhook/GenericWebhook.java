@@ -29,10 +29,7 @@ public class GenericWebhook implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        String expected = Signatures.base64(Signatures.hmac("HmacSHA256", support.secret(name()), request.body()));
-        if (!Signatures.matches(expected, request.header("X-L2R-Signature"))) {
-            throw WebhookSupport.badSignature("X-L2R-Signature is missing or does not match the body");
-        }
+        support.requireBodyHmac(request, "HmacSHA256", false, "X-L2R-Signature");
     }
 
     @Override

@@ -36,10 +36,7 @@ public class MauticWebhook implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        String expected = Signatures.base64(Signatures.hmac("HmacSHA256", support.secret(name()), request.body()));
-        if (!Signatures.matches(expected, request.header("Webhook-Signature"))) {
-            throw WebhookSupport.badSignature("Webhook-Signature is missing or does not match the body");
-        }
+        support.requireBodyHmac(request, "HmacSHA256", false, "Webhook-Signature");
     }
 
     @Override

@@ -34,11 +34,7 @@ public class SegmentWebhook implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        String expected = Signatures.hex(Signatures.hmac("HmacSHA1", support.secret(name()), request.body()));
-        String received = request.header("X-Signature");
-        if (!Signatures.matches(expected, received == null ? null : received.toLowerCase())) {
-            throw WebhookSupport.badSignature("X-Signature is missing or does not match the body");
-        }
+        support.requireBodyHmac(request, "HmacSHA1", true, "X-Signature");
     }
 
     @Override

@@ -50,6 +50,20 @@ public class WebhookSupport {
                         + ".secret); its requests are refused"));
     }
 
+    /**
+     * Checks a header that carries an HMAC of the raw body with the source's secret, hex or base64 encoded (hex
+     * compared without regard to case).
+     */
+    public void requireBodyHmac(WebhookRequest request, String algorithm, boolean hex, String header) {
+        byte[] mac = Signatures.hmac(algorithm, secret(request.source()), request.body());
+        String received = request.header(header);
+        boolean valid = hex ? Signatures.matches(Signatures.hex(mac), received == null ? null : received.toLowerCase())
+                : Signatures.matches(Signatures.base64(mac), received);
+        if (!valid) {
+            throw badSignature(header + " is missing or does not match the body");
+        }
+    }
+
     public static RejectedInput badSignature(String detail) {
         return RejectedInput.unauthorized(Reason.BAD_SIGNATURE, detail);
     }
