@@ -3,7 +3,6 @@ package dev.l2r.deploy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renders a Kustomize directory with {@code kubectl kustomize} (kustomize v4+, i.e. kubectl 1.21+) and parses the
  * output into typed fabric8 objects; custom resources (Strimzi, CloudNativePG, Prometheus Operator) come back as
- * {@link GenericKubernetesResource}. Without kubectl the checks cannot run: under CI that is a failure (.ci/run
- * installs kubectl), on a developer's machine a skip that says what to install.
+ * {@link GenericKubernetesResource}.
  */
 final class Kustomize {
 
@@ -27,21 +25,8 @@ final class Kustomize {
     }
 
     static String kubectl() {
-        String configured = System.getenv("L2R_KUBECTL");
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "kubectl"))) {
-                return Path.of(dir, "kubectl").toString();
-            }
-        }
-        String missing = "kubectl is not installed (needed to render deploy/k8s; .ci/run shows how to get one)";
-        if (System.getenv("CI") != null) {
-            throw new IllegalStateException(missing);
-        }
-        Assumptions.abort(missing);
-        return null;
+        return Tools.require("kubectl", "L2R_KUBECTL",
+                "kubectl 1.21+ renders deploy/k8s (see .ci/run for an install that works without internet access)");
     }
 
     static String render(Path dir) throws IOException, InterruptedException {
