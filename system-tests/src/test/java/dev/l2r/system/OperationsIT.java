@@ -206,6 +206,7 @@ class OperationsIT {
         String run = java.util.UUID.randomUUID().toString().substring(0, 8);
         Map<String, Integer> answers = new ConcurrentHashMap<>();
         Set<String> accepted = ConcurrentHashMap.newKeySet();
+        Set<String> unanswered = ConcurrentHashMap.newKeySet();
         AtomicInteger sent = new AtomicInteger();
         // A plain blocking HTTP/1.1 client, one connection per request. JDK 17's HttpClient loses answers the
         // server did send while it closes connections on shutdown (GOAWAY on HTTP/2, JDK-8335181; "EOF reached"
@@ -220,13 +221,13 @@ class OperationsIT {
                     String lead = "sig-" + run + "-" + client + "-" + i;
                     sent.incrementAndGet();
                     try {
-                        int status = post(base + "/api/leads/" + lead + "/transitions",
-                                "{\"toStage\":\"MQL\",\"occurredAt\":\"2024-06-15T12:00:00Z\",\"source\":\"api\"}");
+                        int status = post(base + "/api/leads/" + lead + "/transitions", mql(lead));
                         answers.merge(String.valueOf(status), 1, Integer::sum);
                         if (status == 201) {
                             accepted.add(lead);
                         }
                     } catch (Exception refused) {
+                        unanswered.add(lead);
                         answers.merge("no answer", 1, Integer::sum);
                         answers.merge(refused.getClass().getSimpleName() + ": " + refused.getMessage(), 1, Integer::sum);
                         return;
@@ -248,6 +249,14 @@ class OperationsIT {
 
         // what was accepted but not yet relayed waits in the outbox for the next start
         start("lead-service", "l2r_lead", Map.of()).awaitReady(Duration.ofSeconds(120));
+        // A request whose connection broke has an unknown outcome: Quarkus may have recorded it and then closed the
+        // connection before the answer went out (seen: "Unexpected end of file from server"). The sender resends
+        // with the same sourceEventId; lead-service answers 200 duplicate for what it had, 201 for what it had not.
+        for (String lead : unanswered) {
+            int status = post(url("lead-service") + "/api/leads/" + lead + "/transitions", mql(lead));
+            assertThat(status).as("resent %s", lead).isIn(200, 201);
+            accepted.add(lead);
+        }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Set<String> published = TopicProbe.readAll(infra.kafka().bootstrapServers(), LeadStageChanged.TOPIC).stream()
                     .map(r -> EventJson.readLeadStageChanged(r.value()).leadId())
@@ -255,7 +264,7 @@ class OperationsIT {
             assertThat(published).as("accepted %d of %d sent", accepted.size(), sent.get()).containsAll(accepted);
         });
 
-        // funnel-service applies them, and on SIGTERM commits the offsets of what it applied
+        // funnel-service applies each exactly once, and on SIGTERM commits the offsets of what it applied
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(mqlEntered()).isEqualTo(accepted.size()));
         assertThat(running.get("funnel-service").stop()).isIn(CLEAN_EXIT);
         try (Admin admin = admin()) {
@@ -271,6 +280,11 @@ class OperationsIT {
         // and a new instance starts where the old one stopped, with the same numbers
         start("funnel-service", "l2r_funnel", Map.of()).awaitReady(Duration.ofSeconds(120));
         assertThat(mqlEntered()).isEqualTo(accepted.size());
+    }
+
+    private static String mql(String lead) {
+        return "{\"toStage\":\"MQL\",\"occurredAt\":\"2024-06-15T12:00:00Z\",\"source\":\"api\",\"sourceEventId\":\""
+                + lead + "\"}";
     }
 
     private static int post(String url, String json) throws java.io.IOException {
