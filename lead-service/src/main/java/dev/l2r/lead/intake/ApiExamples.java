@@ -40,4 +40,29 @@ final class ApiExamples {
 
     static final String NOT_FOUND = """
             {"type":"https://l2r.dev/problems/404","title":"Not found","status":404,"detail":"no lead lead-43","errors":[]}""";
+
+    static final String BATCH = """
+            [{"leadId":"lead-42","toStage":"MQL","occurredAt":"2025-03-01T10:15:30Z","source":"api",
+              "sourceEventId":"crm-7781","attributes":{"channel":"paid_search","segment":"smb"}},
+             {"leadId":"lead-43","toStage":"PROSPECT","occurredAt":"2025-03-02T08:00:00Z","source":"api"}]""";
+
+    static final String BATCH_NDJSON = """
+            {"leadId":"lead-42","toStage":"MQL","occurredAt":"2025-03-01T10:15:30Z","source":"api","sourceEventId":"crm-7781"}
+            {"leadId":"lead-43","toStage":"PROSPECT","occurredAt":"2025-03-02T08:00:00Z","source":"api"}""";
+
+    static final String CSV = """
+            lead_id,stage,occurred_at,amount,currency,channel,source_event_id
+            lead-42,MQL,2025-03-01T10:15:30Z,,,paid_search,row-1
+            lead-42,OPPORTUNITY,2025-03-09,12500,EUR,,row-2
+            lead-43,PROSPECT,2025-03-02,,,,row-3""";
+
+    static final String SOURCE = "crm-export";
+
+    static final String REPORT_BY_INDEX = """
+            {"accepted":1,"recorded":1,"unchanged":0,"duplicates":0,"rejectedCount":1,
+             "rejected":[{"index":1,"field":"toStage","error":"unknown stage 'PROSPECT'; the funnel's stages are [ANONYMOUS, KNOWN, ENGAGED, MQL, SAL, SQL, OPPORTUNITY, CLOSED_WON, CLOSED_LOST, NO_DECISION]"}]}""";
+
+    static final String REPORT_BY_LINE = """
+            {"accepted":2,"recorded":2,"unchanged":0,"duplicates":0,"rejectedCount":1,
+             "rejected":[{"line":4,"field":"toStage","error":"unknown stage 'PROSPECT'; the funnel's stages are [ANONYMOUS, KNOWN, ENGAGED, MQL, SAL, SQL, OPPORTUNITY, CLOSED_WON, CLOSED_LOST, NO_DECISION]"}]}""";
 }
