@@ -9,6 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
@@ -29,8 +33,14 @@ public class KpiResource {
                     + "opportunities and pipeline value (known amounts) at the period's end; sales velocity per day "
                     + "= open opportunities × average deal size × win rate / sales-cycle days. A date alone as 'to' "
                     + "includes that day.")
-    public Kpis.Result kpis(@QueryParam("from") String from, @QueryParam("to") String to,
-                            @QueryParam("groupBy") String groupBy, @QueryParam("currency") String currency)
+    @APIResponse(responseCode = "200", description = "the KPIs", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "a year", value = ApiExamples.KPIS)))
+    public Kpis.Result kpis(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                            @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
+                            @QueryParam("groupBy") @Parameter(description = "channel, segment, owner or campaign")
+                            String groupBy,
+                            @QueryParam("currency") @Parameter(description = "ISO 4217; required when the data holds "
+                                    + "several") String currency)
             throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         return service.kpis(period, Params.oneOf("groupBy", groupBy, Params.GROUP_BY),

@@ -3,6 +3,7 @@ package dev.l2r.forecast.consumer;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.forecast.projection.Projector;
 import dev.l2r.platform.consume.EventReader;
+import dev.l2r.platform.ops.ProjectionMonitor;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +35,9 @@ public class LeadEventsConsumer {
     @Inject
     Retry retry;
 
+    @Inject
+    ProjectionMonitor monitor;
+
     @Incoming("lead-stage-changed")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
@@ -53,17 +56,24 @@ public class LeadEventsConsumer {
             return;
         }
         try {
-            retry.whileTransient(() -> projector.apply(events));
-        } catch (SQLException | RuntimeException e) {
+            project(events);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
             LOG.warnf("a poll of %d events failed (%s); applying them one by one", events.size(), e.getMessage());
             for (int i = 0; i < events.size(); i++) {
-                List<LeadStageChanged> one = List.of(events.get(i));
                 try {
-                    retry.whileTransient(() -> projector.apply(one));
-                } catch (SQLException | RuntimeException single) {
+                    project(List.of(events.get(i)));
+                } catch (InterruptedException single) {
+                    throw single;
+                } catch (Exception single) {
                     deadLetters.send(usable.get(i), "projection failed: " + Retry.describe(single));
                 }
             }
         }
+    }
+
+    private void project(List<LeadStageChanged> events) throws Exception {
+        monitor.apply(events, () -> retry.whileTransient(() -> projector.apply(events)));
     }
 }

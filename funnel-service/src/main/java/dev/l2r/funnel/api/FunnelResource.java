@@ -10,7 +10,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import dev.l2r.platform.problem.Problem;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.Connection;
@@ -41,7 +46,13 @@ public class FunnelResource {
     @GET
     @Operation(summary = "Per stage, how many leads entered it for the first time in [from, to)",
             description = "from and to are ISO-8601 dates or date-times; a date alone as 'to' includes that day.")
-    public FunnelAnswer funnel(@QueryParam("from") String from, @QueryParam("to") String to) throws SQLException {
+    @APIResponse(responseCode = "200", description = "volumes per stage", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "March", value = ApiExamples.FUNNEL)))
+    @APIResponse(responseCode = "400", description = "a missing or unreadable date; the problem names it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    examples = @ExampleObject(name = "no from", value = ApiExamples.INVALID)))
+    public FunnelAnswer funnel(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                               @QueryParam("to") @Parameter(example = ApiExamples.TO) String to) throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         Map<String, Long> entered = new HashMap<>();
         try (Connection c = dataSource.getConnection();
