@@ -106,13 +106,21 @@ class ConsumerTest extends IntegrationTestBase {
                 .body("byStage.stage", equalTo(List.of("ANONYMOUS", "KNOWN", "ENGAGED", "MQL", "SAL", "SQL",
                         "OPPORTUNITY")));
 
+        // lead-service's first announcement is the canonical funnel: adopted without rebuilding anything
+        double rebuilds = metric("l2r_forecast_rebuilds_total");
+        long first = System.currentTimeMillis();
+        scenario.send(FunnelDefinitionChanged.TOPIC, FunnelDefinitionChanged.KEY,
+                EventJson.write(new FunnelDefinitionChanged(first, Instant.now(), FunnelDefinition.canonical())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> funnelVersion() == first);
+        assertThat(metric("l2r_forecast_rebuilds_total")).isEqualTo(rebuilds);
+
         FunnelDefinition withDemo = new FunnelDefinition(List.of(
                 StageDefinition.open("SQL", "qualified", "meeting held"),
                 StageDefinition.open("DEMO", "demo given", "demo held"),
                 StageDefinition.open("OPPORTUNITY", "opportunity", "created"),
                 StageDefinition.terminal("CLOSED_WON", "won", dev.l2r.events.funnel.StageOutcome.WON),
                 StageDefinition.terminal("CLOSED_LOST", "lost", dev.l2r.events.funnel.StageOutcome.LOST)));
-        long version = System.currentTimeMillis();
+        long version = first + 1;
         scenario.send(FunnelDefinitionChanged.TOPIC, FunnelDefinitionChanged.KEY,
                 EventJson.write(new FunnelDefinitionChanged(version, Instant.now(), withDemo)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -120,6 +128,7 @@ class ConsumerTest extends IntegrationTestBase {
                         .body("byStage.stage", equalTo(List.of("SQL", "DEMO", "OPPORTUNITY")))
                         .body("byStage[1].openLeads", equalTo(1))
                         .body("byStage[1].pipelineValue", equalTo(700.0f)));
+        assertThat(metric("l2r_forecast_rebuilds_total")).isEqualTo(rebuilds + 1);
 
         // an older version arriving later changes nothing; an invalid one is counted and ignored
         double rejected = metric("l2r_forecast_funnel_definitions_rejected_total");
@@ -131,6 +140,14 @@ class ConsumerTest extends IntegrationTestBase {
                 metric("l2r_forecast_funnel_definitions_rejected_total") == rejected + 1);
         given().queryParam("asOf", at(60)).get("/api/forecast").then().statusCode(200)
                 .body("byStage.stage", equalTo(List.of("SQL", "DEMO", "OPPORTUNITY")));
+    }
+
+    long funnelVersion() throws java.sql.SQLException {
+        try (var c = dataSource.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT funnel_version FROM projection_state")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

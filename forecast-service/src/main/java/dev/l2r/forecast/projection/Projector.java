@@ -90,7 +90,7 @@ public class Projector {
     @TransactionConfiguration(timeout = 3600)
     public boolean adopt(long version, FunnelDefinition definition) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            readFunnel(c, "FOR UPDATE");
+            FunnelDefinition current = readFunnel(c, "FOR UPDATE");
             if (version <= cached.version()) {
                 return false;
             }
@@ -100,9 +100,13 @@ public class Projector {
                 ps.setString(2, EventJson.write(definition));
                 ps.executeUpdate();
             }
-            rebuild(c, definition);
+            // lead-service announces its first version, the canonical funnel, on first start: nothing to redo then
+            boolean changed = !definition.equals(current);
+            if (changed) {
+                rebuild(c, definition);
+            }
             cached = new VersionedFunnel(version, definition);
-            LOG.infof("funnel definition version %d adopted; projection rebuilt", version);
+            LOG.infof("funnel definition version %d adopted%s", version, changed ? "; projection rebuilt" : "");
             return true;
         }
     }

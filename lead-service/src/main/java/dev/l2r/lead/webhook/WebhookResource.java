@@ -22,6 +22,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -55,6 +58,12 @@ public class WebhookResource {
 
     Clock clock = Clock.systemUTC();
 
+    private static final String HUBSPOT_EXAMPLE = "[{\"eventId\":1201,\"subscriptionId\":4101,\"portalId\":62515,"
+            + "\"occurredAt\":1740823530000,\"subscriptionType\":\"contact.propertyChange\",\"attemptNumber\":0,"
+            + "\"objectId\":123,\"propertyName\":\"lifecyclestage\",\"propertyValue\":\"marketingqualifiedlead\"}]";
+    private static final String REPORT_EXAMPLE = "{\"accepted\":1,\"recorded\":1,\"unchanged\":0,\"duplicates\":0,"
+            + "\"rejectedCount\":0,\"rejected\":[],\"deliveryId\":381,\"ignored\":0}";
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -62,13 +71,19 @@ public class WebhookResource {
             description = "Each source is verified the way it signs (see the README). The answer counts the stage "
                     + "changes recorded, unchanged, duplicate (a retry), ignored (not about the funnel) and refused.")
     @APIResponse(responseCode = "200", description = "stored and recorded",
-            content = @Content(schema = @Schema(implementation = IntakeReport.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IntakeReport.class),
+                    examples = @ExampleObject(name = "one change recorded", value = REPORT_EXAMPLE)))
     @APIResponse(responseCode = "401", description = "bad or missing signature, stale timestamp, or no secret configured",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "unreadable payload, or every item refused",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public IntakeReport receive(@PathParam("source") String source, @Context HttpHeaders headers,
-                                @Context UriInfo uri, InputStream body) throws IOException {
+    public IntakeReport receive(@Parameter(example = "hubspot") @PathParam("source") String source,
+                                @Context HttpHeaders headers, @Context UriInfo uri,
+                                @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                        examples = @ExampleObject(name = "HubSpot lifecycle stage change",
+                                                value = HUBSPOT_EXAMPLE)))
+                                InputStream body) throws IOException {
         WebhookSource sender = sources.stream().filter(s -> s.name().equals(source)).findFirst()
                 .orElseThrow(() -> ProblemException.notFound("no webhook source '" + source
                         + "'; the sources are hubspot, mautic, segment, pipedrive and generic"));
