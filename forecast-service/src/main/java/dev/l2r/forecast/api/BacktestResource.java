@@ -11,6 +11,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
@@ -33,10 +37,18 @@ public class BacktestResource {
             + "what was won; MAPE, interval coverage, and the run-rate and weighted-pipeline baselines",
             description = "MAPE is a fraction (0.12 = 12%) over periods with revenue won; coverage is the share of "
                     + "those periods whose actual fell within P10-P90. horizonDays defaults to each period's length.")
-    public Backtest.Result backtest(@QueryParam("from") String from, @QueryParam("to") String to,
-                                    @QueryParam("interval") String interval,
-                                    @QueryParam("horizonDays") String horizonDays,
-                                    @QueryParam("currency") String currency) throws SQLException {
+    @APIResponse(responseCode = "200", description = "the backtest", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "months",
+            value = ApiExamples.BACKTEST)))
+    public Backtest.Result backtest(
+            @Parameter(example = ApiExamples.FROM) @QueryParam("from") String from,
+            @Parameter(example = ApiExamples.TO) @QueryParam("to") String to,
+            @Parameter(description = "week, month (default) or quarter", example = ApiExamples.INTERVAL)
+            @QueryParam("interval") String interval,
+            @Parameter(description = "default: each period's length", example = ApiExamples.HORIZON_DAYS)
+            @QueryParam("horizonDays") String horizonDays,
+            @Parameter(example = ApiExamples.CURRENCY) @QueryParam("currency") String currency)
+            throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         String step = interval == null ? "month" : Params.oneOf("interval", interval, Backtest.INTERVALS);
         Double h = horizonDays == null ? null

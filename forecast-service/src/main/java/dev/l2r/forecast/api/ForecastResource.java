@@ -8,7 +8,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
@@ -33,15 +36,22 @@ public class ForecastResource {
                     + "whatever arrived since. expectedRevenue = Σ over open leads of value × P(won within horizon | "
                     + "stage, age in stage) + revenue from leads not created yet; 'model' says which fallbacks and "
                     + "value sources were used; 'target' shows attainment against the revenue target covering asOf.")
+    @APIResponse(responseCode = "200", description = "the forecast", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "30 days", value = ApiExamples.FORECAST)))
     public Forecast forecast(
-            @Parameter(description = "ISO date or date-time; default now") @QueryParam("asOf") String asOf,
-            @Parameter(description = "days ahead, default 90") @QueryParam("horizonDays") String horizonDays,
-            @Parameter(description = "channel, segment, owner or campaign") @QueryParam("groupBy") String groupBy,
-            @Parameter(description = "ISO 4217; required when the data holds several") @QueryParam("currency")
-            String currency,
-            @Parameter(description = "Monte Carlo iterations (100-100000)") @QueryParam("simulations")
-            String simulations,
-            @Parameter(description = "random seed of the simulation") @QueryParam("seed") String seed)
+            @Parameter(description = "ISO date or date-time; default now", example = ApiExamples.AS_OF)
+            @QueryParam("asOf") String asOf,
+            @Parameter(description = "days ahead, default 90", example = ApiExamples.HORIZON_DAYS)
+            @QueryParam("horizonDays") String horizonDays,
+            @Parameter(description = "channel, segment, owner or campaign", example = ApiExamples.GROUP_BY)
+            @QueryParam("groupBy") String groupBy,
+            @Parameter(description = "ISO 4217; required when the data holds several", example = ApiExamples.CURRENCY)
+            @QueryParam("currency") String currency,
+            @Parameter(description = "Monte Carlo iterations (100-100000)", example = ApiExamples.SIMULATIONS)
+            @QueryParam("simulations") String simulations,
+            @Parameter(description = "random seed of the simulation", example = ApiExamples.SEED)
+            @QueryParam("seed") String seed)
             throws SQLException {
         Instant at = Params.instant("asOf", asOf, now());
         double h = Params.days("horizonDays", horizonDays, 90.0, MAX_HORIZON_DAYS);
@@ -61,9 +71,18 @@ public class ForecastResource {
     @Operation(summary = "Each open lead's win probability, age, value and the model cell behind them",
             description = "Largest expected revenue first; the forecast's expectedRevenue is the sum of these plus "
                     + "the new leads' part.")
-    public LeadsAnswer leads(@QueryParam("asOf") String asOf, @QueryParam("horizonDays") String horizonDays,
-                             @QueryParam("stage") String stage, @QueryParam("limit") String limit,
-                             @QueryParam("currency") String currency) throws SQLException {
+    @APIResponse(responseCode = "200", description = "the leads", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "largest first",
+            value = ApiExamples.LEADS)))
+    public LeadsAnswer leads(
+            @Parameter(example = ApiExamples.AS_OF) @QueryParam("asOf") String asOf,
+            @Parameter(example = ApiExamples.HORIZON_DAYS) @QueryParam("horizonDays") String horizonDays,
+            @Parameter(description = "only leads in this stage", example = ApiExamples.STAGE)
+            @QueryParam("stage") String stage,
+            @Parameter(description = "how many, default 100", example = ApiExamples.LIMIT)
+            @QueryParam("limit") String limit,
+            @Parameter(example = ApiExamples.CURRENCY) @QueryParam("currency") String currency)
+            throws SQLException {
         Instant at = Params.instant("asOf", asOf, now());
         double h = Params.days("horizonDays", horizonDays, 90.0, MAX_HORIZON_DAYS);
         int n = Params.integer("limit", limit, 100, 1, 100_000);

@@ -34,13 +34,14 @@ public class KpiResource {
                     + "= open opportunities × average deal size × win rate / sales-cycle days. A date alone as 'to' "
                     + "includes that day.")
     @APIResponse(responseCode = "200", description = "the KPIs", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "a year", value = ApiExamples.KPIS)))
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "a year", value = ApiExamples.KPIS)))
     public Kpis.Result kpis(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
                             @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
-                            @QueryParam("groupBy") @Parameter(description = "channel, segment, owner or campaign")
-                            String groupBy,
+                            @QueryParam("groupBy") @Parameter(description = "channel, segment, owner or campaign",
+                                    example = ApiExamples.GROUP_BY) String groupBy,
                             @QueryParam("currency") @Parameter(description = "ISO 4217; required when the data holds "
-                                    + "several") String currency)
+                                    + "several", example = ApiExamples.CURRENCY) String currency)
             throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         return service.kpis(period, Params.oneOf("groupBy", groupBy, Params.GROUP_BY),

@@ -15,6 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.math.BigDecimal;
@@ -49,7 +53,12 @@ public class PlanResource {
                     + "it; deals needed = gap / average deal size; per stage, new leads needed = deals / P(a lead "
                     + "entering now wins within the period), and enterBy = periodEnd − the stage's median days to "
                     + "won.")
-    public ReversePlan.Plan plan(@NotNull(message = "is required") @Valid PlanRequest body) throws SQLException {
+    @APIResponse(responseCode = "200", description = "the plan", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "a quarter", value = ApiExamples.PLAN)))
+    public ReversePlan.Plan plan(@RequestBody(content = @Content(examples = @ExampleObject(name = "a quarter",
+                                         value = ApiExamples.PLAN_REQUEST)))
+                                 @NotNull(message = "is required") @Valid PlanRequest body) throws SQLException {
         Instant asOf = Params.instant("asOf", body.asOf(), ForecastResource.now());
         Instant end = ApiTimes.parsePeriodEnd("periodEnd", body.periodEnd());
         Instant start = Params.instant("periodStart", body.periodStart(), asOf);

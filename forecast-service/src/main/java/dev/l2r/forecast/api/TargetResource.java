@@ -14,6 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
@@ -32,6 +36,9 @@ public class TargetResource {
 
     @GET
     @Operation(summary = "The revenue targets")
+    @APIResponse(responseCode = "200", description = "the targets", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "a quarter", value = ApiExamples.TARGETS)))
     public List<Target> targets() throws SQLException {
         return store.all();
     }
@@ -41,7 +48,12 @@ public class TargetResource {
     @Operation(summary = "Replace the revenue targets",
             description = "Each target is {from, to, amount, currency} with optional owner or segment (not both); "
                     + "from and to are dates, both included. Targets of the same scope may not overlap.")
-    public List<Target> replace(@NotNull(message = "is required") List<@NotNull @Valid Target> body)
+    @APIResponse(responseCode = "200", description = "the targets now in force", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "a quarter", value = ApiExamples.TARGETS)))
+    public List<Target> replace(@RequestBody(content = @Content(examples = @ExampleObject(name = "a quarter",
+                                        value = ApiExamples.TARGETS)))
+                                @NotNull(message = "is required") List<@NotNull @Valid Target> body)
             throws SQLException {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
