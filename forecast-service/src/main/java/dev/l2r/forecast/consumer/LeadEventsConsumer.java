@@ -19,7 +19,9 @@ import java.util.List;
  * Projects each poll of lead-stage-changed in one transaction; offsets are committed only after it succeeds.
  * Records that are not readable events go to the dead-letter topic first. If the database is unreachable the poll
  * is retried until it succeeds; if the poll fails for another reason, its events are applied one by one so that
- * only an event that fails on its own is dead-lettered (with the error) and the rest are kept.
+ * only an event that fails on its own, for a reason in its data, is dead-lettered (with the error) and the rest are
+ * kept. A failure that is not the event's (a missing table, say) is thrown: the poll is not acknowledged and the
+ * channel stops, rather than dead-lettering every event.
  */
 @ApplicationScoped
 public class LeadEventsConsumer {
@@ -40,7 +42,7 @@ public class LeadEventsConsumer {
 
     @Incoming("lead-stage-changed")
     @Blocking
-    public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
+    public void consume(ConsumerRecords<String, String> records) throws Exception {
         List<ConsumerRecord<String, String>> usable = new ArrayList<>(records.count());
         List<LeadStageChanged> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
@@ -67,6 +69,9 @@ public class LeadEventsConsumer {
                 } catch (InterruptedException single) {
                     throw single;
                 } catch (Exception single) {
+                    if (!Retry.eventSpecific(single)) {
+                        throw single;
+                    }
                     deadLetters.send(usable.get(i), "projection failed: " + Retry.describe(single));
                 }
             }

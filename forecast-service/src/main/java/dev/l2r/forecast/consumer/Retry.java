@@ -43,15 +43,34 @@ public class Retry {
 
     /** Whether a SQL state class in the cause chain says the failure is temporary (08, 40, 53, 57). */
     static boolean transient_(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String cls = sql.getSQLState().substring(0, Math.min(2, sql.getSQLState().length()));
-                if (cls.equals("08") || cls.equals("40") || cls.equals("53") || cls.equals("57")) {
-                    return true;
-                }
+        String cls = sqlStateClass(e);
+        return cls != null && (cls.equals("08") || cls.equals("40") || cls.equals("53") || cls.equals("57"));
+    }
+
+    /**
+     * Whether a failure lies with the data of the event rather than with the service or its database: the database
+     * refused a value (SQL state classes 22, data exception, and 23, integrity constraint), or the code failed on it
+     * without any SQL error. Any other database failure (a missing table, a permission, an internal error) would
+     * fail every event alike, and dead-lettering them all would empty the projection, so it is not the event's.
+     */
+    static boolean eventSpecific(Throwable e) {
+        String cls = sqlStateClass(e);
+        return cls == null ? !hasSqlException(e) : cls.equals("22") || cls.equals("23");
+    }
+
+    private static String sqlStateClass(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2) {
+                return sql.getSQLState().substring(0, 2);
             }
-            if (t.getCause() == t) {
-                break;
+        }
+        return null;
+    }
+
+    private static boolean hasSqlException(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
             }
         }
         return false;
