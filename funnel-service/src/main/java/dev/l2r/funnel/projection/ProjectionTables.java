@@ -1,0 +1,197 @@
+package dev.l2r.funnel.projection;
+
+import dev.l2r.funnel.metrics.LeadFacts;
+import dev.l2r.funnel.metrics.Velocity;
+import dev.l2r.events.timeline.LeadTimeline;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Writes the funnel projections of a set of leads into the tables of one schema ({@code public}, or the
+ * shadow schema a rebuild fills). The per-lead rows are replaced whole; the cells (cubes) are kept by adding
+ * the lead's new contribution and subtracting its old one, which the same aggregate statement computes from a
+ * signed delta, so a late event that happened earlier corrects every figure it touches. A rebuild runs that
+ * statement once over all per-lead rows instead.
+ */
+public final class ProjectionTables {
+
+    /** The tables a schema holds; a rebuild recreates these. */
+    public static final List<String> TABLES = List.of("event_log", "lead_stage_entry", "lead_conversion",
+            "lead_current", "cohort_cube", "conversion_cube");
+
+    private static final String ENTRY_COLUMNS = "stage, day, skipped, channel, segment, owner";
+    private static final String CONVERSION_COLUMNS =
+            "from_stage, to_stage, day, skipped, bucket, velocity_us, channel, segment, owner";
+    /** Day cells and month cells, each whole and by one attribute (dims 0, 1, 2, 4). */
+    private static final String GROUPING_SETS = "GROUPING SETS ((day), (day, channel), (day, segment), (day, owner), "
+            + "(month), (month, channel), (month, segment), (month, owner))";
+    private static final String CELL_KEY = "CASE WHEN GROUPING(day) = 0 THEN 'D' ELSE 'M' END AS grain, "
+            + "((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)) + 4 * (1 - GROUPING(owner)))::smallint AS dims, "
+            + "COALESCE(day, month) AS period";
+
+    private final String schema;
+
+    public ProjectionTables(String schema) {
+        if (!schema.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain schema name: " + schema);
+        }
+        this.schema = schema;
+    }
+
+    public String table(String name) {
+        return schema + "." + name;
+    }
+
+    /**
+     * Replaces the per-lead rows of these leads and moves the cells by the difference between their old and new
+     * contributions.
+     */
+    public void replace(Connection c, Collection<String> leadIds, List<LeadFacts> facts) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_entry (sign int, stage text, day date, skipped boolean, "
+                    + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_conversion (sign int, from_stage text, to_stage text, "
+                    + "day date, skipped boolean, bucket int, velocity_us bigint, channel text, segment text, owner text) "
+                    + "ON COMMIT DELETE ROWS");
+        }
+        String[] leads = leadIds.toArray(String[]::new);
+        executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) RETURNING "
+                + ENTRY_COLUMNS + ") INSERT INTO delta_entry SELECT -1, * FROM old", leads);
+        executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_conversion") + " WHERE lead_id = ANY (?) RETURNING "
+                + CONVERSION_COLUMNS + ") INSERT INTO delta_conversion SELECT -1, * FROM old", leads);
+        executeWithArray(c, "DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)", leads);
+        insert(c, facts, true);
+        aggregate(c, "delta_entry", "delta_conversion", true);
+    }
+
+    /** Adds the rows of leads that have none yet (a rebuild); cells are built afterwards by {@link #buildCells}. */
+    public void insertNew(Connection c, List<LeadFacts> facts) throws SQLException {
+        insert(c, facts, false);
+    }
+
+    /** Computes every cell from the per-lead rows, into empty cubes. */
+    public void buildCells(Connection c) throws SQLException {
+        aggregate(c, "(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")",
+                "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")", false);
+    }
+
+    private void insert(Connection c, List<LeadFacts> facts, boolean trackDelta) throws SQLException {
+        Columns entries = new Columns(8);
+        Columns conversions = new Columns(11);
+        Columns current = new Columns(6);
+        for (LeadFacts f : facts) {
+            for (LeadTimeline.Entry e : f.entries()) {
+                entries.add(f.leadId(), e.stage(), Timestamp.from(e.enteredAt()), day(e.enteredAt()), e.skipped(),
+                        f.channel(), f.segment(), f.owner());
+            }
+            for (LeadFacts.Reach r : f.reaches()) {
+                long v = r.velocityMicros();
+                conversions.add(f.leadId(), r.fromStage(), r.toStage(), Timestamp.from(r.enteredAt()),
+                        day(r.enteredAt()), r.skipped(), v, Velocity.bucket(v), f.channel(), f.segment(), f.owner());
+            }
+            if (f.currentStage() != null) {
+                current.add(f.leadId(), f.currentStage(), Timestamp.from(f.currentSince()), f.channel(), f.segment(),
+                        f.owner());
+            }
+        }
+        String entryInsert = "INSERT INTO " + table("lead_stage_entry")
+                + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner) SELECT * FROM unnest("
+                + "?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::text[], ?::text[], ?::text[])";
+        String conversionInsert = "INSERT INTO " + table("lead_conversion") + " (lead_id, from_stage, to_stage, "
+                + "entered_at, day, skipped, velocity_us, bucket, channel, segment, owner) SELECT * FROM unnest("
+                + "?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::bigint[], ?::int[], "
+                + "?::text[], ?::text[], ?::text[])";
+        if (trackDelta) {
+            entryInsert = "WITH new AS (" + entryInsert + " RETURNING " + ENTRY_COLUMNS
+                    + ") INSERT INTO delta_entry SELECT 1, * FROM new";
+            conversionInsert = "WITH new AS (" + conversionInsert + " RETURNING " + CONVERSION_COLUMNS
+                    + ") INSERT INTO delta_conversion SELECT 1, * FROM new";
+        }
+        entries.insert(c, entryInsert, "text", "text", "timestamptz", "date", "boolean", "text", "text", "text");
+        conversions.insert(c, conversionInsert, "text", "text", "text", "timestamptz", "date", "boolean", "bigint",
+                "int", "text", "text", "text");
+        current.insert(c, "INSERT INTO " + table("lead_current") + " (lead_id, stage, since, channel, segment, owner) "
+                        + "SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])",
+                "text", "text", "timestamptz", "text", "text", "text");
+    }
+
+    /**
+     * Adds the signed rows of the two sources to the cells. Rows come sorted by key so that concurrent writers
+     * (replicas owning different partitions) lock cells in the same order.
+     */
+    private void aggregate(Connection c, String entrySource, String conversionSource, boolean upsert)
+            throws SQLException {
+        String entrySql = "INSERT INTO " + table("cohort_cube") + " AS cell "
+                + "(stage, grain, dims, period, skipped, channel, segment, owner, leads) "
+                + "SELECT stage, " + CELL_KEY + ", skipped, channel, segment, owner, sum(sign) "
+                + "FROM (SELECT *, date_trunc('month', day::timestamp)::date AS month FROM " + entrySource + " src) x "
+                + "GROUP BY stage, skipped, " + GROUPING_SETS + " HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT cohort_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
+        String conversionSql = "INSERT INTO " + table("conversion_cube") + " AS cell "
+                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, owner, bucket, leads, velocity_us) "
+                + "SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, owner, bucket, "
+                + "sum(sign), sum(sign * velocity_us::numeric) "
+                + "FROM (SELECT *, date_trunc('month', day::timestamp)::date AS month FROM " + conversionSource + " src) x "
+                + "GROUP BY from_stage, to_stage, skipped, bucket, " + GROUPING_SETS
+                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT conversion_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads, "
+                + "velocity_us = cell.velocity_us + EXCLUDED.velocity_us" : "");
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(entrySql);
+            s.executeUpdate(conversionSql);
+        }
+    }
+
+    private static LocalDate day(java.time.Instant t) {
+        return LocalDate.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static void executeWithArray(Connection c, String sql, String[] values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", values));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Column-wise values for one unnest() insert. */
+    private static final class Columns {
+        private final List<List<Object>> columns = new ArrayList<>();
+
+        Columns(int n) {
+            for (int i = 0; i < n; i++) {
+                columns.add(new ArrayList<>());
+            }
+        }
+
+        void add(Object... row) {
+            for (int i = 0; i < row.length; i++) {
+                columns.get(i).add(row[i]);
+            }
+        }
+
+        void insert(Connection c, String sql, String... types) throws SQLException {
+            if (columns.get(0).isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < types.length; i++) {
+                    List<Object> column = columns.get(i);
+                    Object[] values = types[i].equals("date")
+                            ? column.stream().map(d -> java.sql.Date.valueOf((LocalDate) d)).toArray()
+                            : column.toArray();
+                    ps.setArray(i + 1, c.createArrayOf(types[i], values));
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+}
