@@ -49,6 +49,9 @@ public class FunnelResource {
     @Inject
     FunnelMetrics metrics;
 
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.UriInfo uri;
+
     @GET
     @Operation(summary = "Per stage: leads entering it in [from, to), how many went on to the next stage (or any "
             + "later) and to the won stage, and how fast", description = DEFINITIONS)
@@ -58,7 +61,7 @@ public class FunnelResource {
                                  @Parameter(description = "count leads that only passed through a stage (default true)")
                                  @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
-        return metrics.funnel(new Slice(period.from(), period.to(), Params.filters(channel, segment, owner),
+        return metrics.funnel(new Slice(period.from(), period.to(), Params.filters(uri),
                 Params.bool("includeSkipped", includeSkipped, true), null, Slice.Interval.NONE));
     }
 
@@ -84,7 +87,7 @@ public class FunnelResource {
                     + " (a later open stage or a terminal stage; terminal stages lead nowhere)");
         }
         ApiTimes.Period period = ApiTimes.period(from, to);
-        Slice slice = new Slice(period.from(), period.to(), Params.filters(channel, segment, owner),
+        Slice slice = new Slice(period.from(), period.to(), Params.filters(uri),
                 Params.bool("includeSkipped", includeSkipped, true), Params.groupBy(groupBy),
                 Params.interval(interval, false));
         return metrics.conversion(a, b, slice, Params.nonNegative("withinDays", withinDays, null, 100_000));
@@ -101,7 +104,7 @@ public class FunnelResource {
                                  @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
         String s = Params.stage(metrics.funnel(), "stage", stage);
         ApiTimes.Period period = ApiTimes.period(from, to);
-        return metrics.volume(s, new Slice(period.from(), period.to(), Params.filters(channel, segment, owner),
+        return metrics.volume(s, new Slice(period.from(), period.to(), Params.filters(uri),
                 Params.bool("includeSkipped", includeSkipped, true), null, Params.interval(interval, true)));
     }
 
@@ -117,7 +120,7 @@ public class FunnelResource {
                            @QueryParam("channel") String channel, @QueryParam("segment") String segment,
                            @QueryParam("owner") String owner) throws SQLException {
         Instant at = asOf == null || asOf.isBlank() ? Instant.now() : ApiTimes.parse("asOf", asOf);
-        return metrics.wip(at, Params.filters(channel, segment, owner),
+        return metrics.wip(at, Params.filters(uri),
                 Params.nonNegative("limit", limit, 20, 1_000));
     }
 
@@ -139,7 +142,7 @@ public class FunnelResource {
             throw ProblemException.badRequest("months", "must be between 1 and 120");
         }
         Instant compare = compareAsOf == null || compareAsOf.isBlank() ? null : ApiTimes.parse("compareAsOf", compareAsOf);
-        Map<String, String> filters = Params.filters(channel, segment, owner);
+        Map<String, String> filters = Params.filters(uri);
         return metrics.baseline(at, n, compare, filters, Params.bool("includeSkipped", includeSkipped, true));
     }
 }

@@ -77,18 +77,16 @@ final class Params {
     }
 
     /** Attribute filters: absent means any value; present but empty selects leads where it is unknown. */
-    static Map<String, String> filters(String channel, String segment, String owner) {
+    static Map<String, String> filters(jakarta.ws.rs.core.UriInfo uri) {
         Map<String, String> filters = new HashMap<>();
-        put(filters, "channel", channel);
-        put(filters, "segment", segment);
-        put(filters, "owner", owner);
-        return filters;
-    }
-
-    private static void put(Map<String, String> filters, String dim, String value) {
-        if (value != null) {
-            filters.put(dim, value.isEmpty() ? null : value);
+        jakarta.ws.rs.core.MultivaluedMap<String, String> query = uri.getQueryParameters();
+        for (String dim : Slice.DIMENSIONS) {
+            if (query.containsKey(dim)) {
+                String value = query.getFirst(dim);
+                filters.put(dim, value == null || value.isEmpty() ? null : value);
+            }
         }
+        return filters;
     }
 
     private static String keys(FunnelDefinition funnel) {
