@@ -1,6 +1,6 @@
 -- Projections of the funnel, all derived from event_log (itself rebuilt from the topic on demand).
--- Per-lead rows answer part-day edges, filters the cells do not keep, percentile look-ups and stage WIP;
--- the *_cube tables hold pre-aggregated cells so that queries never scan a period's leads one by one.
+-- Per-lead rows answer period edges, slices the cells do not keep, percentile look-ups and stage WIP; the
+-- *_cube tables hold pre-aggregated cells so that queries never scan a whole period's leads one by one.
 
 ALTER TABLE lead_stage_entry ADD COLUMN day date;
 UPDATE lead_stage_entry SET day = (entered_at AT TIME ZONE 'UTC')::date;
@@ -15,14 +15,17 @@ CREATE TABLE lead_conversion (
     day         date        NOT NULL,   -- UTC day of entered_at
     skipped     boolean     NOT NULL,   -- the entry into from_stage was a pass-through
     velocity_us bigint      NOT NULL,   -- microseconds from entering A to reaching B
-    bucket      integer     NOT NULL,   -- ceil(velocity in days): bucket b holds (b-1, b] days, 0 exactly 0
+    bucket      integer     NOT NULL,   -- histogram bucket of the velocity (Velocity.bucket)
+    hot         boolean     NOT NULL,   -- B is A's next stage or the won stage: the pairs kept in cells
     channel     text,
     segment     text,
     owner       text,
     PRIMARY KEY (lead_id, from_stage, to_stage)
 );
 CREATE INDEX lead_conversion_pair_time ON lead_conversion (from_stage, to_stage, entered_at);
-CREATE INDEX lead_conversion_pair_bucket ON lead_conversion (from_stage, to_stage, bucket, velocity_us);
+-- finds the k-th velocity of one histogram bucket without visiting the table
+CREATE INDEX lead_conversion_pair_bucket ON lead_conversion (from_stage, to_stage, bucket, velocity_us)
+    INCLUDE (entered_at, skipped, channel, segment, owner);
 
 -- Where each lead is now (stage WIP).
 CREATE TABLE lead_current (
@@ -35,9 +38,10 @@ CREATE TABLE lead_current (
 );
 CREATE INDEX lead_current_stage ON lead_current (stage, since);
 
--- Cells: grain 'D' (period = the day) or 'M' (period = first day of the month, UTC); dims says which of
--- channel (1), segment (2), owner (4) the cell keeps, the others being NULL (cells exist for dims 0, 1, 2, 4).
--- A kept attribute may itself be NULL (unknown): NULLS NOT DISTINCT makes that one cell.
+-- Cells. dims says which attribute a cell keeps: 0 none, 1 channel, 2 segment (the other column is NULL); a kept
+-- attribute may itself be NULL (unknown), which NULLS NOT DISTINCT makes one cell. Owners are many and their
+-- slices small: owner filters read the per-lead rows. Counts: grain 'D' (period = the day) and 'M' (period =
+-- first day of the month), UTC.
 CREATE TABLE cohort_cube (
     stage   text     NOT NULL,
     grain   char(1)  NOT NULL,
@@ -46,11 +50,11 @@ CREATE TABLE cohort_cube (
     skipped boolean  NOT NULL,
     channel text,
     segment text,
-    owner   text,
     leads   bigint   NOT NULL,
-    CONSTRAINT cohort_cube_key UNIQUE NULLS NOT DISTINCT (stage, grain, dims, period, skipped, channel, segment, owner)
+    CONSTRAINT cohort_cube_key UNIQUE NULLS NOT DISTINCT (stage, grain, dims, period, skipped, channel, segment)
 );
 
+-- Conversions of the hot pairs (to the next stage, to won): counts and exact velocity sums.
 CREATE TABLE conversion_cube (
     from_stage  text     NOT NULL,
     to_stage    text     NOT NULL,
@@ -60,12 +64,23 @@ CREATE TABLE conversion_cube (
     skipped     boolean  NOT NULL,
     channel     text,
     segment     text,
-    owner       text,
-    bucket      integer  NOT NULL,
     leads       bigint   NOT NULL,
-    velocity_us numeric  NOT NULL,   -- sum of the leads' velocities
+    velocity_us numeric  NOT NULL,
     CONSTRAINT conversion_cube_key UNIQUE NULLS NOT DISTINCT
-        (from_stage, to_stage, grain, dims, period, skipped, channel, segment, owner, bucket)
+        (from_stage, to_stage, grain, dims, period, skipped, channel, segment)
+);
+
+-- Velocity histograms of the hot pairs per ISO week of entry (week = its Monday), dims 0 and 1.
+CREATE TABLE velocity_cube (
+    from_stage text     NOT NULL,
+    to_stage   text     NOT NULL,
+    dims       smallint NOT NULL,
+    week       date     NOT NULL,
+    skipped    boolean  NOT NULL,
+    channel    text,
+    bucket     integer  NOT NULL,
+    leads      bigint   NOT NULL,
+    CONSTRAINT velocity_cube_key UNIQUE NULLS NOT DISTINCT (from_stage, to_stage, dims, week, skipped, channel, bucket)
 );
 
 -- The funnel definition in force (latest FunnelDefinitionChanged seen); none means the canonical one.

@@ -41,6 +41,11 @@ public final class Stages {
         return Optional.of(i + 1 < open.size() ? open.get(i + 1) : funnel.wonStage());
     }
 
+    /** The pairs kept in pre-aggregated cells: a stage to its next stage, and to the won stage. */
+    public static boolean isHot(FunnelDefinition funnel, String from, String to) {
+        return to.equals(funnel.wonStage()) || next(funnel, from).map(to::equals).orElse(false);
+    }
+
     /** Whether {@code to} is a stage a lead in {@code from} can go on to. */
     public static boolean isTarget(FunnelDefinition funnel, String from, String to) {
         return targets(funnel, from).contains(to);

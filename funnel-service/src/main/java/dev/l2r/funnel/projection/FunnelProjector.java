@@ -75,7 +75,7 @@ public class FunnelProjector {
         for (String lead : leads) {
             facts.add(LeadFacts.of(funnel, lead, history.get(lead)));
         }
-        TABLES.replace(c, leads, facts);
+        TABLES.replace(c, funnel, leads, facts);
         return fresh.size();
     }
 }

@@ -1,6 +1,8 @@
 package dev.l2r.funnel.projection;
 
+import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.funnel.metrics.LeadFacts;
+import dev.l2r.funnel.metrics.Stages;
 import dev.l2r.funnel.metrics.Velocity;
 import dev.l2r.events.timeline.LeadTimeline;
 
@@ -26,17 +28,19 @@ public final class ProjectionTables {
 
     /** The tables a schema holds; a rebuild recreates these. */
     public static final List<String> TABLES = List.of("event_log", "lead_stage_entry", "lead_conversion",
-            "lead_current", "cohort_cube", "conversion_cube");
+            "lead_current", "cohort_cube", "conversion_cube", "velocity_cube");
 
     private static final String ENTRY_COLUMNS = "stage, day, skipped, channel, segment, owner";
     private static final String CONVERSION_COLUMNS =
-            "from_stage, to_stage, day, skipped, bucket, velocity_us, channel, segment, owner";
-    /** Day cells and month cells, each whole and by one attribute (dims 0, 1, 2, 4). */
-    private static final String GROUPING_SETS = "GROUPING SETS ((day), (day, channel), (day, segment), (day, owner), "
-            + "(month), (month, channel), (month, segment), (month, owner))";
+            "from_stage, to_stage, day, skipped, bucket, velocity_us, hot, channel, segment, owner";
+    /** Day cells and month cells, each whole and by one attribute (dims 0, 1, 2). */
+    private static final String GROUPING_SETS = "GROUPING SETS ((day), (day, channel), (day, segment), "
+            + "(month), (month, channel), (month, segment))";
     private static final String CELL_KEY = "CASE WHEN GROUPING(day) = 0 THEN 'D' ELSE 'M' END AS grain, "
-            + "((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)) + 4 * (1 - GROUPING(owner)))::smallint AS dims, "
+            + "((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
             + "COALESCE(day, month) AS period";
+    private static final String PERIODS = "date_trunc('month', day::timestamp)::date AS month, "
+            + "date_trunc('week', day::timestamp)::date AS week";
 
     private final String schema;
 
@@ -55,12 +59,14 @@ public final class ProjectionTables {
      * Replaces the per-lead rows of these leads and moves the cells by the difference between their old and new
      * contributions.
      */
-    public void replace(Connection c, Collection<String> leadIds, List<LeadFacts> facts) throws SQLException {
+    public void replace(Connection c, FunnelDefinition funnel, Collection<String> leadIds, List<LeadFacts> facts)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_entry (sign int, stage text, day date, skipped boolean, "
                     + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
             s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_conversion (sign int, from_stage text, to_stage text, "
-                    + "day date, skipped boolean, bucket int, velocity_us bigint, channel text, segment text, owner text) "
+                    + "day date, skipped boolean, bucket int, velocity_us bigint, hot boolean, channel text, segment text, "
+                    + "owner text) "
                     + "ON COMMIT DELETE ROWS");
         }
         String[] leads = leadIds.toArray(String[]::new);
@@ -69,13 +75,13 @@ public final class ProjectionTables {
         executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_conversion") + " WHERE lead_id = ANY (?) RETURNING "
                 + CONVERSION_COLUMNS + ") INSERT INTO delta_conversion SELECT -1, * FROM old", leads);
         executeWithArray(c, "DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)", leads);
-        insert(c, facts, true);
+        insert(c, funnel, facts, true);
         aggregate(c, "delta_entry", "delta_conversion", true);
     }
 
     /** Adds the rows of leads that have none yet (a rebuild); cells are built afterwards by {@link #buildCells}. */
-    public void insertNew(Connection c, List<LeadFacts> facts) throws SQLException {
-        insert(c, facts, false);
+    public void insertNew(Connection c, FunnelDefinition funnel, List<LeadFacts> facts) throws SQLException {
+        insert(c, funnel, facts, false);
     }
 
     /** Computes every cell from the per-lead rows, into empty cubes. */
@@ -84,9 +90,10 @@ public final class ProjectionTables {
                 "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")", false);
     }
 
-    private void insert(Connection c, List<LeadFacts> facts, boolean trackDelta) throws SQLException {
+    private void insert(Connection c, FunnelDefinition funnel, List<LeadFacts> facts, boolean trackDelta)
+            throws SQLException {
         Columns entries = new Columns(8);
-        Columns conversions = new Columns(11);
+        Columns conversions = new Columns(12);
         Columns current = new Columns(6);
         for (LeadFacts f : facts) {
             for (LeadTimeline.Entry e : f.entries()) {
@@ -96,7 +103,8 @@ public final class ProjectionTables {
             for (LeadFacts.Reach r : f.reaches()) {
                 long v = r.velocityMicros();
                 conversions.add(f.leadId(), r.fromStage(), r.toStage(), Timestamp.from(r.enteredAt()),
-                        day(r.enteredAt()), r.skipped(), v, Velocity.bucket(v), f.channel(), f.segment(), f.owner());
+                        day(r.enteredAt()), r.skipped(), v, Velocity.bucket(v), Stages.isHot(funnel, r.fromStage(),
+                                r.toStage()), f.channel(), f.segment(), f.owner());
             }
             if (f.currentStage() != null) {
                 current.add(f.leadId(), f.currentStage(), Timestamp.from(f.currentSince()), f.channel(), f.segment(),
@@ -107,9 +115,9 @@ public final class ProjectionTables {
                 + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner) SELECT * FROM unnest("
                 + "?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::text[], ?::text[], ?::text[])";
         String conversionInsert = "INSERT INTO " + table("lead_conversion") + " (lead_id, from_stage, to_stage, "
-                + "entered_at, day, skipped, velocity_us, bucket, channel, segment, owner) SELECT * FROM unnest("
+                + "entered_at, day, skipped, velocity_us, bucket, hot, channel, segment, owner) SELECT * FROM unnest("
                 + "?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::bigint[], ?::int[], "
-                + "?::text[], ?::text[], ?::text[])";
+                + "?::boolean[], ?::text[], ?::text[], ?::text[])";
         if (trackDelta) {
             entryInsert = "WITH new AS (" + entryInsert + " RETURNING " + ENTRY_COLUMNS
                     + ") INSERT INTO delta_entry SELECT 1, * FROM new";
@@ -118,7 +126,7 @@ public final class ProjectionTables {
         }
         entries.insert(c, entryInsert, "text", "text", "timestamptz", "date", "boolean", "text", "text", "text");
         conversions.insert(c, conversionInsert, "text", "text", "text", "timestamptz", "date", "boolean", "bigint",
-                "int", "text", "text", "text");
+                "int", "boolean", "text", "text", "text");
         current.insert(c, "INSERT INTO " + table("lead_current") + " (lead_id, stage, since, channel, segment, owner) "
                         + "SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])",
                 "text", "text", "timestamptz", "text", "text", "text");
@@ -131,23 +139,31 @@ public final class ProjectionTables {
     private void aggregate(Connection c, String entrySource, String conversionSource, boolean upsert)
             throws SQLException {
         String entrySql = "INSERT INTO " + table("cohort_cube") + " AS cell "
-                + "(stage, grain, dims, period, skipped, channel, segment, owner, leads) "
-                + "SELECT stage, " + CELL_KEY + ", skipped, channel, segment, owner, sum(sign) "
-                + "FROM (SELECT *, date_trunc('month', day::timestamp)::date AS month FROM " + entrySource + " src) x "
-                + "GROUP BY stage, skipped, " + GROUPING_SETS + " HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + "(stage, grain, dims, period, skipped, channel, segment, leads) "
+                + "SELECT stage, " + CELL_KEY + ", skipped, channel, segment, sum(sign) "
+                + "FROM (SELECT *, " + PERIODS + " FROM " + entrySource + " src) x "
+                + "GROUP BY stage, skipped, " + GROUPING_SETS + " HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
                 + (upsert ? " ON CONFLICT ON CONSTRAINT cohort_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
         String conversionSql = "INSERT INTO " + table("conversion_cube") + " AS cell "
-                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, owner, bucket, leads, velocity_us) "
-                + "SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, owner, bucket, "
+                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, leads, velocity_us) "
+                + "SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, "
                 + "sum(sign), sum(sign * velocity_us::numeric) "
-                + "FROM (SELECT *, date_trunc('month', day::timestamp)::date AS month FROM " + conversionSource + " src) x "
-                + "GROUP BY from_stage, to_stage, skipped, bucket, " + GROUPING_SETS
-                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"
+                + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
+                + "GROUP BY from_stage, to_stage, skipped, " + GROUPING_SETS
+                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
                 + (upsert ? " ON CONFLICT ON CONSTRAINT conversion_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads, "
                 + "velocity_us = cell.velocity_us + EXCLUDED.velocity_us" : "");
+        String velocitySql = "INSERT INTO " + table("velocity_cube") + " AS cell "
+                + "(from_stage, to_stage, dims, week, skipped, channel, bucket, leads) "
+                + "SELECT from_stage, to_stage, (1 - GROUPING(channel))::smallint, week, skipped, channel, bucket, sum(sign) "
+                + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
+                + "GROUP BY from_stage, to_stage, week, skipped, bucket, GROUPING SETS ((), (channel)) "
+                + "HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
         try (Statement s = c.createStatement()) {
             s.executeUpdate(entrySql);
             s.executeUpdate(conversionSql);
+            s.executeUpdate(velocitySql);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.l2r.funnel.query;
 
+import dev.l2r.funnel.metrics.Velocity;
 import dev.l2r.funnel.metrics.WindowPlan;
 
 import java.math.BigDecimal;
@@ -19,9 +20,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads cohort sizes, conversion counts, velocity histograms and exact velocities for a {@link Slice}. Whole
- * months and days come from the pre-aggregated cells, part-days (and filters no cell keeps) from the per-lead
- * rows; see {@link WindowPlan}. One statement per kind of figure, whatever the number of stages asked for.
+ * Reads cohort sizes, conversion counts, velocity histograms and exact velocities for a {@link Slice}: whole
+ * periods from the pre-aggregated cells, the rest from the per-lead rows (see {@link WindowPlan}). Cells keep
+ * the hot pairs (a stage to its next stage and to won) with no attribute, or by channel or segment
+ * (histograms: by channel); anything else is read from the per-lead rows, exactly but more slowly. Each piece is
+ * its own branch of one UNION ALL statement, so every branch is a plain index range scan.
  */
 public final class CellQueries {
 
@@ -32,34 +35,22 @@ public final class CellQueries {
     public record Pair(String from, String to) {
     }
 
-    /** Velocities of the leads that converted, counted per whole-day bucket, with their exact sum. */
-    public static final class Histogram {
-        private final TreeMap<Integer, Long> counts = new TreeMap<>();
-        private BigDecimal sumMicros = BigDecimal.ZERO;
-        private long total;
+    /** Leads that converted and the exact sum of their velocities. */
+    public static final class Totals {
+        long leads;
+        BigDecimal sumMicros = BigDecimal.ZERO;
 
-        void add(int bucket, long n, BigDecimal sum) {
-            counts.merge(bucket, n, Long::sum);
-            sumMicros = sumMicros.add(sum);
-            total += n;
+        public long leads() {
+            return leads;
         }
 
-        void addAll(Histogram other) {
-            other.counts.forEach((b, n) -> counts.merge(b, n, Long::sum));
+        void add(Totals other) {
+            leads += other.leads;
             sumMicros = sumMicros.add(other.sumMicros);
-            total += other.total;
-        }
-
-        public TreeMap<Integer, Long> counts() {
-            return counts;
         }
 
         public BigDecimal sumMicros() {
             return sumMicros;
-        }
-
-        public long total() {
-            return total;
         }
     }
 
@@ -68,158 +59,187 @@ public final class CellQueries {
     }
 
     private final Slice slice;
-    private final WindowPlan plan;
+    private final Integer withinDays;
     private final int dims;
 
-    public CellQueries(Slice slice) {
+    /** @param withinDays only conversions within that many days count (read from the per-lead rows); null: all */
+    public CellQueries(Slice slice, Integer withinDays) {
         this.slice = slice;
+        this.withinDays = withinDays;
         this.dims = slice.cellDims();
-        this.plan = dims < 0 ? WindowPlan.perLead(slice.from(), slice.to())
-                : WindowPlan.of(slice.from(), slice.to(), slice.interval() != Slice.Interval.WEEK);
     }
 
     /** Leads entering each stage, per group. */
     public Map<String, Map<Group, Long>> cohorts(Connection c, Collection<String> stages) throws SQLException {
         Map<String, Map<Group, Long>> result = new HashMap<>();
         String[] stageArray = stages.toArray(String[]::new);
-        for (boolean cells : new boolean[]{true, false}) {
-            Sql sql = new Sql("SELECT stage, " + groupColumn() + ", " + periodColumn(cells ? "period" : "day") + ", "
-                    + (cells ? "sum(leads)" : "count(*)") + " FROM " + (cells ? "cohort_cube" : "lead_stage_entry")
-                    + " WHERE stage = ANY (?)");
-            sql.param(stageArray);
-            if (!where(sql, cells)) {
-                continue;
-            }
-            sql.text(" GROUP BY 1, 2, 3");
-            sql.query(c, rs -> result.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                    .merge(new Group(rs.getString(2), localDate(rs.getDate(3))), rs.getLong(4), Long::sum));
+        Union union = new Union();
+        for (Piece piece : pieces(countPlan(true), dims >= 0)) {
+            Sql b = union.branch("SELECT stage, " + groupColumn() + ", " + periodColumn(piece.dayColumn()) + ", "
+                    + (piece.cells() ? "sum(leads)" : "count(*)") + " FROM "
+                    + (piece.cells() ? "cohort_cube" : "lead_stage_entry") + " WHERE stage = ANY (?)");
+            b.param(stageArray);
+            piece.where(b, dims);
+            attributes(b, piece.cells());
+            b.text(" GROUP BY 1, 2, 3");
         }
+        union.query(c, rs -> result.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                .merge(new Group(rs.getString(2), localDate(rs.getDate(3))), rs.getLong(4), Long::sum));
         return result;
     }
 
-    /** Leads of each pair's cohort that converted (within {@code maxBucket} days, when given), per group. */
-    public Map<Pair, Map<Group, Histogram>> conversions(Connection c, Collection<Pair> pairs, Integer maxBucket)
+    /** Leads of each pair's cohort that converted, and their velocity sum, per group. */
+    public Map<Pair, Map<Group, Totals>> conversions(Connection c, Collection<Pair> pairs, java.util.function.Predicate<Pair> hot)
             throws SQLException {
-        Map<Pair, Map<Group, Histogram>> result = new HashMap<>();
-        if (pairs.isEmpty()) {
-            return result;
+        Map<Pair, Map<Group, Totals>> result = new HashMap<>();
+        Union union = new Union();
+        for (Pair pair : pairs) {
+            boolean cells = dims >= 0 && withinDays == null && hot.test(pair);
+            for (Piece piece : pieces(cells ? countPlan(false) : perLead(), cells)) {
+                Sql b = union.branch("SELECT " + groupColumn() + ", " + periodColumn(piece.dayColumn()) + ", "
+                        + (piece.cells() ? "sum(leads), sum(velocity_us)" : "count(*), sum(velocity_us)")
+                        + ", ?::text, ?::text FROM " + (piece.cells() ? "conversion_cube" : "lead_conversion")
+                        + " WHERE from_stage = ? AND to_stage = ?");
+                pairParams(b, pair);
+                piece.where(b, dims);
+                attributes(b, piece.cells());
+                within(b, piece.cells());
+                b.text(" GROUP BY 1, 2");
+            }
         }
-        for (boolean cells : new boolean[]{true, false}) {
-            Sql sql = new Sql("SELECT from_stage, to_stage, " + groupColumn() + ", "
-                    + periodColumn(cells ? "period" : "day") + ", bucket, "
-                    + (cells ? "sum(leads), sum(velocity_us)" : "count(*), sum(velocity_us)")
-                    + " FROM " + (cells ? "conversion_cube" : "lead_conversion") + " WHERE (");
-            String or = "";
-            for (Pair p : pairs) {
-                sql.text(or + "(from_stage = ? AND to_stage = ?)");
-                sql.param(p.from());
-                sql.param(p.to());
-                or = " OR ";
-            }
-            sql.text(")");
-            if (maxBucket != null) {
-                sql.text(" AND bucket <= ?");
-                sql.param(maxBucket);
-            }
-            if (!where(sql, cells)) {
-                continue;
-            }
-            sql.text(" GROUP BY 1, 2, 3, 4, 5");
-            sql.query(c, rs -> result.computeIfAbsent(new Pair(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
-                    .computeIfAbsent(new Group(rs.getString(3), localDate(rs.getDate(4))), k -> new Histogram())
-                    .add(rs.getInt(5), rs.getLong(6), rs.getBigDecimal(7)));
-        }
+        union.query(c, rs -> {
+            Totals t = result.computeIfAbsent(new Pair(rs.getString(5), rs.getString(6)), k -> new HashMap<>())
+                    .computeIfAbsent(new Group(rs.getString(1), localDate(rs.getDate(2))), k -> new Totals());
+            t.leads += rs.getLong(3);
+            t.sumMicros = t.sumMicros.add(rs.getBigDecimal(4));
+        });
         return result;
     }
 
-    /** Exact velocities (microseconds) for each lookup, in order, from the per-lead rows of one bucket each. */
+    /** Velocity histograms (bucket → leads) of the converted leads of each pair, per attribute group. */
+    public Map<Pair, Map<String, TreeMap<Integer, Long>>> histograms(Connection c, Collection<Pair> pairs,
+                                                                     java.util.function.Predicate<Pair> hot)
+            throws SQLException {
+        Map<Pair, Map<String, TreeMap<Integer, Long>>> result = new HashMap<>();
+        Union union = new Union();
+        for (Pair pair : pairs) {
+            boolean cells = (dims == 0 || dims == 1) && withinDays == null && hot.test(pair);
+            WindowPlan plan = cells ? WindowPlan.of(slice.from(), slice.to(), WindowPlan.Grain.WEEK, false) : perLead();
+            for (Piece piece : pieces(plan, cells)) {
+                Sql b = union.branch("SELECT " + groupColumn() + ", bucket, " + (piece.cells() ? "sum(leads)" : "count(*)")
+                        + ", ?::text, ?::text FROM " + (piece.cells() ? "velocity_cube" : "lead_conversion")
+                        + " WHERE from_stage = ? AND to_stage = ?");
+                pairParams(b, pair);
+                piece.where(b, dims);
+                attributes(b, piece.cells());
+                within(b, piece.cells());
+                b.text(" GROUP BY 1, 2");
+            }
+        }
+        union.query(c, rs -> result.computeIfAbsent(new Pair(rs.getString(4), rs.getString(5)), k -> new HashMap<>())
+                .computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                .merge(rs.getInt(2), rs.getLong(3), Long::sum));
+        return result;
+    }
+
+    /** Exact velocities (microseconds) for each lookup, in order, each read inside one bucket. */
     public long[] values(Connection c, List<Lookup> lookups) throws SQLException {
         long[] values = new long[lookups.size()];
         if (lookups.isEmpty()) {
             return values;
         }
-        int n = lookups.size();
-        Object[] index = new Object[n];
-        Object[] from = new Object[n];
-        Object[] to = new Object[n];
-        Object[] grouped = new Object[n];
-        Object[] key = new Object[n];
-        Object[] bucket = new Object[n];
-        Object[] rank = new Object[n];
-        for (int i = 0; i < n; i++) {
+        Union union = new Union();
+        for (int i = 0; i < lookups.size(); i++) {
             Lookup l = lookups.get(i);
-            index[i] = i;
-            from[i] = l.pair().from();
-            to[i] = l.pair().to();
-            grouped[i] = l.grouped();
-            key[i] = l.groupKey();
-            bucket[i] = l.bucket();
-            rank[i] = l.rank();
+            Sql b = union.branch("(SELECT ?::int, velocity_us FROM lead_conversion WHERE from_stage = ? AND to_stage = ? "
+                    + "AND bucket = ? AND entered_at >= ? AND entered_at < ?");
+            b.param(i);
+            b.param(l.pair().from());
+            b.param(l.pair().to());
+            b.param(l.bucket());
+            b.param(Timestamp.from(slice.from()));
+            b.param(Timestamp.from(slice.to()));
+            attributes(b, false);
+            within(b, false);
+            if (l.grouped()) {
+                b.text(" AND " + slice.groupBy() + " IS NOT DISTINCT FROM ?");
+                b.param(l.groupKey());
+            }
+            b.text(" ORDER BY velocity_us OFFSET ? LIMIT 1)");
+            b.param(l.rank() - 1);
         }
-        Sql sql = new Sql("SELECT q.i, v.velocity_us FROM unnest(?::int[], ?::text[], ?::text[], ?::boolean[], "
-                + "?::text[], ?::int[], ?::bigint[]) AS q(i, f, t, grouped, g, b, r) CROSS JOIN LATERAL ("
-                + "SELECT velocity_us FROM lead_conversion WHERE from_stage = q.f AND to_stage = q.t AND bucket = q.b "
-                + "AND entered_at >= ? AND entered_at < ?");
-        sql.param(new TypedArray("int4", index));
-        sql.param(new TypedArray("text", from));
-        sql.param(new TypedArray("text", to));
-        sql.param(new TypedArray("bool", grouped));
-        sql.param(new TypedArray("text", key));
-        sql.param(new TypedArray("int4", bucket));
-        sql.param(new TypedArray("int8", rank));
-        sql.param(Timestamp.from(slice.from()));
-        sql.param(Timestamp.from(slice.to()));
-        attributes(sql);
-        if (slice.groupBy() != null) {
-            sql.text(" AND (NOT q.grouped OR " + slice.groupBy() + " IS NOT DISTINCT FROM q.g)");
-        }
-        sql.text(" ORDER BY velocity_us OFFSET q.r - 1 LIMIT 1) v");
-        sql.query(c, rs -> values[rs.getInt(1)] = rs.getLong(2));
+        union.query(c, rs -> values[rs.getInt(1)] = rs.getLong(2));
         return values;
     }
 
-    /** Adds the attribute, skip and time conditions; false when this side (cells or per-lead rows) has nothing to read. */
-    private boolean where(Sql sql, boolean cells) {
-        if (cells) {
-            if (dims < 0 || (plan.months().isEmpty() && plan.days().isEmpty())) {
-                return false;
-            }
-            sql.text(" AND dims = ?");
-            sql.param((short) dims);
-            sql.text(" AND (");
-            String or = "";
-            if (!plan.months().isEmpty()) {
-                sql.text("(grain = 'M' AND period >= ? AND period < ?)");
-                sql.param(Date.valueOf(plan.months().start()));
-                sql.param(Date.valueOf(plan.months().end()));
-                or = " OR ";
-            }
-            for (WindowPlan.Range<LocalDate> d : plan.days()) {
-                sql.text(or + "(grain = 'D' AND period >= ? AND period < ?)");
-                sql.param(Date.valueOf(d.start()));
-                sql.param(Date.valueOf(d.end()));
-                or = " OR ";
-            }
-            sql.text(")");
-        } else {
-            if (plan.partDays().isEmpty()) {
-                return false;
-            }
-            sql.text(" AND (");
-            String or = "";
-            for (WindowPlan.Range<Instant> p : plan.partDays()) {
-                sql.text(or + "(entered_at >= ? AND entered_at < ?)");
-                sql.param(Timestamp.from(p.start()));
-                sql.param(Timestamp.from(p.end()));
-                or = " OR ";
-            }
-            sql.text(")");
+    /** One piece of a period: a time range read from cells (of a grain) or from per-lead rows. */
+    private record Piece(boolean cells, String grain, Object start, Object end) {
+        String dayColumn() {
+            return cells ? (grain == null ? "week" : "period") : "day";
         }
-        attributes(sql);
-        return true;
+
+        void where(Sql b, int dims) {
+            if (cells) {
+                b.text(" AND dims = ?");
+                b.param((short) dims);
+                if (grain != null) {
+                    b.text(" AND grain = ?");
+                    b.param(grain);
+                    b.text(" AND period >= ? AND period < ?");
+                } else {
+                    b.text(" AND week >= ? AND week < ?");
+                }
+            } else {
+                b.text(" AND entered_at >= ? AND entered_at < ?");
+            }
+            b.param(start);
+            b.param(end);
+        }
     }
 
-    private void attributes(Sql sql) {
+    private static List<Piece> pieces(WindowPlan plan, boolean cells) {
+        List<Piece> pieces = new ArrayList<>();
+        if (cells && !plan.coarse().isEmpty()) {
+            String grain = plan.grain() == WindowPlan.Grain.MONTH ? "M" : null;
+            pieces.add(new Piece(true, grain, Date.valueOf(plan.coarse().start()), Date.valueOf(plan.coarse().end())));
+        }
+        for (WindowPlan.Range<LocalDate> d : plan.days()) {
+            pieces.add(new Piece(true, "D", Date.valueOf(d.start()), Date.valueOf(d.end())));
+        }
+        for (WindowPlan.Range<Instant> p : plan.partDays()) {
+            pieces.add(new Piece(false, null, Timestamp.from(p.start()), Timestamp.from(p.end())));
+        }
+        return pieces;
+    }
+
+    /** Count cells: months and days, or only days when cohorts are weekly. */
+    private WindowPlan countPlan(boolean cohorts) {
+        if (dims < 0 || (withinDays != null && !cohorts)) {
+            return perLead();
+        }
+        return WindowPlan.of(slice.from(), slice.to(),
+                slice.interval() == Slice.Interval.WEEK ? WindowPlan.Grain.NONE : WindowPlan.Grain.MONTH, true);
+    }
+
+    private WindowPlan perLead() {
+        return WindowPlan.perLead(slice.from(), slice.to());
+    }
+
+    private static void pairParams(Sql b, Pair pair) {
+        b.param(pair.from());
+        b.param(pair.to());
+        b.param(pair.from());
+        b.param(pair.to());
+    }
+
+    private void within(Sql b, boolean cells) {
+        if (withinDays != null && !cells) {
+            b.text(" AND velocity_us <= ?");
+            b.param(withinDays * Velocity.MICROS_PER_DAY);
+        }
+    }
+
+    private void attributes(Sql sql, boolean cells) {
         if (!slice.includeSkipped()) {
             sql.text(" AND NOT skipped");
         }
@@ -249,11 +269,49 @@ public final class CellQueries {
         return d == null ? null : d.toLocalDate();
     }
 
-    private record TypedArray(String type, Object[] values) {
-    }
-
     private interface Row {
         void accept(ResultSet rs) throws SQLException;
+    }
+
+    /** Branches joined by UNION ALL into one statement. */
+    private static final class Union {
+        private final List<Sql> branches = new ArrayList<>();
+
+        Sql branch(String start) {
+            Sql b = new Sql(start);
+            branches.add(b);
+            return b;
+        }
+
+        void query(Connection c, Row row) throws SQLException {
+            if (branches.isEmpty()) {
+                return;
+            }
+            StringBuilder text = new StringBuilder();
+            List<Object> params = new ArrayList<>();
+            for (Sql b : branches) {
+                if (!text.isEmpty()) {
+                    text.append(" UNION ALL ");
+                }
+                text.append(b.text);
+                params.addAll(b.params);
+            }
+            try (PreparedStatement ps = c.prepareStatement(text.toString())) {
+                for (int i = 0; i < params.size(); i++) {
+                    Object p = params.get(i);
+                    if (p instanceof String[] strings) {
+                        ps.setArray(i + 1, c.createArrayOf("text", strings));
+                    } else {
+                        ps.setObject(i + 1, p);
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        row.accept(rs);
+                    }
+                }
+            }
+        }
     }
 
     /** SQL text with its parameters in order. */
@@ -271,26 +329,6 @@ public final class CellQueries {
 
         void param(Object value) {
             params.add(value);
-        }
-
-        void query(Connection c, Row row) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(text.toString())) {
-                for (int i = 0; i < params.size(); i++) {
-                    Object p = params.get(i);
-                    if (p instanceof String[] strings) {
-                        ps.setArray(i + 1, c.createArrayOf("text", strings));
-                    } else if (p instanceof TypedArray a) {
-                        ps.setArray(i + 1, c.createArrayOf(a.type(), a.values()));
-                    } else {
-                        ps.setObject(i + 1, p);
-                    }
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        row.accept(rs);
-                    }
-                }
-            }
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.l2r.funnel.definition.DefinitionStore;
 import dev.l2r.funnel.metrics.Percentile;
 import dev.l2r.funnel.metrics.Velocity;
 import dev.l2r.funnel.query.CellQueries.Group;
-import dev.l2r.funnel.query.CellQueries.Histogram;
+import dev.l2r.funnel.query.CellQueries.Totals;
+import dev.l2r.funnel.metrics.Stages;
+import java.util.function.Predicate;
 import dev.l2r.funnel.query.CellQueries.Lookup;
 import dev.l2r.funnel.query.CellQueries.Pair;
 import io.agroal.api.AgroalDataSource;
@@ -71,14 +73,20 @@ public class FunnelMetrics {
                 }
             });
         }
-        CellQueries q = new CellQueries(slice.overall());
+        CellQueries q = new CellQueries(slice.overall(), null);
         Map<String, Map<Group, Long>> cohorts = q.cohorts(c, stages);
-        Map<Pair, Map<Group, Histogram>> conversions = q.conversions(c, pairs, null);
-        Map<Pair, Histogram> nextHistograms = new LinkedHashMap<>();
+        Map<Pair, Map<Group, Totals>> conversions = q.conversions(c, pairs, hot(funnel));
+        List<Pair> nextPairs = new ArrayList<>();
         for (String s : stages) {
-            next(funnel, s).ifPresent(n -> nextHistograms.put(new Pair(s, n), single(conversions.get(new Pair(s, n)))));
+            next(funnel, s).ifPresent(n -> nextPairs.add(new Pair(s, n)));
         }
-        Map<Pair, VelocityDays> velocities = velocities(c, q, nextHistograms, false);
+        Map<Pair, Map<String, TreeMap<Integer, Long>>> histograms = q.histograms(c, nextPairs, hot(funnel));
+        Map<Pair, Dist> nextDists = new LinkedHashMap<>();
+        for (Pair p : nextPairs) {
+            nextDists.put(p, new Dist(total(conversions.get(p)), histogram(histograms.get(p), null)));
+        }
+        Map<Pair, VelocityDays> velocities = velocityDays(c, q, nextDists,
+                (p, pos) -> new Lookup(p, false, null, pos.bucket(), pos.rankInBucket()));
         List<Answers.StageFigures> figures = new ArrayList<>();
         for (String s : stages) {
             long entered = sum(cohorts.get(s));
@@ -90,8 +98,8 @@ public class FunnelMetrics {
                 continue;
             }
             Pair toNext = new Pair(s, n.get());
-            long reachedNext = nextHistograms.get(toNext).total();
-            long reachedWon = single(conversions.get(new Pair(s, won))).total();
+            long reachedNext = nextDists.get(toNext).totals().leads();
+            long reachedWon = total(conversions.get(new Pair(s, won))).leads();
             figures.add(new Answers.StageFigures(s, entered, n.get(), reachedNext, Velocity.rate(reachedNext, entered),
                     reachedWon, Velocity.rate(reachedWon, entered), velocities.get(toNext)));
         }
@@ -101,22 +109,25 @@ public class FunnelMetrics {
     public Answers.Conversion conversion(String from, String to, Slice slice, Integer withinDays) throws SQLException {
         Pair pair = new Pair(from, to);
         try (Connection c = dataSource.getConnection()) {
+            FunnelDefinition funnel = definitions.current(c);
             Slice overallSlice = slice.overall();
-            CellQueries overallQ = new CellQueries(overallSlice);
+            CellQueries overallQ = new CellQueries(overallSlice, withinDays);
             long cohortSize = sum(overallQ.cohorts(c, List.of(from)).get(from));
-            Histogram overallH = single(overallQ.conversions(c, List.of(pair), withinDays).get(pair));
-            VelocityDays overallV = velocities(c, overallQ, Map.of(pair, overallH), false).get(pair);
-            Answers.Outcome overall = new Answers.Outcome(cohortSize, overallH.total(),
-                    Velocity.rate(overallH.total(), cohortSize), overallV);
+            Dist overallDist = new Dist(total(overallQ.conversions(c, List.of(pair), hot(funnel)).get(pair)),
+                    histogram(overallQ.histograms(c, List.of(pair), hot(funnel)).get(pair), null));
+            VelocityDays overallV = velocityDays(c, overallQ, Map.of(pair, overallDist),
+                    (p, pos) -> new Lookup(p, false, null, pos.bucket(), pos.rankInBucket())).get(pair);
+            Answers.Outcome overall = new Answers.Outcome(cohortSize, overallDist.totals().leads(),
+                    Velocity.rate(overallDist.totals().leads(), cohortSize), overallV);
 
-            List<Answers.Cohort> cohorts = null;
+            List<Answers.Cohort> cohorts = List.of();
             if (slice.interval() != Slice.Interval.NONE) {
-                CellQueries periodQ = new CellQueries(overallSlice.per(slice.interval()));
+                CellQueries periodQ = new CellQueries(overallSlice.per(slice.interval()), withinDays);
                 Map<Group, Long> sizes = orEmpty(periodQ.cohorts(c, List.of(from)).get(from));
-                Map<Group, Histogram> converted = orEmpty(periodQ.conversions(c, List.of(pair), withinDays).get(pair));
+                Map<Group, Totals> converted = orEmpty(periodQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
                 TreeMap<LocalDate, long[]> byPeriod = new TreeMap<>();
                 sizes.forEach((g, n) -> byPeriod.computeIfAbsent(g.period(), k -> new long[2])[0] += n);
-                converted.forEach((g, h) -> byPeriod.computeIfAbsent(g.period(), k -> new long[2])[1] += h.total());
+                converted.forEach((g, t) -> byPeriod.computeIfAbsent(g.period(), k -> new long[2])[1] += t.leads());
                 cohorts = new ArrayList<>();
                 for (Map.Entry<LocalDate, long[]> e : byPeriod.entrySet()) {
                     long[] v = e.getValue();
@@ -125,36 +136,41 @@ public class FunnelMetrics {
                 }
             }
 
-            List<Answers.GroupOutcome> groups = null;
+            List<Answers.GroupOutcome> groups = List.of();
             if (slice.groupBy() != null) {
-                CellQueries groupQ = new CellQueries(overallSlice.grouped(slice.groupBy()));
+                CellQueries groupQ = new CellQueries(overallSlice.grouped(slice.groupBy()), withinDays);
                 Map<Group, Long> sizes = orEmpty(groupQ.cohorts(c, List.of(from)).get(from));
-                Map<Group, Histogram> converted = orEmpty(groupQ.conversions(c, List.of(pair), withinDays).get(pair));
-                Map<String, Histogram> byKey = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
-                sizes.keySet().forEach(g -> byKey.put(g.key(), new Histogram()));
-                converted.forEach((g, h) -> byKey.put(g.key(), h));
-                Map<GroupKey, Histogram> keyed = new LinkedHashMap<>();
-                byKey.forEach((k, h) -> keyed.put(new GroupKey(k), h));
-                Map<GroupKey, VelocityDays> v = groupVelocities(c, groupQ, pair, keyed);
+                Map<Group, Totals> converted = orEmpty(groupQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
+                Map<String, TreeMap<Integer, Long>> histograms =
+                        orEmpty(groupQ.histograms(c, List.of(pair), hot(funnel)).get(pair));
+                Map<GroupKey, Dist> dists = new LinkedHashMap<>();
+                Map<GroupKey, Long> groupSizes = new HashMap<>();
+                sizes.forEach((g, n) -> groupSizes.merge(new GroupKey(g.key()), n, Long::sum));
+                for (GroupKey k : groupSizes.keySet()) {
+                    dists.put(k, new Dist(converted.getOrDefault(new Group(k.key(), null), new Totals()),
+                            histogram(histograms, k.key())));
+                }
+                Map<GroupKey, VelocityDays> v = velocityDays(c, groupQ, dists,
+                        (k, pos) -> new Lookup(pair, true, k.key(), pos.bucket(), pos.rankInBucket()));
                 groups = new ArrayList<>();
-                for (Map.Entry<String, Histogram> e : byKey.entrySet()) {
-                    long size = sizes.getOrDefault(new Group(e.getKey(), null), 0L);
-                    long conv = e.getValue().total();
-                    groups.add(new Answers.GroupOutcome(e.getKey(), size, conv, Velocity.rate(conv, size),
-                            v.get(new GroupKey(e.getKey()))));
+                for (Map.Entry<GroupKey, Dist> e : dists.entrySet()) {
+                    long size = groupSizes.get(e.getKey());
+                    long conv = e.getValue().totals().leads();
+                    groups.add(new Answers.GroupOutcome(e.getKey().key(), size, conv, Velocity.rate(conv, size),
+                            v.get(e.getKey())));
                 }
                 groups.sort(Comparator.comparingLong(Answers.GroupOutcome::cohortSize).reversed()
                         .thenComparing(Answers.GroupOutcome::key, Comparator.nullsFirst(Comparator.naturalOrder())));
             }
             return new Answers.Conversion(from, to, slice.from(), slice.to(), withinDays, slice.includeSkipped(),
                     slice.filters(), slice.interval() == Slice.Interval.NONE ? null : slice.interval().name().toLowerCase(),
-                    slice.groupBy(), overall, cohorts == null ? List.of() : cohorts, groups == null ? List.of() : groups);
+                    slice.groupBy(), overall, cohorts, groups);
         }
     }
 
     public Answers.Volume volume(String stage, Slice slice) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Map<Group, Long> sizes = orEmpty(new CellQueries(slice).cohorts(c, List.of(stage)).get(stage));
+            Map<Group, Long> sizes = orEmpty(new CellQueries(slice, null).cohorts(c, List.of(stage)).get(stage));
             TreeMap<LocalDate, Long> byPeriod = new TreeMap<>();
             sizes.forEach((g, n) -> byPeriod.merge(g.period(), n, Long::sum));
             List<Answers.VolumePeriod> periods = new ArrayList<>();
@@ -281,34 +297,22 @@ public class FunnelMetrics {
 
     private static final int[] PERCENTILES = {50, 90};
 
-    private Map<GroupKey, VelocityDays> groupVelocities(Connection c, CellQueries q, Pair pair,
-                                                        Map<GroupKey, Histogram> histograms) throws SQLException {
-        return velocityDays(c, q, histograms,
-                (k, pos) -> new Lookup(pair, true, k.key(), pos.bucket(), pos.rankInBucket()));
-    }
-
-    private Map<Pair, VelocityDays> velocities(Connection c, CellQueries q, Map<Pair, Histogram> histograms,
-                                               boolean grouped) throws SQLException {
-        return velocityDays(c, q, histograms,
-                (p, pos) -> new Lookup(p, grouped, null, pos.bucket(), pos.rankInBucket()));
-    }
-
     /**
      * Mean from the exact sum; median and p90 by locating their rank in the day-bucket histogram and then reading
      * the exact value at that rank inside the bucket (one statement for all). Bucket 0 holds only zeros.
      */
-    private static <K> Map<K, VelocityDays> velocityDays(Connection c, CellQueries q, Map<K, Histogram> histograms,
+    private static <K> Map<K, VelocityDays> velocityDays(Connection c, CellQueries q, Map<K, Dist> dists,
                                                          java.util.function.BiFunction<K, Percentile.Position, Lookup> lookupOf)
             throws SQLException {
-        List<K> keys = new ArrayList<>(histograms.keySet());
+        List<K> keys = new ArrayList<>(dists.keySet());
         List<Lookup> lookups = new ArrayList<>();
         int[][] lookupIndex = new int[keys.size()][PERCENTILES.length];
         for (int i = 0; i < keys.size(); i++) {
-            Histogram h = histograms.get(keys.get(i));
+            Dist d = dists.get(keys.get(i));
             for (int j = 0; j < PERCENTILES.length; j++) {
                 lookupIndex[i][j] = -1;
-                if (h.total() > 0) {
-                    Percentile.Position pos = Percentile.locate(h.counts(), Percentile.rank(PERCENTILES[j], h.total()));
+                if (d.count() > 0) {
+                    Percentile.Position pos = Percentile.locate(d.histogram(), Percentile.rank(PERCENTILES[j], d.count()));
                     if (pos.bucket() > 0) {
                         lookupIndex[i][j] = lookups.size();
                         lookups.add(lookupOf.apply(keys.get(i), pos));
@@ -319,8 +323,8 @@ public class FunnelMetrics {
         long[] values = q.values(c, lookups);
         Map<K, VelocityDays> result = new HashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-            Histogram h = histograms.get(keys.get(i));
-            if (h.total() == 0) {
+            Dist d = dists.get(keys.get(i));
+            if (d.count() == 0) {
                 result.put(keys.get(i), VelocityDays.NONE);
                 continue;
             }
@@ -328,18 +332,41 @@ public class FunnelMetrics {
             for (int j = 0; j < PERCENTILES.length; j++) {
                 percentiles[j] = Velocity.days(lookupIndex[i][j] < 0 ? 0 : values[lookupIndex[i][j]]);
             }
-            result.put(keys.get(i), new VelocityDays(h.total(),
-                    Velocity.meanDays(h.sumMicros(), h.total()), percentiles[0], percentiles[1]));
+            result.put(keys.get(i), new VelocityDays(d.count(),
+                    Velocity.meanDays(d.totals().sumMicros(), d.totals().leads()), percentiles[0], percentiles[1]));
         }
         return result;
     }
 
-    private static Histogram single(Map<Group, Histogram> byGroup) {
-        Histogram h = new Histogram();
-        if (byGroup != null) {
-            byGroup.values().forEach(h::addAll);
+    /** Converted leads of one pair and group: counts and velocity sum, and their velocity histogram. */
+    private record Dist(Totals totals, TreeMap<Integer, Long> histogram) {
+        long count() {
+            long n = histogram.values().stream().mapToLong(Long::longValue).sum();
+            if (n != totals.leads()) {
+                throw new IllegalStateException("cells disagree: " + n + " in the histogram, " + totals.leads() + " counted");
+            }
+            return n;
         }
-        return h;
+    }
+
+    private static Predicate<Pair> hot(FunnelDefinition funnel) {
+        return p -> Stages.isHot(funnel, p.from(), p.to());
+    }
+
+    private static Totals total(Map<Group, Totals> byGroup) {
+        Totals all = new Totals();
+        if (byGroup != null) {
+            byGroup.values().forEach(t -> all.add(t));
+        }
+        return all;
+    }
+
+    private static TreeMap<Integer, Long> histogram(Map<String, TreeMap<Integer, Long>> byKey, String key) {
+        if (byKey == null) {
+            return new TreeMap<>();
+        }
+        TreeMap<Integer, Long> h = byKey.get(key);
+        return h == null ? new TreeMap<>() : h;
     }
 
     private static long sum(Map<Group, Long> byGroup) {
@@ -347,7 +374,7 @@ public class FunnelMetrics {
     }
 
     private static <K, V> Map<K, V> orEmpty(Map<K, V> m) {
-        return m == null ? Map.of() : m;
+        return m == null ? new HashMap<>() : m; // a HashMap: null (unknown) keys are looked up
     }
 
     static String label(Slice.Interval interval, LocalDate start) {

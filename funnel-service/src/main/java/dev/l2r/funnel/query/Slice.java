@@ -32,22 +32,21 @@ public record Slice(Instant from, Instant to, Map<String, String> filters, boole
         return new Slice(from, to, filters, includeSkipped, null, Interval.NONE);
     }
 
-    /** The cell dimensions (bit mask: channel 1, segment 2, owner 4) this slice needs, or -1 if no cell keeps them. */
+    /**
+     * The cell dimensions this slice needs (0 none, 1 channel, 2 segment), or -1 when no cell keeps them: owners,
+     * or two attributes at once, are read from the per-lead rows.
+     */
     int cellDims() {
-        int dims = 0;
-        int count = 0;
-        for (String d : filters.keySet()) {
-            dims |= bit(d);
-            count++;
+        java.util.Set<String> used = new java.util.HashSet<>(filters.keySet());
+        if (groupBy != null) {
+            used.add(groupBy);
         }
-        if (groupBy != null && (dims & bit(groupBy)) == 0) {
-            dims |= bit(groupBy);
-            count++;
+        if (used.isEmpty()) {
+            return 0;
         }
-        return count <= 1 ? dims : -1;
-    }
-
-    static int bit(String dimension) {
-        return 1 << DIMENSIONS.indexOf(dimension);
+        if (used.size() > 1 || used.contains("owner")) {
+            return -1;
+        }
+        return used.contains("channel") ? 1 : 2;
     }
 }

@@ -111,9 +111,9 @@ public class Rebuilder {
             Instant finished = instant(rs.getTimestamp(5));
             long read = rs.getLong(7);
             Instant until = finished != null ? finished : Instant.now();
-            BigDecimal rate = started == null || !until.isAfter(started) ? null
-                    : BigDecimal.valueOf(read * 1000.0 / Duration.between(started, until).toMillis())
-                    .setScale(1, RoundingMode.HALF_UP);
+            long millis = started == null ? 0 : Duration.between(started, until).toMillis();
+            BigDecimal rate = millis <= 0 ? null
+                    : BigDecimal.valueOf(read * 1000.0 / millis).setScale(1, RoundingMode.HALF_UP);
             return new RebuildStatus(rs.getString(1), rs.getString(2), rs.getString(3), started, finished,
                     (Long) rs.getObject(6), read, rs.getLong(8), rs.getLong(9), rate, rs.getString(10));
         }
@@ -254,7 +254,7 @@ public class Rebuilder {
                         chunk.add(LeadFacts.of(funnel, lead, events));
                         events = new ArrayList<>();
                         if (chunk.size() == CHUNK) {
-                            flush(writer, shadow, chunk, progress);
+                            flush(writer, shadow, funnel, chunk, progress);
                         }
                     }
                     lead = id;
@@ -263,7 +263,7 @@ public class Rebuilder {
                 if (lead != null) {
                     chunk.add(LeadFacts.of(funnel, lead, events));
                 }
-                flush(writer, shadow, chunk, progress);
+                flush(writer, shadow, funnel, chunk, progress);
             }
         } finally {
             reader.commit();
@@ -271,9 +271,10 @@ public class Rebuilder {
         }
     }
 
-    private static void flush(Connection writer, ProjectionTables shadow, List<LeadFacts> chunk, Progress progress)
+    private static void flush(Connection writer, ProjectionTables shadow, FunnelDefinition funnel, List<LeadFacts> chunk,
+                              Progress progress)
             throws SQLException {
-        shadow.insertNew(writer, chunk);
+        shadow.insertNew(writer, funnel, chunk);
         progress.leads += chunk.size();
         chunk.clear();
         progress.save(writer);

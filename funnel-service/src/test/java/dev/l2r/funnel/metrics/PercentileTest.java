@@ -46,11 +46,23 @@ class PercentileTest {
     }
 
     @Test
-    void bucketsAreWholeDaysClosedAbove() {
+    void bucketsAreOrderedAndClosedAbove() {
+        long day = Velocity.MICROS_PER_DAY;
         assertThat(Velocity.bucket(0)).isZero();
         assertThat(Velocity.bucket(1)).isEqualTo(1);
-        assertThat(Velocity.bucket(Velocity.MICROS_PER_DAY)).isEqualTo(1);
-        assertThat(Velocity.bucket(Velocity.MICROS_PER_DAY + 1)).isEqualTo(2);
+        assertThat(Velocity.bucket(day)).isEqualTo(4);
+        assertThat(Velocity.bucket(day + 1)).isEqualTo(5);
+        assertThat(Velocity.bucket(14 * day)).isEqualTo(17);
+        assertThat(Velocity.bucket(14 * day + 1)).isEqualTo(18);
+        assertThat(Velocity.bucket(84 * day)).isEqualTo(27);
+        assertThat(Velocity.bucket(384 * day)).isEqualTo(37);
+        assertThat(Velocity.bucket(384 * day + 1)).isEqualTo(38);
+        Random random = new Random(5);
+        for (int i = 0; i < 10_000; i++) {
+            long a = (long) (random.nextDouble() * 1000 * day);
+            long b = a + (long) (random.nextDouble() * 10 * day);
+            assertThat(Velocity.bucket(a)).isLessThanOrEqualTo(Velocity.bucket(b));
+        }
         assertThat(Velocity.micros(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-01-02T12:00:00.000001Z")))
                 .isEqualTo(Velocity.MICROS_PER_DAY * 3 / 2 + 1);
         assertThat(Velocity.days(Velocity.MICROS_PER_DAY * 3 / 2)).isEqualByComparingTo(new BigDecimal("1.5"));
