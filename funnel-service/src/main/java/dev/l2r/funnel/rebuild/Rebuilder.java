@@ -131,11 +131,22 @@ public class Rebuilder {
             FunnelDefinition funnel = definitions.current(writer);
             progress.phase(writer, "creating shadow tables");
             createShadow(writer);
+            // a rebuild that dies is simply run again: its writes need not wait for the disk one by one
+            try (Statement s = writer.createStatement()) {
+                s.execute("SET synchronous_commit TO off");
+            }
+            List<String> indexes = dropSecondaryIndexes(writer);
             ProjectionTables shadow = new ProjectionTables(SHADOW);
             progress.phase(writer, "reading the topic from offset zero");
             replayTopic(writer, progress);
             progress.phase(writer, "recomputing every lead");
             recomputeLeads(lockHolder, writer, funnel, shadow, progress);
+            progress.phase(writer, "indexing");
+            try (Statement s = writer.createStatement()) {
+                for (String index : indexes) {
+                    s.execute(index);
+                }
+            }
             progress.phase(writer, "aggregating cells");
             shadow.buildCells(writer);
             try (Statement s = writer.createStatement()) {
@@ -146,6 +157,9 @@ public class Rebuilder {
             progress.phase(writer, "swapping in the new tables");
             swap(writer);
             progress.finish(writer, "DONE", null);
+            try (Statement s = writer.createStatement()) {
+                s.execute("RESET synchronous_commit");
+            }
             unlockAll(lockHolder);
             LOG.infof("rebuild done: %d events, %d leads in %s", progress.read, progress.leads,
                     Duration.between(started, Instant.now()));
@@ -185,6 +199,33 @@ public class Rebuilder {
         Flyway.configure().configuration(flyway.getConfiguration())
                 .schemas(SHADOW).defaultSchema(SHADOW).createSchemas(true)
                 .load().migrate();
+    }
+
+    /**
+     * Drops the shadow tables' indexes that back no constraint (loading is faster without them) and returns the
+     * statements that recreate them, as the migrations defined them.
+     */
+    private static List<String> dropSecondaryIndexes(Connection c) throws SQLException {
+        List<String> definitions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                + "WHERE i.schemaname = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+                + "JOIN pg_class x ON x.oid = k.conindid JOIN pg_namespace n ON n.oid = x.relnamespace "
+                + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)")) {
+            ps.setString(1, SHADOW);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    definitions.add(rs.getString(2));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String name : names) {
+                s.execute("DROP INDEX " + SHADOW + "." + name);
+            }
+        }
+        return definitions;
     }
 
     private void replayTopic(Connection writer, Progress progress) throws SQLException {

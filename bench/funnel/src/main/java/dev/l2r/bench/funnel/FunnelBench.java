@@ -82,6 +82,7 @@ public final class FunnelBench {
             line("Machine: %d cores, JVM %s, max heap of the service 512 MB; PostgreSQL and Kafka from local-infra "
                     + "(durable settings, data in %s); started %s.", Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"), data, Instant.now());
+            line("Load on the machine when starting (other engineers' builds share its cores): %s", loadAverage());
             line("");
             createTopic();
             long events = publish();
@@ -264,7 +265,8 @@ public final class FunnelBench {
         line("");
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             s.execute("VACUUM ANALYZE");
-            for (String t : List.of("event_log", "lead_stage_entry", "lead_conversion", "cohort_cube", "conversion_cube")) {
+            for (String t : List.of("event_log", "lead_stage_entry", "lead_conversion", "cohort_cube", "conversion_cube",
+                    "velocity_cube")) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*), pg_size_pretty(pg_total_relation_size('" + t + "')) FROM " + t)) {
                     rs.next();
                     line("- `%s`: %,d rows, %s", t, rs.getLong(1), rs.getString(2));
@@ -275,6 +277,8 @@ public final class FunnelBench {
     }
 
     private void queries() throws Exception {
+        line("Load average before the queries: %s", loadAverage());
+        line("");
         line("## Queries (sequential client, %d timed requests after %d warm-up, random 12-month windows in 2022-2024)", QUERIES, WARMUP);
         line("");
         double[] health = time(i -> "/q/health/live");
@@ -438,6 +442,14 @@ public final class FunnelBench {
         String s = String.format(format, args);
         report.append(s).append('\n');
         System.out.println(s);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
     }
 
     private static int freePort() throws Exception {
