@@ -76,7 +76,11 @@ public final class ProjectionTables {
                 + CONVERSION_COLUMNS + ") INSERT INTO delta_conversion SELECT -1, * FROM old", leads);
         executeWithArray(c, "DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)", leads);
         insert(c, funnel, facts, true);
-        aggregate(c, "delta_entry", "delta_conversion", true);
+        try (Statement s = c.createStatement()) {
+            for (String sql : aggregates("delta_entry", "delta_conversion", true)) {
+                s.executeUpdate(sql);
+            }
+        }
     }
 
     /** Adds the rows of leads that have none yet (a rebuild); cells are built afterwards by {@link #buildCells}. */
@@ -84,9 +88,9 @@ public final class ProjectionTables {
         insert(c, funnel, facts, false);
     }
 
-    /** Computes every cell from the per-lead rows, into empty cubes. */
-    public void buildCells(Connection c) throws SQLException {
-        aggregate(c, "(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")",
+    /** The statements that compute every cell from the per-lead rows into empty cubes; independent of each other. */
+    public List<String> buildCells() {
+        return aggregates("(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")",
                 "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")", false);
     }
 
@@ -124,6 +128,14 @@ public final class ProjectionTables {
             conversionInsert = "WITH new AS (" + conversionInsert + " RETURNING " + CONVERSION_COLUMNS
                     + ") INSERT INTO delta_conversion SELECT 1, * FROM new";
         }
+        if (!trackDelta) {
+            // new leads only (a rebuild): COPY is the fastest way in
+            entries.copy(c, table("lead_stage_entry") + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner)");
+            conversions.copy(c, table("lead_conversion") + " (lead_id, from_stage, to_stage, entered_at, day, skipped, "
+                    + "velocity_us, bucket, hot, channel, segment, owner)");
+            current.copy(c, table("lead_current") + " (lead_id, stage, since, channel, segment, owner)");
+            return;
+        }
         entries.insert(c, entryInsert, "text", "text", "timestamptz", "date", "boolean", "text", "text", "text");
         conversions.insert(c, conversionInsert, "text", "text", "text", "timestamptz", "date", "boolean", "bigint",
                 "int", "boolean", "text", "text", "text");
@@ -136,8 +148,7 @@ public final class ProjectionTables {
      * Adds the signed rows of the two sources to the cells. Rows come sorted by key so that concurrent writers
      * (replicas owning different partitions) lock cells in the same order.
      */
-    private void aggregate(Connection c, String entrySource, String conversionSource, boolean upsert)
-            throws SQLException {
+    private List<String> aggregates(String entrySource, String conversionSource, boolean upsert) {
         String entrySql = "INSERT INTO " + table("cohort_cube") + " AS cell "
                 + "(stage, grain, dims, period, skipped, channel, segment, leads) "
                 + "SELECT stage, " + CELL_KEY + ", skipped, channel, segment, sum(sign) "
@@ -160,11 +171,7 @@ public final class ProjectionTables {
                 + "GROUP BY from_stage, to_stage, week, skipped, bucket, GROUPING SETS ((), (channel)) "
                 + "HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
                 + (upsert ? " ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
-        try (Statement s = c.createStatement()) {
-            s.executeUpdate(entrySql);
-            s.executeUpdate(conversionSql);
-            s.executeUpdate(velocitySql);
-        }
+        return List.of(entrySql, conversionSql, velocitySql);
     }
 
     private static LocalDate day(java.time.Instant t) {
@@ -191,6 +198,49 @@ public final class ProjectionTables {
         void add(Object... row) {
             for (int i = 0; i < row.length; i++) {
                 columns.get(i).add(row[i]);
+            }
+        }
+
+        /** COPY ... FROM STDIN in PostgreSQL's text format. */
+        void copy(Connection c, String tableAndColumns) throws SQLException {
+            int rows = columns.get(0).size();
+            if (rows == 0) {
+                return;
+            }
+            StringBuilder text = new StringBuilder(rows * 96);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < columns.size(); i++) {
+                    if (i > 0) {
+                        text.append('\t');
+                    }
+                    appendCopyValue(text, columns.get(i).get(r));
+                }
+                text.append('\n');
+            }
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                        .copyIn("COPY " + tableAndColumns + " FROM STDIN", new java.io.StringReader(text.toString()));
+            } catch (java.io.IOException e) {
+                throw new SQLException("COPY into " + tableAndColumns + " failed", e);
+            }
+        }
+
+        private static void appendCopyValue(StringBuilder text, Object v) {
+            if (v == null) {
+                text.append("\\N");
+                return;
+            }
+            String s = v instanceof Timestamp t ? t.toInstant().toString()
+                    : v instanceof Boolean b ? (b ? "t" : "f") : v.toString();
+            for (int i = 0; i < s.length(); i++) {
+                char ch = s.charAt(i);
+                switch (ch) {
+                    case '\\' -> text.append("\\\\");
+                    case '\t' -> text.append("\\t");
+                    case '\n' -> text.append("\\n");
+                    case '\r' -> text.append("\\r");
+                    default -> text.append(ch);
+                }
             }
         }
 

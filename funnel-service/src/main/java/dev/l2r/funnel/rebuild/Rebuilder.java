@@ -141,14 +141,10 @@ public class Rebuilder {
             replayTopic(writer, progress);
             progress.phase(writer, "recomputing every lead");
             recomputeLeads(lockHolder, writer, funnel, shadow, progress);
-            progress.phase(writer, "indexing");
-            try (Statement s = writer.createStatement()) {
-                for (String index : indexes) {
-                    s.execute(index);
-                }
-            }
-            progress.phase(writer, "aggregating cells");
-            shadow.buildCells(writer);
+            progress.phase(writer, "indexing and aggregating cells");
+            List<String> work = new ArrayList<>(shadow.buildCells());
+            work.addAll(indexes);
+            runInParallel(work);
             try (Statement s = writer.createStatement()) {
                 for (String t : ProjectionTables.TABLES) {
                     s.execute("ANALYZE " + shadow.table(t));
@@ -199,6 +195,29 @@ public class Rebuilder {
         Flyway.configure().configuration(flyway.getConfiguration())
                 .schemas(SHADOW).defaultSchema(SHADOW).createSchemas(true)
                 .load().migrate();
+    }
+
+    /** Runs independent statements two at a time (one per core here), each on its own connection. */
+    private void runInParallel(List<String> statements) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (String sql : statements) {
+                done.add(pool.submit(() -> {
+                    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                        s.execute("SET synchronous_commit TO off");
+                        s.execute(sql);
+                        s.execute("RESET synchronous_commit");
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**

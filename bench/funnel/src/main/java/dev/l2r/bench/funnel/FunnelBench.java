@@ -54,7 +54,7 @@ public final class FunnelBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int QUERIES = 200;
     private static final int WARMUP = 20;
-    private static final int SQL_RUNS = 5;
+    private static final int SQL_RUNS = 3;
 
     private final Path root;
     private final int leads;
