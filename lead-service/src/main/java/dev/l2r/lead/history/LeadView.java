@@ -16,7 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A lead with its history in event-time order. Each step's {@code fromStage} and {@code kind} are read from the
+ * A lead with its history (its moves) in event-time order. Each step's {@code fromStage} and {@code kind} are read from the
  * history as it stands now, so a late event shows where it happened and what it changed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,18 +28,20 @@ public record LeadView(String leadId, String currentStage, Instant currentSince,
     public record HistoryEntry(UUID eventId, String fromStage, String toStage, TransitionKind kind,
                                List<String> skippedStages, Instant occurredAt, Instant recordedAt, String source,
                                String sourceEventId, String rawStage, BigDecimal amount, String currency,
-                               LeadAttributes attributes) {
+                               LeadAttributes attributes, Long deliveryId) {
     }
 
     public static LeadView of(Lead lead, List<StageTransition> transitions, FunnelDefinition funnel) {
         Map<UUID, StageTransition> byId = transitions.stream()
                 .collect(Collectors.toMap(t -> t.eventId, Function.identity()));
         List<StageObservation> observations = transitions.stream().map(StageTransition::observation).toList();
-        List<HistoryEntry> history = LeadTimeline.of(funnel, observations).steps().stream().map(step -> {
+        // observations that read as no move (the lead already was in that stage) are not listed
+        List<HistoryEntry> history = LeadTimeline.of(funnel, observations).steps().stream()
+                .filter(step -> !step.isNoOp()).map(step -> {
             StageTransition t = byId.get(step.observation().eventId());
             return new HistoryEntry(t.eventId, step.fromStage(), t.toStage, step.kind(),
                     step.move() == null ? List.of() : step.move().skippedStages(), t.occurredAt, t.recordedAt,
-                    t.source, t.sourceEventId, t.rawStage, t.amount, t.currency, t.attributes());
+                    t.source, t.sourceEventId, t.rawStage, t.amount, t.currency, t.attributes(), t.deliveryId);
         }).toList();
         return new LeadView(lead.leadId, lead.currentStage, lead.currentSince, lead.firstSeenAt,
                 lead.firstTouchChannel, lead.lastTouchChannel,

@@ -16,7 +16,6 @@ import org.hibernate.type.SqlTypes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** One accepted stage change, append-only. */
@@ -37,8 +36,8 @@ public class StageTransition extends PanacheEntityBase {
     @Column(name = "to_stage", nullable = false)
     public String toStage;
 
+    /** Null for a dormant observation (no move when it arrived). */
     @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
     public TransitionKind kind;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
@@ -67,12 +66,11 @@ public class StageTransition extends PanacheEntityBase {
     public String owner;
     public String campaign;
 
-    public static Optional<StageTransition> findBySourceEvent(String source, String sourceEventId) {
-        if (sourceEventId == null) {
-            return Optional.empty();
-        }
-        return find("source = ?1 and sourceEventId = ?2", source, sourceEventId).firstResultOptional();
-    }
+    /** The stored webhook delivery this change was read from, if any. */
+    @Column(name = "delivery_id")
+    public Long deliveryId;
+
+    public boolean published;
 
     public static List<StageTransition> ofLead(String leadId) {
         return list("leadId", leadId);

@@ -7,21 +7,29 @@ import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.Set;
 
 /**
  * The checks every intake path shares beyond bean validation: a known stage, a readable and plausible event
- * time, money with its currency, a usable lead id. Each refusal names its field.
+ * time, money with its currency, a usable lead id. Each refusal names its field and its {@link Reason}.
  */
 @ApplicationScoped
 public class StageChangeFactory {
 
     @Inject
     FunnelDefinitions funnels;
+
+    @Inject
+    Validator validator;
 
     @ConfigProperty(name = "l2r.intake.earliest-event-time")
     Instant earliest;
@@ -31,42 +39,74 @@ public class StageChangeFactory {
 
     Clock clock = Clock.systemUTC();
 
+    /** A body the framework has already validated (the single-transition endpoint). */
     public StageChange fromRequest(String leadId, TransitionRequest request) {
-        return create(leadId, request.toStage(), request.toStage(), request.occurredAt(), request.source(),
-                request.sourceEventId(), request.amount(), request.currency(), attributes(request.attributes()));
+        return create(leadId, request.toStage(), request.rawStage() != null ? request.rawStage() : request.toStage(),
+                request.occurredAt(), request.source(), request.sourceEventId(), request.amount(),
+                request.currency(), attributes(request.attributes()));
+    }
+
+    /** One item of a batch or a CSV row: validated here, so that a bad item is refused on its own. */
+    public StageChange fromItem(TransitionRequest item) {
+        Set<ConstraintViolation<TransitionRequest>> violations = validator.validate(item);
+        if (!violations.isEmpty()) {
+            ConstraintViolation<TransitionRequest> first = violations.stream()
+                    .min(Comparator.comparing(v -> v.getPropertyPath().toString())).orElseThrow();
+            String field = first.getPropertyPath().toString();
+            throw RejectedInput.badRequest(field.equals("leadId") ? Reason.MISSING_ID : Reason.INVALID, field,
+                    first.getMessage());
+        }
+        return fromRequest(item.leadId(), item);
     }
 
     /** Builds a change from already-extracted values; {@code rawStage} is the source's own name, kept for audit. */
     public StageChange create(String leadId, String stage, String rawStage, String occurredAt, String source,
-                              String sourceEventId, java.math.BigDecimal amount, String currency,
-                              LeadAttributes attributes) {
+                              String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
         String id = requireLeadId(leadId);
-        String key = funnels.requireStage("toStage", stage);
-        Instant at = eventTime(occurredAt);
+        String key = requireStage("toStage", stage);
+        Instant at = eventTime("occurredAt", occurredAt);
         if (amount != null && currency == null) {
-            throw ProblemException.badRequest("currency", "is required when amount is given");
+            throw RejectedInput.badRequest(Reason.INVALID, "currency", "is required when amount is given");
         }
         return new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency, attributes);
     }
 
-    Instant eventTime(String value) {
-        Instant at = ApiTimes.parse("occurredAt", value);
+    /** The funnel's key for a stage a client named (case-insensitive). */
+    public String requireStage(String field, String stage) {
+        return funnels.stageKey(stage).orElseThrow(() -> RejectedInput.badRequest(Reason.UNKNOWN_STAGE, field,
+                "unknown stage '" + stage + "'; the funnel's stages are " + funnels.current().stages().stream()
+                        .map(s -> s.key()).toList()));
+    }
+
+    /** A readable, plausible event time: not before the configured earliest time, not in the future. */
+    public Instant eventTime(String field, String value) {
+        Instant at;
+        try {
+            at = ApiTimes.parse(field, value);
+        } catch (ProblemException e) {
+            throw RejectedInput.badRequest(Reason.INVALID_TIME, field, e.toProblem().errors().get(0).message());
+        }
+        return plausible(field, at);
+    }
+
+    public Instant plausible(String field, Instant at) {
         if (at.isBefore(earliest)) {
-            throw ProblemException.badRequest("occurredAt", "is before " + earliest + ", which is not plausible");
+            throw RejectedInput.badRequest(Reason.IMPLAUSIBLE_TIME, field,
+                    "is before " + earliest + ", which is not plausible");
         }
         if (at.isAfter(clock.instant().plus(maxFutureSkew))) {
-            throw ProblemException.badRequest("occurredAt", "is in the future");
+            throw RejectedInput.badRequest(Reason.IMPLAUSIBLE_TIME, field, "is in the future");
         }
         return at;
     }
 
-    static String requireLeadId(String leadId) {
+    public static String requireLeadId(String leadId) {
         if (leadId == null || leadId.isBlank()) {
-            throw ProblemException.badRequest("leadId", "is required");
+            throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", "is required");
         }
         String id = leadId.trim();
         if (id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
-            throw ProblemException.badRequest("leadId", "must be at most 200 printable characters");
+            throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", "must be at most 200 printable characters");
         }
         return id;
     }
@@ -76,7 +116,7 @@ public class StageChangeFactory {
                 blankToNull(a.segment()), blankToNull(a.owner()), blankToNull(a.campaign()));
     }
 
-    private static String blankToNull(String s) {
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }
 }

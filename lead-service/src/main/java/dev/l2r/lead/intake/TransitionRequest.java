@@ -10,7 +10,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.math.BigDecimal;
 
-/** The body of {@code POST /api/leads/{leadId}/transitions}; {@code leadId} is only read from batch bodies. */
+/**
+ * The body of {@code POST /api/leads/{leadId}/transitions}, an item of {@code POST /api/transitions} and the
+ * generic webhook's body; {@code leadId} is only read where there is no path parameter.
+ */
 @Schema(description = "A stage change of one lead")
 public record TransitionRequest(
         @Schema(description = "Lead id; only in batch bodies, where there is no path parameter", example = "lead-42")
@@ -37,7 +40,11 @@ public record TransitionRequest(
         @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as EUR")
         String currency,
         @Valid
-        AttributesRequest attributes) {
+        AttributesRequest attributes,
+        @Schema(description = "The source's own name for the stage, kept beside the canonical key for audit",
+                example = "marketingqualifiedlead")
+        @Size(max = 200, message = "must be at most 200 characters")
+        String rawStage) {
 
     /** Segmenting attributes; each optional. */
     public record AttributesRequest(

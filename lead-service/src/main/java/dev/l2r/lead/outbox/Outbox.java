@@ -3,25 +3,55 @@ package dev.l2r.lead.outbox;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadStageChanged;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 
-/** Appends events to the outbox inside the caller's transaction; {@link OutboxRelay} takes them to Kafka. */
+/**
+ * Appends messages to the outbox on the caller's transactional connection; {@link OutboxRelay} takes them to
+ * Kafka. Ids come from the sequence, so the relay publishes in the order the rows were written.
+ */
 @ApplicationScoped
 public class Outbox {
+
+    private static final String INSERT = "INSERT INTO outbox (id, topic, message_key, payload, created_at) "
+            + "VALUES (nextval('outbox_id_seq'), ?, ?, ?, ?)";
 
     @ConfigProperty(name = "l2r.topic.lead-stage-changed.name")
     String topic;
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void append(LeadStageChanged event) {
-        OutboxMessage message = new OutboxMessage();
-        message.topic = topic;
-        message.messageKey = event.leadId();
-        message.payload = EventJson.write(event);
-        message.createdAt = event.recordedAt() != null ? event.recordedAt() : Instant.now();
-        message.persist();
+    /** One message per event, keyed by lead so that a lead's events stay in one partition, in order. */
+    public void appendLeadEvents(Connection c, List<LeadStageChanged> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (LeadStageChanged event : events) {
+                bind(ps, topic, event.leadId(), EventJson.write(event),
+                        event.recordedAt() != null ? event.recordedAt() : Instant.now());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public void append(Connection c, String topic, String key, Object payload, Instant createdAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, topic, key, EventJson.write(payload), createdAt);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, String topic, String key, String payload, Instant createdAt)
+            throws SQLException {
+        ps.setString(1, topic);
+        ps.setString(2, key);
+        ps.setString(3, payload);
+        ps.setTimestamp(4, Timestamp.from(createdAt));
     }
 }

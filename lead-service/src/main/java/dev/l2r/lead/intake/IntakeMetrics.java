@@ -1,0 +1,33 @@
+package dev.l2r.lead.intake;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Counters of what intake took and refused, by source (and by reason for refusals). */
+@ApplicationScoped
+public class IntakeMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    public void accepted(String source, long count) {
+        if (count > 0) {
+            Counter.builder("l2r.intake.accepted").description("stage changes accepted (recorded or unchanged)")
+                    .tag("source", source).register(registry).increment(count);
+        }
+    }
+
+    public void duplicates(String source, long count) {
+        if (count > 0) {
+            Counter.builder("l2r.intake.duplicates").description("stage changes that repeated a recorded source event")
+                    .tag("source", source).register(registry).increment(count);
+        }
+    }
+
+    public void rejected(String source, Reason reason) {
+        Counter.builder("l2r.intake.rejected").description("requests or items refused, by reason")
+                .tag("source", source).tag("reason", reason.tag()).register(registry).increment();
+    }
+}

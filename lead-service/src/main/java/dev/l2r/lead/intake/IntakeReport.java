@@ -1,0 +1,18 @@
+package dev.l2r.lead.intake;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+
+/**
+ * The answer to a batch, an import or a webhook delivery. {@code accepted} counts the items taken
+ * ({@code recorded} as new transitions plus {@code unchanged}, where the lead already was in that stage);
+ * {@code duplicates} repeated a source event id already recorded; {@code rejected} lists the first
+ * {@value IntakeRun#MAX_LISTED_REJECTIONS} refused items and {@code rejectedCount} counts them all.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(description = "What became of each item of a batch, import or webhook delivery")
+public record IntakeReport(long accepted, long recorded, long unchanged, long duplicates, long rejectedCount,
+                           List<Rejection> rejected, Long deliveryId) {
+}
