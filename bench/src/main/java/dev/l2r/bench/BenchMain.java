@@ -5,6 +5,7 @@ import dev.l2r.bench.harness.Machine;
 import dev.l2r.bench.harness.Report;
 import dev.l2r.bench.harness.Scenario;
 import dev.l2r.bench.scenario.EndToEndLatency;
+import dev.l2r.bench.scenario.FunnelQueries;
 import dev.l2r.bench.scenario.IntakeSingle;
 
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ public final class BenchMain {
     /** Every scenario, by name. Add a new one here. */
     static final List<Scenario> SCENARIOS = List.of(
             new IntakeSingle(),
-            new EndToEndLatency());
+            new EndToEndLatency(),
+            new FunnelQueries());
 
     private BenchMain() {
     }

@@ -1,4 +1,4 @@
-package dev.l2r.bench.funnel;
+package dev.l2r.bench.scenario;
 
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
