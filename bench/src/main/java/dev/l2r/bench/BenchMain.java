@@ -6,6 +6,7 @@ import dev.l2r.bench.harness.Report;
 import dev.l2r.bench.harness.Scenario;
 import dev.l2r.bench.scenario.EndToEndLatency;
 import dev.l2r.bench.scenario.FunnelQueries;
+import dev.l2r.bench.scenario.IntakeBulk;
 import dev.l2r.bench.scenario.IntakeSingle;
 
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ public final class BenchMain {
     static final List<Scenario> SCENARIOS = List.of(
             new IntakeSingle(),
             new EndToEndLatency(),
+            new IntakeBulk(),
             new FunnelQueries());
 
     private BenchMain() {

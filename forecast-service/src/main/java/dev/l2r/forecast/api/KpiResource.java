@@ -8,6 +8,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.math.BigDecimal;
@@ -30,7 +34,10 @@ public class KpiResource {
 
     @GET
     @Operation(summary = "Open opportunities and their total amount, now")
-    public Kpis kpis(@QueryParam("from") String from, @QueryParam("to") String to) throws SQLException {
+    @APIResponse(responseCode = "200", description = "the KPIs", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "pipeline", value = ApiExamples.KPIS)))
+    public Kpis kpis(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                     @QueryParam("to") @Parameter(example = ApiExamples.TO) String to) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(amount), 0) FROM pipeline_lead "
                      + "WHERE open AND current_stage = 'OPPORTUNITY'");

@@ -1,6 +1,8 @@
 package dev.l2r.forecast.consumer;
 
+import dev.l2r.events.LeadStageChanged;
 import dev.l2r.platform.consume.EventPayloads;
+import dev.l2r.platform.ops.ProjectionMonitor;
 import dev.l2r.forecast.pipeline.PipelineProjector;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +19,13 @@ public class LeadEventsConsumer {
     @Inject
     PipelineProjector projector;
 
+    @Inject
+    ProjectionMonitor monitor;
+
     @Incoming("lead-stage-changed")
     @Blocking
     public void consume(List<String> payloads) throws SQLException {
-        projector.apply(EventPayloads.parse(payloads));
+        List<LeadStageChanged> events = EventPayloads.parse(payloads);
+        monitor.apply(events, () -> projector.apply(events));
     }
 }

@@ -13,8 +13,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import dev.l2r.platform.problem.Problem;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
@@ -55,7 +59,13 @@ public class FunnelResource {
     @GET
     @Operation(summary = "Per stage: leads entering it in [from, to), how many went on to the next stage (or any "
             + "later) and to the won stage, and how fast", description = DEFINITIONS)
-    public Answers.Funnel funnel(@QueryParam("from") String from, @QueryParam("to") String to,
+    @APIResponse(responseCode = "200", description = "the funnel over the period", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "March", value = ApiExamples.FUNNEL)))
+    @APIResponse(responseCode = "400", description = "a missing or unreadable parameter; the problem names it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    examples = @ExampleObject(name = "no from", value = ApiExamples.INVALID)))
+    public Answers.Funnel funnel(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                                 @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
                                  @QueryParam("channel") String channel, @QueryParam("segment") String segment,
                                  @QueryParam("owner") String owner,
                                  @Parameter(description = "count leads that only passed through a stage (default true)")

@@ -1,6 +1,7 @@
 package dev.l2r.funnel.consumer;
 
 import dev.l2r.events.LeadStageChanged;
+import dev.l2r.platform.ops.ProjectionMonitor;
 import dev.l2r.funnel.projection.FunnelProjector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,9 @@ public class LeadEventsConsumer {
     DeadLetters deadLetters;
 
     @Inject
+    ProjectionMonitor monitor;
+
+    @Inject
     MeterRegistry registry;
 
     private Counter applied;
@@ -64,10 +68,11 @@ public class LeadEventsConsumer {
         while (true) {
             try {
                 long start = System.nanoTime();
-                int fresh = projector.apply(events);
+                int[] fresh = new int[1];
+                monitor.apply(events, () -> fresh[0] = projector.apply(events));
                 batches.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-                applied.increment(fresh);
-                duplicates.increment(events.size() - fresh);
+                applied.increment(fresh[0]);
+                duplicates.increment(events.size() - fresh[0]);
                 return;
             } catch (SQLException e) {
                 LOG.errorf("projecting %d events failed (%s); retrying in %d ms", events.size(), e.getMessage(), backoff);

@@ -14,7 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -52,11 +54,14 @@ public class BatchResource {
             description = "Items are the single-transition body plus leadId. Bad items are listed by index; the "
                     + "others are recorded. A repeated source + sourceEventId is counted as a duplicate.")
     @APIResponse(responseCode = "200", description = "what became of the items",
-            content = @Content(schema = @Schema(implementation = IntakeReport.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IntakeReport.class),
+                    examples = @ExampleObject(name = "one bad item", value = ApiExamples.REPORT_BY_INDEX)))
     @APIResponse(responseCode = "400", description = "the body is not a JSON array; nothing was recorded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "the body is larger than l2r.intake.max-body-size",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "two items", value = ApiExamples.BATCH)))
     public IntakeReport array(InputStream body) throws IOException {
         JsonNode items;
         try {
@@ -79,6 +84,11 @@ public class BatchResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record many stage changes (NDJSON, one JSON object per line)",
             description = "A line that is not a JSON object is listed with its line number, like any bad item.")
+    @APIResponse(responseCode = "200", description = "what became of the lines", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IntakeReport.class),
+            examples = @ExampleObject(name = "one bad line", value = ApiExamples.REPORT_BY_LINE)))
+    @RequestBody(content = @Content(mediaType = NDJSON,
+            examples = @ExampleObject(name = "two lines", value = ApiExamples.BATCH_NDJSON)))
     public IntakeReport ndjson(InputStream body) throws IOException {
         String text = new String(limits.readAll(body), StandardCharsets.UTF_8);
         IntakeRun run = intake.run("api");

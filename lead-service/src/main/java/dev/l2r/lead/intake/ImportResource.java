@@ -11,7 +11,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,12 +46,16 @@ public class ImportResource {
                     + "recorded in chunks as they arrive; a bad row is listed by line number and the rest go on. "
                     + "A repeated source_event_id is a duplicate.")
     @APIResponse(responseCode = "200", description = "counts of accepted, duplicate and rejected rows",
-            content = @Content(schema = @Schema(implementation = IntakeReport.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IntakeReport.class),
+                    examples = @ExampleObject(name = "one bad row", value = ApiExamples.REPORT_BY_LINE)))
+    @RequestBody(content = @Content(mediaType = "text/csv",
+            examples = @ExampleObject(name = "three rows", value = ApiExamples.CSV)))
     @APIResponse(responseCode = "400", description = "the header is missing or wrong",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "the body is larger than l2r.intake.import-max-size",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public IntakeReport importCsv(@QueryParam("source") @DefaultValue("import") String source, InputStream body)
+    public IntakeReport importCsv(@QueryParam("source") @DefaultValue("import")
+                                  @Parameter(example = ApiExamples.SOURCE) String source, InputStream body)
             throws IOException {
         String src = Sources.require(source);
         IntakeRun run = intake.run(src);

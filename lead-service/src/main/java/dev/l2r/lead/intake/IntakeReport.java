@@ -9,10 +9,16 @@ import java.util.List;
  * The answer to a batch, an import or a webhook delivery. {@code accepted} counts the items taken
  * ({@code recorded} as new transitions plus {@code unchanged}, where the lead already was in that stage);
  * {@code duplicates} repeated a source event id already recorded; {@code rejected} lists the first
- * {@value IntakeRun#MAX_LISTED_REJECTIONS} refused items and {@code rejectedCount} counts them all.
+ * {@value IntakeRun#MAX_LISTED_REJECTIONS} refused items and {@code rejectedCount} counts them all. A webhook's
+ * answer adds the {@code deliveryId} of its stored body and the count of {@code ignored} items.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "What became of each item of a batch, import or webhook delivery")
 public record IntakeReport(long accepted, long recorded, long unchanged, long duplicates, long rejectedCount,
-                           List<Rejection> rejected, Long deliveryId) {
+                           List<Rejection> rejected, Long deliveryId, Integer ignored) {
+
+    /** A webhook's report also counts the items it knows but that are no stage change. */
+    public IntakeReport withIgnored(int count) {
+        return new IntakeReport(accepted, recorded, unchanged, duplicates, rejectedCount, rejected, deliveryId, count);
+    }
 }

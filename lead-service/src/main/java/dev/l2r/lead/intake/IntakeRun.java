@@ -21,8 +21,6 @@ public final class IntakeRun {
     private final int chunkSize;
     private final List<StageChange> pending = new ArrayList<>();
     private final List<Rejection> rejected = new ArrayList<>();
-    private final List<RecordingResult> results = new ArrayList<>();
-    private final boolean keepResults;
     private long recorded;
     private long unchanged;
     private long duplicates;
@@ -30,20 +28,10 @@ public final class IntakeRun {
     private Long deliveryId;
 
     IntakeRun(Intake intake, IntakeMetrics metrics, String source, int chunkSize) {
-        this(intake, metrics, source, chunkSize, false);
-    }
-
-    private IntakeRun(Intake intake, IntakeMetrics metrics, String source, int chunkSize, boolean keepResults) {
         this.intake = intake;
         this.metrics = metrics;
         this.source = source;
         this.chunkSize = chunkSize;
-        this.keepResults = keepResults;
-    }
-
-    /** The same run that also keeps every item's result (for small bodies whose answer lists them). */
-    public IntakeRun keepingResults() {
-        return new IntakeRun(intake, metrics, source, chunkSize, true);
     }
 
     /** Marks every change of this run as read from a stored webhook delivery. */
@@ -75,16 +63,7 @@ public final class IntakeRun {
     public IntakeReport finish() {
         flush();
         return new IntakeReport(recorded + unchanged, recorded, unchanged, duplicates, rejectedCount,
-                List.copyOf(rejected), deliveryId);
-    }
-
-    /** Every item's result in order, when {@link #keepingResults()} asked for them. */
-    public List<RecordingResult> results() {
-        return results;
-    }
-
-    public long accepted() {
-        return recorded + unchanged;
+                List.copyOf(rejected), deliveryId, null);
     }
 
     private void flush() {
@@ -100,9 +79,6 @@ public final class IntakeRun {
                 case DUPLICATE -> duplicates++;
             }
             intake.count(pending.get(i).source(), result);
-        }
-        if (keepResults) {
-            results.addAll(chunk);
         }
         pending.clear();
     }

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -50,11 +51,15 @@ public class LeadResource {
             description = "201 with the recorded event; 200 with the original event when source + sourceEventId "
                     + "was seen before (status duplicate), or when the lead was already in that stage at that time "
                     + "(status unchanged, nothing recorded).")
-    @APIResponse(responseCode = "201", description = "recorded")
-    @APIResponse(responseCode = "200", description = "duplicate or unchanged; nothing new recorded")
+    @APIResponse(responseCode = "201", description = "recorded", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "recorded", value = ApiExamples.RECORDED)))
+    @APIResponse(responseCode = "200", description = "duplicate or unchanged; nothing new recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "duplicate", value = ApiExamples.DUPLICATE)))
     @APIResponse(responseCode = "400", description = "invalid input; the problem names the field",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response record(@PathParam("leadId") String leadId,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "amount without currency", value = ApiExamples.INVALID)))
+    public Response record(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId,
                            @RequestBody(content = @Content(examples = @ExampleObject(name = "MQL from the API",
                                    value = "{\"toStage\":\"MQL\",\"occurredAt\":\"2025-03-01T10:15:30Z\","
                                            + "\"source\":\"api\",\"sourceEventId\":\"crm-7781\","
@@ -72,9 +77,12 @@ public class LeadResource {
     @GET
     @Transactional
     @Operation(summary = "A lead with its stage history in event-time order")
+    @APIResponse(responseCode = "200", description = "the lead", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = LeadView.class), examples = @ExampleObject(name = "lead", value = ApiExamples.LEAD)))
     @APIResponse(responseCode = "404", description = "no such lead",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public LeadView get(@PathParam("leadId") String leadId) {
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown lead", value = ApiExamples.NOT_FOUND)))
+    public LeadView get(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId) {
         Lead lead = Lead.findById(leadId);
         if (lead == null) {
             throw ProblemException.notFound("no lead " + leadId);

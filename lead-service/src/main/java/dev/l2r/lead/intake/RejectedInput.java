@@ -16,6 +16,13 @@ public class RejectedInput extends ProblemException {
         this.reason = reason;
     }
 
+    /** Several refused fields at once, counted under the first one's reason. */
+    public RejectedInput(Reason reason, List<Problem.FieldError> errors) {
+        super(400, "Invalid input", errors.get(0).field(), errors.stream().map(e -> e.field() + ": " + e.message())
+                .reduce((a, b) -> a + "; " + b).orElse(""), errors);
+        this.reason = reason;
+    }
+
     public static RejectedInput badRequest(Reason reason, String field, String detail) {
         return new RejectedInput(400, "Invalid input", reason, field, detail);
     }

@@ -63,7 +63,7 @@ public class StageChangeFactory {
     public StageChange create(String leadId, String stage, String rawStage, String occurredAt, String source,
                               String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
         String id = requireLeadId(leadId);
-        String key = requireStage("toStage", stage);
+        String key = requireStage("toStage", stage, source);
         Instant at = eventTime("occurredAt", occurredAt);
         if (amount != null && currency == null) {
             throw RejectedInput.badRequest(Reason.INVALID, "currency", "is required when amount is given");
@@ -71,11 +71,15 @@ public class StageChangeFactory {
         return new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency, attributes);
     }
 
-    /** The funnel's key for a stage a client named (case-insensitive). */
-    public String requireStage(String field, String stage) {
-        return funnels.stageKey(stage).orElseThrow(() -> RejectedInput.badRequest(Reason.UNKNOWN_STAGE, field,
-                "unknown stage '" + stage + "'; the funnel's stages are " + funnels.current().stages().stream()
-                        .map(s -> s.key()).toList()));
+    /**
+     * The funnel's key for a stage a client named: a key (case-insensitive), or a value of the source's own
+     * vocabulary that its mappings turn into one stage ({@code "Closed Won"} from {@code salesforce}).
+     */
+    public String requireStage(String field, String stage, String source) {
+        return funnels.stageKey(stage).or(() -> funnels.stageForSourceValue(source, stage))
+                .orElseThrow(() -> RejectedInput.badRequest(Reason.UNKNOWN_STAGE, field, "unknown stage '" + stage
+                        + "'; the funnel's stages are " + funnels.current().stages().stream().map(s -> s.key())
+                        .toList() + " (or a value mapped for source '" + source + "')"));
     }
 
     /** A readable, plausible event time: not before the configured earliest time, not in the future. */

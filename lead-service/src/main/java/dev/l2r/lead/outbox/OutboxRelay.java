@@ -1,9 +1,11 @@
 package dev.l2r.lead.outbox;
 
+import dev.l2r.platform.ops.EventIds;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -79,6 +81,7 @@ public class OutboxRelay {
     private volatile Instant lastBacklogCheck = Instant.EPOCH;
     private Thread worker;
     private KafkaProducer<String, String> producer;
+    private KafkaClientMetrics producerMetrics;
     private Counter published;
 
     void start(@Observes StartupEvent event) {
@@ -91,6 +94,9 @@ public class OutboxRelay {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        // the relay's producer is not one Quarkus creates, so its client metrics are bound here
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         published = Counter.builder("l2r.outbox.published").description("events acknowledged by Kafka")
                 .register(registry);
         Gauge.builder("l2r.outbox.backlog", backlog, AtomicLong::get)
@@ -108,6 +114,9 @@ public class OutboxRelay {
         running = false;
         if (worker != null) {
             worker.join(Duration.ofSeconds(15).toMillis());
+        }
+        if (producerMetrics != null) {
+            producerMetrics.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -160,9 +169,15 @@ public class OutboxRelay {
                 Exception failure = null;
                 for (int i = 0; i < rows.size(); i++) {
                     try {
-                        acks.get(i).get();
+                        RecordMetadata ack = acks.get(i).get();
                         acknowledged.add(rows.get(i).id);
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debugf("published event %s to %s-%d@%d", EventIds.of(rows.get(i).payload),
+                                    ack.topic(), ack.partition(), ack.offset());
+                        }
                     } catch (ExecutionException e) {
+                        LOG.debugf("outbox row %d (event %s) not acknowledged: %s", rows.get(i).id,
+                                EventIds.of(rows.get(i).payload), e.getCause());
                         failure = e;
                     }
                 }

@@ -15,8 +15,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates the event topic before anything is published to it, with infinite retention so that consumers can
- * rebuild from offset zero; a broker's auto-creation would give it one partition and a week's retention.
+ * Creates the topics before anything is published to them: the event topic with infinite retention so that
+ * consumers can rebuild from offset zero (a broker's auto-creation would give it one partition and a week's
+ * retention), and the compacted one-partition {@code funnel-definition} topic.
  * Switched off ({@code l2r.topic.create=false}) where an operator such as Strimzi owns the topics.
  */
 @ApplicationScoped
@@ -32,6 +33,9 @@ public class TopicProvisioner {
     @ConfigProperty(name = "l2r.topic.lead-stage-changed.name")
     String name;
 
+    @ConfigProperty(name = "l2r.topic.funnel-definition.name")
+    String funnelTopic;
+
     @ConfigProperty(name = "l2r.topic.partitions")
     int partitions;
 
@@ -40,7 +44,7 @@ public class TopicProvisioner {
 
     private volatile boolean ensured;
 
-    /** Makes sure the topic exists; cheap once it has succeeded. */
+    /** Makes sure the topics exist; cheap once it has succeeded. */
     public void ensureTopic() throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         if (ensured) {
             return;
@@ -49,14 +53,24 @@ public class TopicProvisioner {
             Map<String, Object> config = new HashMap<>(kafkaConfig);
             config.put("client.id", "lead-service-topics");
             try (Admin admin = Admin.create(config)) {
+                String minInsync = replicationFactor > 2 ? "2" : "1";
                 NewTopic topic = new NewTopic(name, partitions, replicationFactor).configs(Map.of(
                         "retention.ms", "-1",
                         "cleanup.policy", "delete",
-                        "min.insync.replicas", replicationFactor > 2 ? "2" : "1"));
-                admin.createTopics(List.of(topic)).all().get(15, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+                        "min.insync.replicas", minInsync));
+                // one key, the latest value is all that matters: compacted, one partition
+                NewTopic funnel = new NewTopic(funnelTopic, 1, replicationFactor).configs(Map.of(
+                        "cleanup.policy", "compact",
+                        "min.insync.replicas", minInsync));
+                var results = admin.createTopics(List.of(topic, funnel)).values();
+                for (var result : results.values()) {
+                    try {
+                        result.get(15, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,101 @@
+package dev.l2r.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's configuration table is the one list of settings: every environment variable a service reads
+ * (its application.properties) has exactly one row naming its property, its default per service and the
+ * services that read it, and no row names a variable nobody reads. On failure the message has the rows to paste.
+ */
+class ConfigurationTableTest {
+
+    static final String START = "<!-- configuration-table:start -->";
+    static final String END = "<!-- configuration-table:end -->";
+
+    record Row(String env, String properties, String defaults, String readBy) {
+    }
+
+    static Map<String, Row> table() {
+        String readme = Repo.read("README.md");
+        int start = readme.indexOf(START);
+        int end = readme.indexOf(END);
+        assertThat(start).as("README.md has the configuration table markers").isNotNegative();
+        assertThat(end).isGreaterThan(start);
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (String line : readme.substring(start + START.length(), end).split("\n")) {
+            Matcher m = Pattern.compile("^\\|\\s*`([A-Z0-9_]+)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|.*\\|\\s*$").matcher(line.trim());
+            if (m.matches()) {
+                assertThat(rows.put(m.group(1), new Row(m.group(1), m.group(2), m.group(3), m.group(4).trim())))
+                        .as("one row for %s", m.group(1)).isNull();
+            }
+        }
+        return rows;
+    }
+
+    static String shortName(String service) {
+        return service.substring(0, service.indexOf('-'));
+    }
+
+    @Test
+    void everyVariableTheServicesReadHasOneAccurateRow() {
+        Map<String, Row> table = table();
+        Map<String, Map<String, String>> defaults = new LinkedHashMap<>();
+        Map<String, Set<String>> properties = new LinkedHashMap<>();
+        for (String service : Repo.SERVICES) {
+            ServiceConfig config = ServiceConfig.of(service);
+            config.envDefaults().forEach((env, value) -> defaults.computeIfAbsent(env, k -> new LinkedHashMap<>()).put(service, value));
+            config.properties().forEach((key, value) -> {
+                Matcher m = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):").matcher(value);
+                while (m.find()) {
+                    properties.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(key);
+                }
+            });
+        }
+        List<String> problems = new ArrayList<>();
+        defaults.forEach((env, perService) -> {
+            Row row = table.get(env);
+            if (row == null) {
+                problems.add("missing row: " + suggested(env, perService, properties.get(env)));
+                return;
+            }
+            properties.get(env).stream().filter(p -> !row.properties().contains("`" + p + "`"))
+                    .forEach(p -> problems.add(env + ": property `" + p + "` not named"));
+            perService.forEach((service, value) -> {
+                String shown = value.isEmpty() ? "(empty)" : "`" + value + "`";
+                if (!row.defaults().contains(shown)) {
+                    problems.add(env + ": default of " + service + " is " + shown + ", the table says" + row.defaults());
+                }
+            });
+            String readBy = perService.size() == Repo.SERVICES.size() ? "all"
+                    : String.join(", ", perService.keySet().stream().map(ConfigurationTableTest::shortName).toList());
+            if (!row.readBy().equals(readBy)) {
+                problems.add(env + ": read by " + readBy + ", the table says " + row.readBy());
+            }
+        });
+        table.keySet().stream().filter(env -> !defaults.containsKey(env))
+                .forEach(env -> problems.add(env + ": in the table, but no service reads it"));
+        assertThat(problems).as("README.md configuration table").isEmpty();
+    }
+
+    private static String suggested(String env, Map<String, String> perService, Set<String> properties) {
+        Set<String> values = new TreeSet<>(perService.values());
+        String defaults = values.size() == 1 ? "`" + values.iterator().next() + "`"
+                : String.join(", ", perService.entrySet().stream()
+                .map(e -> "`" + e.getValue() + "` " + shortName(e.getKey())).toList());
+        String readBy = perService.size() == Repo.SERVICES.size() ? "all"
+                : String.join(", ", perService.keySet().stream().map(ConfigurationTableTest::shortName).toList());
+        return "| `" + env + "` | " + String.join(", ", properties.stream().map(p -> "`" + p + "`").toList())
+                + " | " + defaults + " | " + readBy + " | … |";
+    }
+}

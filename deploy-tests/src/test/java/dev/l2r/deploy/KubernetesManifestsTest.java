@@ -1,0 +1,342 @@
+package dev.l2r.deploy;
+
+import dev.l2r.events.FunnelDefinitionChanged;
+import dev.l2r.events.LeadStageChanged;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Renders base, dev and prod with {@code kubectl kustomize} and checks them against what the services read
+ * (their application.properties), what the build makes (image names and versions) and what the code uses
+ * (topics). Each check names the overlay and service it failed for.
+ */
+class KubernetesManifestsTest {
+
+    /** RSS of the packaged services under light load, measured as deploy/README.md describes (KiB). */
+    static final Map<String, Long> MEASURED_RSS_KIB = Map.of(
+            "lead-service", 384_864L, "funnel-service", 294_864L, "forecast-service", 291_044L);
+
+    private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
+
+    static Rendered rendered(String overlay) throws Exception {
+        Rendered r = RENDERED.get(overlay);
+        if (r == null) {
+            r = Rendered.of(overlay);
+            RENDERED.put(overlay, r);
+        }
+        return r;
+    }
+
+    /** Every topic the code names: the event contract's topics, the services' configuration, dead letters. */
+    static Set<String> topicsTheCodeUses() {
+        Set<String> topics = new TreeSet<>(Set.of(LeadStageChanged.TOPIC, FunnelDefinitionChanged.TOPIC,
+                "lead-stage-changed-dlq-funnel", "lead-stage-changed-dlq-forecast"));
+        Repo.SERVICES.forEach(s -> topics.addAll(ServiceConfig.of(s).topics()));
+        return topics;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "dev", "prod"})
+    void everyServiceHasItsObjectsTypedAndWiredTogether(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        for (String service : Repo.SERVICES) {
+            Deployment deployment = r.get(Deployment.class, service);
+            Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(selector);
+
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(r.find(ServiceAccount.class, pod.getServiceAccountName())).as("%s %s service account", overlay, service).isPresent();
+            assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+
+            Service svc = r.get(Service.class, service);
+            assertThat(svc.getSpec().getSelector()).isEqualTo(selector);
+
+            PodDisruptionBudget pdb = r.get(PodDisruptionBudget.class, service);
+            assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(selector);
+
+            NetworkPolicy policy = r.get(NetworkPolicy.class, service);
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(selector);
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+        }
+        if (!overlay.equals("base")) {
+            assertThat(r.all(Namespace.class)).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "dev", "prod"})
+    void everyVariableAServiceReadsIsSetAndNothingElse(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        for (String service : Repo.SERVICES) {
+            ServiceConfig config = ServiceConfig.of(service);
+            Map<String, String> env = r.environment(r.container(service));
+            assertThat(env.keySet()).as("%s: variables %s reads but its Deployment does not set", overlay, service)
+                    .containsAll(config.envNames());
+            assertThat(config.envNames()).as("%s: variables %s's Deployment sets but it never reads", overlay, service)
+                    .containsAll(env.keySet());
+            env.forEach((name, how) -> {
+                boolean fromSecret = how != null && how.startsWith("secret:");
+                assertThat(fromSecret).as("%s %s: %s must %s a Secret", overlay, service, name,
+                        ServiceConfig.isCredential(name) ? "come from" : "not come from")
+                        .isEqualTo(ServiceConfig.isCredential(name));
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "dev", "prod"})
+    void portsProbesImagesAndResourcesMatchTheServices(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        for (String service : Repo.SERVICES) {
+            ServiceConfig config = ServiceConfig.of(service);
+            Container c = r.container(service);
+            Map<String, String> env = r.environment(c);
+            String what = overlay + " " + service;
+
+            assertThat(c.getImage()).as("%s image", what).isEqualTo(Repo.image(service));
+            int port = Integer.parseInt(env.get("PORT"));
+            assertThat(port).as("%s PORT", what).isEqualTo(config.httpPort());
+            ContainerPort http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow();
+            assertThat(http.getContainerPort()).isEqualTo(port);
+            ServicePort servicePort = r.get(Service.class, service).getSpec().getPorts().get(0);
+            assertThat(servicePort.getPort()).as("%s Service port", what).isEqualTo(port);
+            assertThat(servicePort.getTargetPort().getStrVal()).isEqualTo("http");
+
+            assertThat(probe(c.getStartupProbe().getHttpGet())).isEqualTo("/q/health/started@http");
+            assertThat(probe(c.getLivenessProbe().getHttpGet())).isEqualTo("/q/health/live@http");
+            assertThat(probe(c.getReadinessProbe().getHttpGet())).isEqualTo("/q/health/ready@http");
+            Duration kafkaTimeout = ServiceConfig.duration(env.get("L2R_HEALTH_KAFKA_TIMEOUT"));
+            assertThat(Duration.ofSeconds(c.getReadinessProbe().getTimeoutSeconds()))
+                    .as("%s readiness probe outlasts the Kafka check", what).isGreaterThan(kafkaTimeout);
+
+            Duration shutdown = ServiceConfig.duration(env.get("L2R_SHUTDOWN_DELAY"))
+                    .plus(ServiceConfig.duration(env.get("L2R_SHUTDOWN_TIMEOUT")));
+            long grace = r.get(Deployment.class, service).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+            assertThat(Duration.ofSeconds(grace)).as("%s grace period covers delay + timeout", what)
+                    .isGreaterThanOrEqualTo(shutdown.plusSeconds(5));
+
+            Map<String, String> annotations = r.get(Deployment.class, service).getSpec().getTemplate().getMetadata().getAnnotations();
+            assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+                    .containsEntry("prometheus.io/path", "/q/metrics").containsEntry("prometheus.io/port", String.valueOf(port));
+
+            Map<String, Quantity> requests = c.getResources().getRequests();
+            Map<String, Quantity> limits = c.getResources().getLimits();
+            assertThat(requests).containsKeys("cpu", "memory");
+            assertThat(limits).containsKeys("memory");
+            long measured = MEASURED_RSS_KIB.get(service) * 1024;
+            assertThat(Quantity.getAmountInBytes(requests.get("memory")).longValue())
+                    .as("%s memory request covers the measured RSS", what).isGreaterThanOrEqualTo(measured);
+            assertThat(Quantity.getAmountInBytes(limits.get("memory")).longValue())
+                    .as("%s memory limit leaves headroom over the measured RSS", what).isGreaterThanOrEqualTo(measured * 3 / 2);
+        }
+    }
+
+    private static String probe(HTTPGetAction get) {
+        return get.getPath() + "@" + (get.getPort().getStrVal() != null ? get.getPort().getStrVal() : get.getPort().getIntVal());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void networkPoliciesLetServicesReachKafkaTheirOwnDatabaseAndDnsOnly(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        List<Map<String, String>> pods = r.podLabels();
+        for (String service : Repo.SERVICES) {
+            NetworkPolicy policy = r.get(NetworkPolicy.class, service);
+            assertThat(policy.getSpec().getIngress()).hasSize(1);
+            assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getStrVal())
+                    .containsExactly("http");
+            Set<Integer> egressPorts = new HashSet<>();
+            for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+                rule.getPorts().stream().map(NetworkPolicyPort::getPort).forEach(p -> egressPorts.add(p.getIntVal()));
+                for (NetworkPolicyPeer peer : rule.getTo()) {
+                    if (peer.getNamespaceSelector() != null) {
+                        assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsOnly(53);
+                        continue;
+                    }
+                    Map<String, String> wanted = peer.getPodSelector().getMatchLabels();
+                    assertThat(pods).as("%s %s: egress to %s reaches no pod of this overlay", overlay, service, wanted)
+                            .anyMatch(labels -> labels != null && labels.entrySet().containsAll(wanted.entrySet()));
+                }
+            }
+            assertThat(egressPorts).containsExactlyInAnyOrder(9092, 5432, 53);
+            // its database label is its own: no other service's database pod carries only this one's label
+            NetworkPolicyPeer databasePeer = policy.getSpec().getEgress().stream()
+                    .filter(e -> e.getPorts().get(0).getPort().getIntVal() == 5432).findFirst().orElseThrow().getTo().get(0);
+            assertThat(databasePeer.getPodSelector().getMatchLabels()).containsOnlyKeys("l2r.dev/postgres-for-" + service);
+        }
+    }
+
+    @Test
+    void prodRunsOnStrimziWithEveryTopicTheCodeUsesAsAKafkaTopic() throws Exception {
+        Rendered r = rendered("prod");
+        List<GenericKubernetesResource> kafkas = r.custom("Kafka");
+        assertThat(kafkas).hasSize(1);
+        GenericKubernetesResource kafka = kafkas.get(0);
+        String cluster = kafka.getMetadata().getName();
+        assertThat((String) Rendered.nested(kafka, "spec", "kafka", "version")).isEqualTo(Repo.kafkaVersion());
+        assertThat(kafka.getApiVersion()).isEqualTo("kafka.strimzi.io/v1");
+        List<Map<String, Object>> listeners = Rendered.nested(kafka, "spec", "kafka", "listeners");
+        int plainPort = listeners.stream().filter(l -> Boolean.FALSE.equals(l.get("tls")))
+                .map(l -> ((Number) l.get("port")).intValue()).findFirst().orElseThrow();
+        assertThat(Rendered.<Object>nested(kafka, "spec", "entityOperator", "topicOperator")).isNotNull();
+
+        int brokers = r.custom("KafkaNodePool").stream()
+                .filter(p -> cluster.equals(p.getMetadata().getLabels().get("strimzi.io/cluster")))
+                .filter(p -> Rendered.<List<String>>nested(p, "spec", "roles").contains("broker"))
+                .mapToInt(p -> Rendered.<Number>nested(p, "spec", "replicas").intValue()).sum();
+        assertThat(brokers).isGreaterThanOrEqualTo(3);
+
+        Map<String, GenericKubernetesResource> topics = new java.util.HashMap<>();
+        for (GenericKubernetesResource t : r.custom("KafkaTopic")) {
+            assertThat(t.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", cluster);
+            String name = Rendered.<String>nested(t, "spec", "topicName");
+            topics.put(name != null ? name : t.getMetadata().getName(), t);
+            int replicas = Rendered.<Number>nested(t, "spec", "replicas").intValue();
+            assertThat(replicas).as("replicas of %s", t.getMetadata().getName()).isBetween(3, brokers);
+            Object minIsr = Rendered.<Map<String, Object>>nested(t, "spec", "config").get("min.insync.replicas");
+            assertThat(Integer.parseInt(String.valueOf(minIsr))).isBetween(2, replicas - 1);
+        }
+        assertThat(topics.keySet()).as("topics the code uses").containsAll(topicsTheCodeUses());
+        Map<String, Object> events = Rendered.nested(topics.get(LeadStageChanged.TOPIC), "spec", "config");
+        assertThat(String.valueOf(events.get("retention.ms"))).isEqualTo("-1");
+        assertThat(String.valueOf(events.get("retention.bytes"))).isEqualTo("-1");
+        assertThat(events.get("cleanup.policy")).isEqualTo("delete");
+        assertThat(Rendered.<Map<String, Object>>nested(topics.get(FunnelDefinitionChanged.TOPIC), "spec", "config"))
+                .containsEntry("cleanup.policy", "compact");
+
+        int partitions = Rendered.<Number>nested(topics.get(LeadStageChanged.TOPIC), "spec", "partitions").intValue();
+        for (String service : Repo.SERVICES) {
+            Map<String, String> env = r.environment(r.container(service));
+            assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(cluster + "-kafka-bootstrap:" + plainPort);
+            if (ServiceConfig.of(service).consumes()) {
+                assertThat(r.get(HorizontalPodAutoscaler.class, service).getSpec().getMaxReplicas())
+                        .as("%s replicas beyond the partition count would idle", service).isLessThanOrEqualTo(partitions);
+            }
+        }
+        Map<String, String> lead = r.environment(r.container("lead-service"));
+        assertThat(lead).as("Strimzi owns the topics").containsEntry("L2R_TOPIC_CREATE", "false");
+        assertThat(Integer.parseInt(lead.get("L2R_TOPIC_PARTITIONS"))).isEqualTo(partitions);
+    }
+
+    @Test
+    void prodGivesEachServiceACloudNativePgClusterAndItsAppSecret() throws Exception {
+        Rendered r = rendered("prod");
+        List<GenericKubernetesResource> clusters = r.custom("Cluster");
+        assertThat(clusters).hasSize(Repo.SERVICES.size());
+        for (String service : Repo.SERVICES) {
+            Map<String, String> env = r.environment(r.container(service));
+            String url = env.get("L2R_DB_URL");
+            String host = ServiceConfig.hostOf(url);
+            assertThat(host).endsWith("-rw");
+            String clusterName = host.substring(0, host.length() - "-rw".length());
+            GenericKubernetesResource cluster = clusters.stream()
+                    .filter(c -> c.getMetadata().getName().equals(clusterName)).findFirst()
+                    .orElseThrow(() -> new AssertionError(service + ": no CloudNativePG Cluster " + clusterName));
+            String database = ServiceConfig.of(service).database();
+            assertThat(ServiceConfig.databaseOf(url)).isEqualTo(database);
+            assertThat(Rendered.<String>nested(cluster, "spec", "bootstrap", "initdb", "database")).isEqualTo(database);
+            assertThat(env).containsEntry("L2R_DB_USER", "secret:" + clusterName + "-app/username")
+                    .containsEntry("L2R_DB_PASSWORD", "secret:" + clusterName + "-app/password");
+            assertThat(Rendered.<Map<String, String>>nested(cluster, "spec", "inheritedMetadata", "labels"))
+                    .containsEntry("l2r.dev/postgres-for-" + service, "true");
+            assertThat((String) Rendered.nested(cluster, "spec", "imageName")).contains(":" + Repo.postgresMajor() + ".");
+
+            int replicas = r.find(HorizontalPodAutoscaler.class, service).map(h -> h.getSpec().getMaxReplicas())
+                    .orElse(r.get(Deployment.class, service).getSpec().getReplicas());
+            int pool = Integer.parseInt(env.get("L2R_DB_POOL_MAX"));
+            int maxConnections = Integer.parseInt(Rendered.<Map<String, String>>nested(
+                    cluster, "spec", "postgresql", "parameters").get("max_connections"));
+            assertThat(replicas * pool).as("%s: every replica's pool fits the database", service)
+                    .isLessThanOrEqualTo(maxConnections - 10);
+        }
+        for (GenericKubernetesResource monitor : r.custom("ServiceMonitor")) {
+            List<Map<String, Object>> endpoints = Rendered.nested(monitor, "spec", "endpoints");
+            assertThat(endpoints).extracting(e -> e.get("path")).containsOnly("/q/metrics");
+            assertThat(endpoints).extracting(e -> e.get("port")).containsOnly("http");
+        }
+        assertThat(r.custom("ServiceMonitor")).extracting(m -> m.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(Repo.SERVICES);
+    }
+
+    @Test
+    void devRunsOneReplicaEachOnTheSingleNodeKafkaAndPostgres() throws Exception {
+        Rendered r = rendered("dev");
+        assertThat(r.all(HorizontalPodAutoscaler.class)).isEmpty();
+        StatefulSet postgres = r.get(StatefulSet.class, "postgres");
+        Map<String, String> postgresEnv = r.environment(postgres.getSpec().getTemplate().getSpec().getContainers().get(0));
+        for (String service : Repo.SERVICES) {
+            assertThat(r.get(Deployment.class, service).getSpec().getReplicas()).isEqualTo(1);
+            Map<String, String> env = r.environment(r.container(service));
+
+            String kafka = env.get("KAFKA_BOOTSTRAP_SERVERS");
+            Service kafkaService = r.get(Service.class, ServiceConfig.hostOf(kafka));
+            assertThat(kafkaService.getSpec().getPorts()).extracting(ServicePort::getPort).contains(ServiceConfig.portOf(kafka));
+
+            String url = env.get("L2R_DB_URL");
+            Service db = r.get(Service.class, ServiceConfig.hostOf(url));
+            assertThat(db.getSpec().getSelector()).isEqualTo(postgres.getSpec().getSelector().getMatchLabels());
+            assertThat(ServiceConfig.databaseOf(url)).isEqualTo(ServiceConfig.of(service).database());
+            // the role init-databases.sh creates gets the password of the Secret the service reads
+            String secretPassword = env.get("L2R_DB_PASSWORD");
+            assertThat(postgresEnv).containsValue(secretPassword);
+        }
+        Map<String, String> lead = r.environment(r.container("lead-service"));
+        assertThat(lead).as("the kafka-topics Job owns the topics").containsEntry("L2R_TOPIC_CREATE", "false");
+
+        Job topics = r.get(Job.class, "kafka-topics");
+        String scriptMap = topics.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName();
+        String script = r.get(ConfigMap.class, scriptMap).getData().get("create-topics.sh");
+        assertThat(script).isEqualTo(Repo.read("deploy/single-node/create-topics.sh"));
+        assertThat(topics.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("apache/kafka:" + Repo.kafkaVersion());
+        assertThat(r.get(StatefulSet.class, "kafka").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("apache/kafka:" + Repo.kafkaVersion());
+        assertThat(postgres.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("postgres:" + Repo.postgresMajor());
+    }
+
+    @Test
+    void baseAutoscalesConsumersNoFurtherThanThePartitionsLeadServiceCreates() throws Exception {
+        Rendered r = rendered("base");
+        int partitions = Integer.parseInt(r.environment(r.container("lead-service")).get("L2R_TOPIC_PARTITIONS"));
+        for (String service : Repo.SERVICES) {
+            boolean consumer = ServiceConfig.of(service).consumes();
+            assertThat(r.find(HorizontalPodAutoscaler.class, service)).as("HPA for %s", service).matches(h -> h.isPresent() == consumer);
+            r.find(HorizontalPodAutoscaler.class, service).ifPresent(h -> {
+                assertThat(h.getSpec().getScaleTargetRef().getName()).isEqualTo(service);
+                assertThat(h.getSpec().getMaxReplicas()).isLessThanOrEqualTo(partitions);
+            });
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.l2r.lead.webhook;
+
+import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.intake.BodyLimits;
+import dev.l2r.lead.intake.Intake;
+import dev.l2r.lead.intake.IntakeReport;
+import dev.l2r.lead.intake.IntakeRun;
+import dev.l2r.lead.intake.RejectedInput;
+import dev.l2r.lead.intake.Rejection;
+import dev.l2r.platform.problem.Problem;
+import dev.l2r.platform.problem.ProblemException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/webhooks/{source}}: verifies the sender against the raw body, reads its payload, stores the
+ * delivery and records its stage changes, then answers 200. A delivery whose every item is refused is a 400
+ * problem and changes nothing; one with some good items records those and lists the others.
+ */
+@Path("/api/webhooks/{source}")
+@Tag(name = "webhooks")
+public class WebhookResource {
+
+    @Inject
+    Instance<WebhookSource> sources;
+
+    @Inject
+    BodyLimits limits;
+
+    @Inject
+    WebhookDeliveries deliveries;
+
+    @Inject
+    Intake intake;
+
+    Clock clock = Clock.systemUTC();
+
+    private static final String HUBSPOT_EXAMPLE = "[{\"eventId\":1201,\"subscriptionId\":4101,\"portalId\":62515,"
+            + "\"occurredAt\":1740823530000,\"subscriptionType\":\"contact.propertyChange\",\"attemptNumber\":0,"
+            + "\"objectId\":123,\"propertyName\":\"lifecyclestage\",\"propertyValue\":\"marketingqualifiedlead\"}]";
+    private static final String REPORT_EXAMPLE = "{\"accepted\":1,\"recorded\":1,\"unchanged\":0,\"duplicates\":0,"
+            + "\"rejectedCount\":0,\"rejected\":[],\"deliveryId\":381,\"ignored\":0}";
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Receive a webhook from hubspot, mautic, segment, pipedrive or generic",
+            description = "Each source is verified the way it signs (see the README). The answer counts the stage "
+                    + "changes recorded, unchanged, duplicate (a retry), ignored (not about the funnel) and refused.")
+    @APIResponse(responseCode = "200", description = "stored and recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IntakeReport.class),
+                    examples = @ExampleObject(name = "one change recorded", value = REPORT_EXAMPLE)))
+    @APIResponse(responseCode = "401", description = "bad or missing signature, stale timestamp, or no secret configured",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "unreadable payload, or every item refused",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public IntakeReport receive(@Parameter(example = "hubspot") @PathParam("source") String source,
+                                @Context HttpHeaders headers, @Context UriInfo uri,
+                                @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                        examples = @ExampleObject(name = "HubSpot lifecycle stage change",
+                                                value = HUBSPOT_EXAMPLE)))
+                                InputStream body) throws IOException {
+        WebhookSource sender = sources.stream().filter(s -> s.name().equals(source)).findFirst()
+                .orElseThrow(() -> ProblemException.notFound("no webhook source '" + source
+                        + "'; the sources are hubspot, mautic, segment, pipedrive and generic"));
+        Map<String, String> flat = new HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> flat.put(name, values.isEmpty() ? null : values.get(0)));
+        WebhookRequest request = new WebhookRequest(source, "POST", uri.getRequestUri().toString(), flat,
+                limits.readAll(body), clock.instant());
+
+        sender.authenticate(request);
+        WebhookItems items = new WebhookItems();
+        sender.read(request, items);
+        if (items.changes().isEmpty() && !items.refusals().isEmpty() && items.ignored() == 0) {
+            throw new RejectedInput(items.refusals().get(0).reason(), items.refusals().stream()
+                    .map(r -> new Problem.FieldError(r.field(), r.error())).toList());
+        }
+        IntakeRun run = intake.run(source);
+        if (!items.changes().isEmpty()) {
+            run.fromDelivery(deliveries.store(request));
+        }
+        // a refused item is named by its place in the payload (its field path)
+        for (WebhookItems.Refusal r : items.refusals()) {
+            run.reject(new Rejection.Position(null, null), r.field(), r.error(), r.reason());
+        }
+        for (StageChange change : items.changes()) {
+            run.accept(change);
+        }
+        return run.finish().withIgnored(items.ignored());
+    }
+}

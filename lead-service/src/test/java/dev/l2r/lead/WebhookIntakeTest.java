@@ -1,0 +1,238 @@
+package dev.l2r.lead;
+
+import dev.l2r.infra.test.LocalInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+/** Every webhook source end to end: signed deliveries, forgeries, replays, duplicates, unmapped values. */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class,
+        initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
+class WebhookIntakeTest {
+
+    static final Instant T = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+
+    static byte[] hmac(String algorithm, String secret, String data) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ValidatableResponse post(String source, String body, Map<String, String> headers) {
+        return given().contentType("application/json").headers(headers)
+                .body(body.getBytes(StandardCharsets.UTF_8)).post("/api/webhooks/" + source).then();
+    }
+
+    static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> hubspotV1(String body) {
+        return Map.of("X-HubSpot-Signature-Version", "v1", "X-HubSpot-Signature", sha256Hex("test-hubspot-secret" + body));
+    }
+
+    static String hubspotEvent(long objectId, String value, Instant at, int eventId) {
+        return """
+                {"eventId":%d,"subscriptionId":1,"portalId":62515,"occurredAt":%d,"subscriptionType":"contact.propertyChange",
+                 "attemptNumber":0,"objectId":%d,"propertyName":"lifecyclestage","propertyValue":"%s","changeSource":"CRM"}"""
+                .formatted(eventId, at.toEpochMilli(), objectId, value);
+    }
+
+    @Test
+    void hubspotLifecycleChangesAreRecordedWithFromStageFromHistoryAndRetriesAreDuplicates() {
+        long contact = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+        String lead = "hubspot:" + contact;
+        String first = "[" + hubspotEvent(contact, "marketingqualifiedlead", T, 7) + ","
+                + hubspotEvent(contact, "other", T.plusSeconds(5), 7) + ","
+                + "{\"subscriptionType\":\"contact.creation\",\"objectId\":" + contact + ",\"occurredAt\":1}]";
+        int delivery = post("hubspot", first, hubspotV1(first)).statusCode(200)
+                .body("recorded", equalTo(1)).body("ignored", equalTo(2)).body("deliveryId", notNullValue())
+                .extract().path("deliveryId");
+        // the same eventId again (HubSpot reuses them) but a new change: recorded, from the stage L2R holds
+        String second = "[" + hubspotEvent(contact, "opportunity", T.plusSeconds(3600), 7) + "]";
+        post("hubspot", second, hubspotV1(second)).statusCode(200).body("recorded", equalTo(1));
+        given().get("/api/leads/{id}", lead).then()
+                .body("currentStage", equalTo("OPPORTUNITY"))
+                .body("history[1].fromStage", equalTo("MQL"))
+                .body("history[1].kind", equalTo("SKIP"))
+                .body("history[1].rawStage", equalTo("opportunity"))
+                .body("history[0].deliveryId", equalTo(delivery));
+        // HubSpot retries the first delivery: nothing new
+        post("hubspot", first, hubspotV1(first)).statusCode(200)
+                .body("recorded", equalTo(0)).body("duplicates", equalTo(1)).body("deliveryId", equalTo(delivery));
+        given().get("/api/leads/{id}", lead).then().body("history.size()", equalTo(2));
+    }
+
+    @Test
+    void hubspotForgeriesStaleTimestampsAndUnmappedValuesChangeNothing() {
+        long contact = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+        String body = "[" + hubspotEvent(contact, "salesqualifiedlead", T, 1) + "]";
+        post("hubspot", body, Map.of("X-HubSpot-Signature-Version", "v1",
+                "X-HubSpot-Signature", sha256Hex("wrong-secret" + body))).statusCode(401)
+                .contentType("application/problem+json").body("status", equalTo(401));
+        post("hubspot", body, Map.of()).statusCode(401);
+        String stale = String.valueOf(Instant.now().minusSeconds(600).toEpochMilli());
+        String uri = "http://localhost:" + io.restassured.RestAssured.port + "/api/webhooks/hubspot";
+        post("hubspot", body, Map.of("X-HubSpot-Request-Timestamp", stale, "X-HubSpot-Signature-v3",
+                Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-hubspot-secret", "POST" + uri + body + stale))))
+                .statusCode(401).body("detail", org.hamcrest.Matchers.containsString("minutes"));
+        String now = String.valueOf(Instant.now().toEpochMilli());
+        String unmapped = "[" + hubspotEvent(contact, "prospect-ish", T, 2) + "]";
+        post("hubspot", unmapped, Map.of("X-HubSpot-Request-Timestamp", now, "X-HubSpot-Signature-v3",
+                Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-hubspot-secret", "POST" + uri + unmapped + now))))
+                .statusCode(400).contentType("application/problem+json").body("field", equalTo("[0].propertyValue"));
+        given().get("/api/leads/{id}", "hubspot:" + contact).then().statusCode(404);
+        assertThat(given().get("/q/metrics").asString()).contains(
+                "l2r_intake_rejected_total{reason=\"bad_signature\",source=\"hubspot\"}",
+                "l2r_intake_rejected_total{reason=\"stale_timestamp\",source=\"hubspot\"}",
+                "l2r_intake_rejected_total{reason=\"unmapped_value\",source=\"hubspot\"}");
+    }
+
+    static Map<String, String> mauticSigned(String body) {
+        return Map.of("Webhook-Signature", Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-mautic-secret", body)));
+    }
+
+    @Test
+    void mauticStagesAndPointsAreComparedWithWhatL2RHolds() {
+        int id = Math.abs(UUID.randomUUID().hashCode());
+        String created = """
+                {"mautic.lead_post_save_new":[{"contact":{"id":%d,"points":0,"fields":{"core":{"email":{"value":"a@b.c"}}}},
+                 "timestamp":"%s"}]}""".formatted(id, T);
+        post("mautic", created, mauticSigned(created)).statusCode(200).body("recorded", equalTo(1));
+        String points = """
+                {"mautic.lead_points_change":[{"contact":{"id":%d,"points":120},"points":{"old_points":90,"new_points":120},
+                 "timestamp":"%s"}]}""".formatted(id, T.plusSeconds(60));
+        post("mautic", points, mauticSigned(points)).statusCode(200).body("recorded", equalTo(1));
+        String stage = """
+                {"mautic.lead_post_save_update":[{"contact":{"id":%d,"points":130,"stage":{"id":3,"name":"Sales Qualified Lead"}},
+                 "timestamp":"%s"}]}""".formatted(id, T.plusSeconds(120));
+        post("mautic", stage, mauticSigned(stage)).statusCode(200).body("recorded", equalTo(1));
+        // a later save reporting the same stage and points again: no change
+        String again = stage.replace(T.plusSeconds(120).toString(), T.plusSeconds(180).toString());
+        post("mautic", again, mauticSigned(again)).statusCode(200).body("recorded", equalTo(0)).body("unchanged", equalTo(2));
+        given().get("/api/leads/{id}", "mautic:" + id).then()
+                .body("history.toStage", equalTo(List.of("KNOWN", "MQL", "SQL")))
+                .body("currentStage", equalTo("SQL"));
+        post("mautic", again, Map.of("Webhook-Signature", "AAAA")).statusCode(401);
+    }
+
+    static Map<String, String> segmentSigned(String body) {
+        return Map.of("X-Signature", HexFormat.of().formatHex(hmac("HmacSHA1", "test-segment-secret", body)));
+    }
+
+    @Test
+    void segmentAnonymousThenIdentifiedThenTraitStageWithMessageIdIdempotency() {
+        String anon = "anon-" + UUID.randomUUID();
+        String page = """
+                {"type":"page","messageId":"m1-%1$s","anonymousId":"%1$s","timestamp":"%2$s",
+                 "context":{"campaign":{"name":"spring","medium":"cpc"}}}""".formatted(anon, T);
+        post("segment", page, segmentSigned(page)).statusCode(200).body("recorded", equalTo(1));
+        post("segment", page, segmentSigned(page)).statusCode(200).body("duplicates", equalTo(1));
+        given().get("/api/leads/{id}", "segment:" + anon).then().body("currentStage", equalTo("ANONYMOUS"))
+                .body("firstTouchChannel", equalTo("cpc")).body("attributes.campaign", equalTo("spring"));
+
+        String user = "user-" + UUID.randomUUID();
+        String batch = """
+                {"batch":[
+                 {"type":"identify","messageId":"m2-%1$s","userId":"%1$s","traits":{"email":"x@y.z"},"timestamp":"%2$s"},
+                 {"type":"track","messageId":"m3-%1$s","userId":"%1$s","event":"Demo Requested","timestamp":"%3$s"},
+                 {"type":"track","messageId":"m4-%1$s","userId":"%1$s","event":"Page Scrolled","timestamp":"%3$s"},
+                 {"type":"identify","messageId":"m5-%1$s","userId":"%1$s","traits":{"lifecycle_stage":"opportunity"},"timestamp":"%4$s"},
+                 {"type":"identify","messageId":"m6-%1$s","userId":"%1$s","traits":{"lifecycle_stage":"unheard-of"},"timestamp":"%4$s"},
+                 {"type":"track","messageId":"m7","event":"Signed Up","timestamp":"%4$s"}]}"""
+                .formatted(user, T, T.plusSeconds(60), T.plusSeconds(120));
+        post("segment", batch, segmentSigned(batch)).statusCode(200)
+                .body("recorded", equalTo(3)).body("ignored", equalTo(1)).body("rejectedCount", equalTo(2))
+                .body("rejected.field", equalTo(List.of("batch[4].traits.lifecycle_stage", "batch[5].userId")));
+        given().get("/api/leads/{id}", "segment:" + user).then()
+                .body("history.toStage", equalTo(List.of("KNOWN", "MQL", "OPPORTUNITY")));
+    }
+
+    static Map<String, String> pipedriveAuth(String password) {
+        return Map.of("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString(("l2r:" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void pipedriveDealsMoveByStageAndCloseByStatusWithTheirValue() {
+        int deal = Math.abs(UUID.randomUUID().hashCode());
+        String created = """
+                {"meta":{"action":"create","entity":"deal","entity_id":"%d","timestamp":%d,"version":"2.0"},
+                 "data":{"id":%1$d,"status":"open","stage_id":1,"value":5000,"currency":"EUR","owner_id":42},"previous":null}"""
+                .formatted(deal, T.getEpochSecond());
+        post("pipedrive", created, pipedriveAuth("test-pipedrive-password")).statusCode(200).body("recorded", equalTo(1));
+        String moved = """
+                {"meta":{"action":"change","entity":"deal","entity_id":"%d","timestamp":"%s","version":"2.0"},
+                 "data":{"id":%1$d,"status":"open","stage_id":4,"value":5000,"currency":"EUR"},"previous":{"stage_id":1}}"""
+                .formatted(deal, T.plusSeconds(86_400));
+        post("pipedrive", moved, pipedriveAuth("test-pipedrive-password")).statusCode(200).body("recorded", equalTo(1));
+        String renamed = """
+                {"meta":{"action":"change","entity":"deal","entity_id":"%d","timestamp":%d,"version":"2.0"},
+                 "data":{"id":%1$d,"status":"open","stage_id":4,"title":"new"},"previous":{"title":"old"}}"""
+                .formatted(deal, T.plusSeconds(90_000).getEpochSecond());
+        post("pipedrive", renamed, pipedriveAuth("test-pipedrive-password")).statusCode(200)
+                .body("recorded", equalTo(0)).body("ignored", equalTo(1));
+        String won = """
+                {"meta":{"action":"change","entity":"deal","entity_id":"%d","timestamp":%d,"version":"2.0"},
+                 "data":{"id":%1$d,"status":"won","stage_id":4,"value":6200.5,"currency":"EUR"},"previous":{"status":"open"}}"""
+                .formatted(deal, T.plusSeconds(2 * 86_400).getEpochSecond());
+        post("pipedrive", won, pipedriveAuth("wrong")).statusCode(401);
+        post("pipedrive", won, pipedriveAuth("test-pipedrive-password")).statusCode(200).body("recorded", equalTo(1));
+        given().get("/api/leads/{id}", "pipedrive:deal:" + deal).then()
+                .body("history.toStage", equalTo(List.of("SAL", "OPPORTUNITY", "CLOSED_WON")))
+                .body("history[2].amount", equalTo(6200.5f))
+                .body("history[2].rawStage", equalTo("won"))
+                .body("attributes.owner", equalTo("42"));
+    }
+
+    @Test
+    void genericTakesL2RsOwnBodySignedWithHmac() {
+        String lead = "generic-" + UUID.randomUUID();
+        String body = """
+                {"leadId":"%s","toStage":"SQL","occurredAt":"%s","source":"marketo","sourceEventId":"mk-1",
+                 "attributes":{"channel":"email"}}""".formatted(lead, T);
+        Map<String, String> signed = Map.of("X-L2R-Signature",
+                Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-generic-secret", body)));
+        post("generic", body, signed).statusCode(200).body("recorded", equalTo(1));
+        post("generic", body, signed).statusCode(200).body("duplicates", equalTo(1));
+        post("generic", body.replace("SQL", "MQL"), signed).statusCode(401);
+        String bad = body.replace("SQL", "PROSPECT");
+        post("generic", bad, Map.of("X-L2R-Signature",
+                Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-generic-secret", bad))))
+                .statusCode(400).body("field", equalTo("toStage"));
+        post("generic", "{not json", Map.of("X-L2R-Signature",
+                Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-generic-secret", "{not json"))))
+                .statusCode(400).body("field", equalTo("body"));
+        post("nosuchtool", body, signed).statusCode(404).contentType("application/problem+json");
+        given().get("/api/leads/{id}", lead).then().body("history.size()", equalTo(1))
+                .body("history[0].source", equalTo("marketo"));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.l2r.lead.webhook;
+
+import dev.l2r.lead.intake.Reason;
+import dev.l2r.lead.intake.RejectedInput;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Each sender's scheme against vectors computed independently of the code under test: HubSpot's published v1 and
+ * v2 examples, and HMACs computed here with javax.crypto directly.
+ */
+class WebhookSignaturesTest {
+
+    static final String HUBSPOT_DOC_SECRET = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
+    static final String HUBSPOT_V1_BODY = "[{\"eventId\":1,\"subscriptionId\":12345,\"portalId\":62515,"
+            + "\"occurredAt\":1564113600000,\"subscriptionType\":\"contact.creation\",\"attemptNumber\":0,"
+            + "\"objectId\":123,\"changeSource\":\"CRM\",\"changeFlag\":\"NEW\",\"appId\":54321}]";
+    static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+    static WebhookSupport support(Map<String, String> settings) {
+        WebhookSupport support = new WebhookSupport();
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder();
+        settings.forEach(builder::withDefaultValue);
+        support.config = builder.build();
+        return support;
+    }
+
+    static HubSpotWebhook hubspot(Map<String, String> settings) {
+        HubSpotWebhook hub = new HubSpotWebhook();
+        hub.support = support(settings);
+        hub.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return hub;
+    }
+
+    static WebhookRequest request(String source, String uri, String body, Map<String, String> headers) {
+        return new WebhookRequest(source, "POST", uri, headers, body.getBytes(StandardCharsets.UTF_8), NOW);
+    }
+
+    static String hmacBase64(String algorithm, String secret, String data) throws Exception {
+        return Base64.getEncoder().encodeToString(hmac(algorithm, secret, data));
+    }
+
+    static byte[] hmac(String algorithm, String secret, String data) throws Exception {
+        Mac mac = Mac.getInstance(algorithm);
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void assertRefused(Runnable call, Reason reason) {
+        RejectedInput e = catchThrowableOfType(RejectedInput.class, call::run);
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.status()).isEqualTo(401);
+        assertThat(e.reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void hubspotV1MatchesHubSpotsPublishedExample() {
+        HubSpotWebhook hub = hubspot(Map.of("l2r.webhooks.hubspot.secret", HUBSPOT_DOC_SECRET));
+        String published = "232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de";
+        assertThatCode(() -> hub.authenticate(request("hubspot", "http://l2r/api/webhooks/hubspot", HUBSPOT_V1_BODY,
+                Map.of("X-HubSpot-Signature-Version", "v1", "X-HubSpot-Signature", published)))).doesNotThrowAnyException();
+        // one byte changed in the body
+        assertRefused(() -> hub.authenticate(request("hubspot", "http://l2r/api/webhooks/hubspot",
+                HUBSPOT_V1_BODY.replace("62515", "62516"),
+                Map.of("X-HubSpot-Signature-Version", "v1", "X-HubSpot-Signature", published))), Reason.BAD_SIGNATURE);
+        // another secret
+        HubSpotWebhook other = hubspot(Map.of("l2r.webhooks.hubspot.secret", "another"));
+        assertRefused(() -> other.authenticate(request("hubspot", "x", HUBSPOT_V1_BODY,
+                Map.of("X-HubSpot-Signature-Version", "v1", "X-HubSpot-Signature", published))), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void hubspotV2MatchesHubSpotsPublishedExampleWithTheConfiguredUrl() {
+        HubSpotWebhook hub = hubspot(Map.of("l2r.webhooks.hubspot.secret", HUBSPOT_DOC_SECRET,
+                "l2r.webhooks.hubspot.url", "https://www.example.com/webhook_uri"));
+        String published = "9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900";
+        WebhookRequest request = request("hubspot", "http://internal:8081/api/webhooks/hubspot",
+                "{\"example_field\":\"example_value\"}",
+                Map.of("X-HubSpot-Signature-Version", "v2", "X-HubSpot-Signature", published));
+        assertThatCode(() -> hub.authenticate(request)).doesNotThrowAnyException();
+        // the same signature presented as v1 does not verify
+        assertRefused(() -> hub.authenticate(request("hubspot", "x", "{\"example_field\":\"example_value\"}",
+                Map.of("X-HubSpot-Signature-Version", "v1", "X-HubSpot-Signature", published))), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void hubspotV3IsAnHmacOfMethodUriBodyAndTimestampThatExpiresAfterFiveMinutes() throws Exception {
+        HubSpotWebhook hub = hubspot(Map.of("l2r.webhooks.hubspot.secret", "s3cret"));
+        String uri = "https://l2r.example.com/api/webhooks/hubspot?portal=1";
+        String body = "[{\"objectId\":1}]";
+        String fresh = String.valueOf(NOW.minusSeconds(60).toEpochMilli());
+        String signature = hmacBase64("HmacSHA256", "s3cret", "POST" + uri + body + fresh);
+        assertThatCode(() -> hub.authenticate(request("hubspot", uri, body, Map.of("X-HubSpot-Signature-v3", signature,
+                "X-HubSpot-Request-Timestamp", fresh)))).doesNotThrowAnyException();
+
+        String stale = String.valueOf(NOW.minusSeconds(301).toEpochMilli());
+        String staleSignature = hmacBase64("HmacSHA256", "s3cret", "POST" + uri + body + stale);
+        assertRefused(() -> hub.authenticate(request("hubspot", uri, body, Map.of("X-HubSpot-Signature-v3",
+                staleSignature, "X-HubSpot-Request-Timestamp", stale))), Reason.STALE_TIMESTAMP);
+        // a fresh timestamp pasted onto an old signature
+        assertRefused(() -> hub.authenticate(request("hubspot", uri, body, Map.of("X-HubSpot-Signature-v3",
+                staleSignature, "X-HubSpot-Request-Timestamp", fresh))), Reason.BAD_SIGNATURE);
+        assertRefused(() -> hub.authenticate(request("hubspot", uri, body, Map.of("X-HubSpot-Signature-v3",
+                signature))), Reason.BAD_SIGNATURE);
+        assertRefused(() -> hub.authenticate(request("hubspot", uri, body, Map.of())), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void hubspotV3SignsTheUriWithTheCharactersHubSpotDecodes() throws Exception {
+        HubSpotWebhook hub = hubspot(Map.of("l2r.webhooks.hubspot.secret", "s3cret"));
+        String received = "https://l2r.example.com/api/webhooks/hubspot?a=x%3Ay%2Cz";
+        String signedAs = "https://l2r.example.com/api/webhooks/hubspot?a=x:y,z";
+        String ts = String.valueOf(NOW.toEpochMilli());
+        String signature = hmacBase64("HmacSHA256", "s3cret", "POST" + signedAs + "[]" + ts);
+        assertThatCode(() -> hub.authenticate(request("hubspot", received, "[]", Map.of("X-HubSpot-Signature-v3",
+                signature, "X-HubSpot-Request-Timestamp", ts)))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void mauticSegmentAndGenericSignTheRawBody() throws Exception {
+        String body = "{\"a\": 1,  \"b\": \"ü\"}";
+        MauticWebhook mautic = new MauticWebhook();
+        mautic.support = support(Map.of("l2r.webhooks.mautic.secret", "m"));
+        assertThatCode(() -> mautic.authenticate(request("mautic", "x", body,
+                Map.of("Webhook-Signature", hmacBase64("HmacSHA256", "m", body))))).doesNotThrowAnyException();
+        // the same JSON re-serialised (different whitespace) is not what was signed
+        assertRefused(() -> mautic.authenticate(request("mautic", "x", "{\"a\":1,\"b\":\"ü\"}",
+                Map.of("Webhook-Signature", unchecked(() -> hmacBase64("HmacSHA256", "m", body))))), Reason.BAD_SIGNATURE);
+
+        SegmentWebhook segment = new SegmentWebhook();
+        segment.support = support(Map.of("l2r.webhooks.segment.secret", "s"));
+        String hex = HexFormat.of().formatHex(hmac("HmacSHA1", "s", body));
+        assertThatCode(() -> segment.authenticate(request("segment", "x", body, Map.of("X-Signature", hex))))
+                .doesNotThrowAnyException();
+        assertRefused(() -> segment.authenticate(request("segment", "x", body,
+                Map.of("X-Signature", unchecked(() -> HexFormat.of().formatHex(hmac("HmacSHA256", "s", body)))))),
+                Reason.BAD_SIGNATURE);
+
+        GenericWebhook generic = new GenericWebhook();
+        generic.support = support(Map.of("l2r.webhooks.generic.secret", "g"));
+        assertThatCode(() -> generic.authenticate(request("generic", "x", body,
+                Map.of("X-L2R-Signature", hmacBase64("HmacSHA256", "g", body))))).doesNotThrowAnyException();
+        assertRefused(() -> generic.authenticate(request("generic", "x", body, Map.of())), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void pipedriveSendsTheConfiguredBasicCredentials() {
+        PipedriveWebhook pipedrive = new PipedriveWebhook();
+        pipedrive.support = support(Map.of("l2r.webhooks.pipedrive.secret", "pw", "l2r.webhooks.pipedrive.user", "crm"));
+        String good = "Basic " + Base64.getEncoder().encodeToString("crm:pw".getBytes(StandardCharsets.UTF_8));
+        assertThatCode(() -> pipedrive.authenticate(request("pipedrive", "x", "{}", Map.of("authorization", good))))
+                .doesNotThrowAnyException();
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("crm:nope".getBytes(StandardCharsets.UTF_8));
+        assertRefused(() -> pipedrive.authenticate(request("pipedrive", "x", "{}", Map.of("Authorization", wrong))),
+                Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void aSourceWithoutASecretIsRefusedNotAcceptedUnsigned() {
+        GenericWebhook generic = new GenericWebhook();
+        generic.support = support(Map.of());
+        assertRefused(() -> generic.authenticate(request("generic", "x", "{}", Map.of("X-L2R-Signature", "anything"))),
+                Reason.NOT_CONFIGURED);
+        HubSpotWebhook hub = hubspot(Map.of());
+        assertRefused(() -> hub.authenticate(request("hubspot", "x", "[]", Map.of())), Reason.NOT_CONFIGURED);
+    }
+
+    interface ThrowingSupplier {
+        String get() throws Exception;
+    }
+
+    static String unchecked(ThrowingSupplier s) {
+        try {
+            return s.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
