@@ -10,6 +10,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -29,6 +32,8 @@ public class AdminResource {
             description = "Answers 202 at once with the progress; the replay fills shadow tables that replace the "
                     + "current ones at the end, so queries keep answering from the old state until then. Live "
                     + "consumption waits meanwhile and resumes afterwards. 409 when a rebuild is already running.")
+    @APIResponse(responseCode = "202", description = "the rebuild started", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = dev.l2r.funnel.api.ApiExamples.REBUILD_RUNNING)))
     public Response start() throws SQLException {
         RebuildStatus status = rebuilder.start("requested over the API");
         return Response.accepted(status).location(URI.create("/api/admin/rebuild")).build();
@@ -36,6 +41,8 @@ public class AdminResource {
 
     @GET
     @Operation(summary = "Progress of the running or latest rebuild")
+    @APIResponse(responseCode = "200", description = "progress of the rebuild", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = dev.l2r.funnel.api.ApiExamples.REBUILD_DONE)))
     public RebuildStatus status() throws SQLException {
         return rebuilder.status();
     }

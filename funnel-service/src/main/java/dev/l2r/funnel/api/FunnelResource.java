@@ -66,9 +66,10 @@ public class FunnelResource {
                     examples = @ExampleObject(name = "no from", value = ApiExamples.INVALID)))
     public Answers.Funnel funnel(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
                                  @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
-                                 @QueryParam("channel") String channel, @QueryParam("segment") String segment,
-                                 @QueryParam("owner") String owner,
-                                 @Parameter(description = "count leads that only passed through a stage (default true)")
+                                 @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                 @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                 @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                 @Parameter(description = "count leads that only passed through a stage (default true)", example = "true")
                                  @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         return metrics.funnel(new Slice(period.from(), period.to(), Params.filters(uri),
@@ -80,15 +81,22 @@ public class FunnelResource {
     @Operation(summary = "Cohort conversion from one stage to another: overall, per entry week or month, and per "
             + "channel, segment or owner, each with velocity", description = DEFINITIONS
             + " withinDays=N counts only leads that reached toStage within N days (velocity <= N days).")
-    public Answers.Conversion conversion(@QueryParam("fromStage") String fromStage,
-                                         @QueryParam("toStage") String toStage,
-                                         @QueryParam("from") String from, @QueryParam("to") String to,
-                                         @Parameter(description = "week or month") @QueryParam("interval") String interval,
-                                         @Parameter(description = "channel, segment or owner") @QueryParam("groupBy") String groupBy,
-                                         @QueryParam("withinDays") String withinDays,
-                                         @QueryParam("channel") String channel, @QueryParam("segment") String segment,
-                                         @QueryParam("owner") String owner,
-                                         @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
+    @APIResponse(responseCode = "200", description = "cohort conversion", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.CONVERSION)))
+    public Answers.Conversion conversion(@QueryParam("fromStage") @Parameter(example = "MQL") String fromStage,
+                                         @QueryParam("toStage") @Parameter(example = "CLOSED_WON") String toStage,
+                                         @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                                         @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
+                                         @Parameter(description = "week or month", example = "month")
+                                         @QueryParam("interval") String interval,
+                                         @Parameter(description = "channel, segment or owner", example = "channel")
+                                         @QueryParam("groupBy") String groupBy,
+                                         @QueryParam("withinDays") @Parameter(example = "90") String withinDays,
+                                         @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                         @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                         @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                         @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         FunnelDefinition funnel = metrics.funnel();
         String a = Params.stage(funnel, "fromStage", fromStage);
         String b = Params.stage(funnel, "toStage", toStage);
@@ -107,11 +115,17 @@ public class FunnelResource {
     @Path("/volume")
     @Operation(summary = "Volume: leads entering a stage for the first time, per week or month of [from, to)",
             description = DEFINITIONS)
-    public Answers.Volume volume(@QueryParam("stage") String stage, @QueryParam("from") String from,
-                                 @QueryParam("to") String to, @QueryParam("interval") String interval,
-                                 @QueryParam("channel") String channel, @QueryParam("segment") String segment,
-                                 @QueryParam("owner") String owner,
-                                 @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
+    @APIResponse(responseCode = "200", description = "first entries per period", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.VOLUME)))
+    public Answers.Volume volume(@QueryParam("stage") @Parameter(example = "CLOSED_WON") String stage,
+                                 @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                                 @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
+                                 @QueryParam("interval") @Parameter(example = "month") String interval,
+                                 @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                 @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                 @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                 @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         String s = Params.stage(metrics.funnel(), "stage", stage);
         ApiTimes.Period period = ApiTimes.period(from, to);
         return metrics.volume(s, new Slice(period.from(), period.to(), Params.filters(uri),
@@ -126,9 +140,14 @@ public class FunnelResource {
                     + "older in its stage than the p90 velocity from that stage to the next over the cohorts of the "
                     + "12 months before asOf (staleAfterDays). staleLeads lists the oldest stale leads, at most "
                     + "'limit' (default 20). " + DEFINITIONS)
-    public Answers.Wip wip(@QueryParam("asOf") String asOf, @QueryParam("limit") String limit,
-                           @QueryParam("channel") String channel, @QueryParam("segment") String segment,
-                           @QueryParam("owner") String owner) throws SQLException {
+    @APIResponse(responseCode = "200", description = "stage WIP", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.WIP)))
+    public Answers.Wip wip(@QueryParam("asOf") @Parameter(example = "2025-04-01") String asOf,
+                           @QueryParam("limit") @Parameter(example = "20") String limit,
+                           @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                           @QueryParam("segment") @Parameter(example = "smb") String segment,
+                           @QueryParam("owner") @Parameter(example = "ann") String owner) throws SQLException {
         Instant at = asOf == null || asOf.isBlank() ? Instant.now() : ApiTimes.parse("asOf", asOf);
         return metrics.wip(at, Params.filters(uri),
                 Params.nonNegative("limit", limit, 20, 1_000));
@@ -139,11 +158,16 @@ public class FunnelResource {
     @Operation(summary = "Baseline: the funnel over the trailing months before asOf (default: 12 months before "
             + "today), optionally beside the same window before compareAsOf, with the changes",
             description = DEFINITIONS)
-    public Answers.Baseline baseline(@QueryParam("asOf") String asOf, @QueryParam("months") String months,
-                                     @QueryParam("compareAsOf") String compareAsOf,
-                                     @QueryParam("channel") String channel, @QueryParam("segment") String segment,
-                                     @QueryParam("owner") String owner,
-                                     @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
+    @APIResponse(responseCode = "200", description = "the baseline and its comparison", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.BASELINE)))
+    public Answers.Baseline baseline(@QueryParam("asOf") @Parameter(example = "2025-04-01") String asOf,
+                                     @QueryParam("months") @Parameter(example = "12") String months,
+                                     @QueryParam("compareAsOf") @Parameter(example = "2024-04-01") String compareAsOf,
+                                     @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                     @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                     @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                     @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         Instant at = asOf == null || asOf.isBlank()
                 ? LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : ApiTimes.parse("asOf", asOf);
