@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 public final class Validate {
 
     private static final Map<String, Supplier<DatasetCheck>> CHECKS = Map.of(
+            "olist", OlistValidation::new,
             "maven-crm", MavenCrmValidation::new);
 
     private Validate() {

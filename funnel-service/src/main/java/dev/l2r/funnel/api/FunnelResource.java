@@ -1,9 +1,12 @@
 package dev.l2r.funnel.api;
 
 import dev.l2r.events.funnel.FunnelDefinition;
-import dev.l2r.events.funnel.StageDefinition;
+import dev.l2r.funnel.metrics.Stages;
+import dev.l2r.funnel.query.Answers;
+import dev.l2r.funnel.query.FunnelMetrics;
+import dev.l2r.funnel.query.Slice;
+import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
-import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,56 +21,162 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 
-/** Funnel volumes over a period of event time. */
+/**
+ * Funnel volume, conversion, velocity, WIP and baselines. Every answer is also served as CSV with
+ * {@code Accept: text/csv}.
+ */
 @Path("/api/funnel")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, CsvWriter.TEXT_CSV})
 @Tag(name = "funnel")
 public class FunnelResource {
 
+    static final String DEFINITIONS = """
+            Definitions (DESIGN.md "Metrics, defined once"). A lead's cohort for stage A is fixed by its first entry \
+            into A; stages passed over by a forward move count as entered at that move's time (includeSkipped=false \
+            leaves those passes out of the cohort); a lead first seen at a late stage did not pass the earlier ones; \
+            losing passes through no stage, winning passes through all. A lead of A's cohort converts to B when it \
+            reached B or any stage after B at or after its entry into A (a lead that won before the recorded entry \
+            into A does not count). Velocity is the time from entering A to that moment, in days (decimals, 6 places). \
+            Median and p90 are nearest-rank percentiles: the k-th smallest velocity, k = ceil(p/100 * n), so always a \
+            velocity that occurred (for an even count the median is the lower middle value). Rates are fractions with \
+            6 decimals, null when the cohort is empty. Periods: from inclusive; a date alone as 'to' includes that \
+            day; a date-time 'to' is exclusive; days are UTC. Filters channel, segment, owner: present but empty \
+            selects leads where that attribute is unknown. Channel is the lead's first-touch channel; segment and \
+            owner its latest known.""";
+
     @Inject
-    AgroalDataSource dataSource;
+    FunnelMetrics metrics;
 
-    public record StageVolume(String stage, long entered) {
-    }
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.UriInfo uri;
 
-    public record FunnelAnswer(Instant from, Instant to, List<StageVolume> stages) {
+    @GET
+    @Operation(summary = "Per stage: leads entering it in [from, to), how many went on to the next stage (or any "
+            + "later) and to the won stage, and how fast", description = DEFINITIONS)
+    @APIResponse(responseCode = "200", description = "the funnel over the period", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "March", value = ApiExamples.FUNNEL)))
+    @APIResponse(responseCode = "400", description = "a missing or unreadable parameter; the problem names it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    examples = @ExampleObject(name = "no from", value = ApiExamples.INVALID)))
+    public Answers.Funnel funnel(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                                 @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
+                                 @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                 @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                 @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                 @Parameter(description = "count leads that only passed through a stage (default true)", example = "true")
+                                 @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
+        ApiTimes.Period period = ApiTimes.period(from, to);
+        return metrics.funnel(new Slice(period.from(), period.to(), Params.filters(uri),
+                Params.bool("includeSkipped", includeSkipped, true), null, Slice.Interval.NONE));
     }
 
     @GET
-    @Operation(summary = "Per stage, how many leads entered it for the first time in [from, to)",
-            description = "from and to are ISO-8601 dates or date-times; a date alone as 'to' includes that day.")
-    @APIResponse(responseCode = "200", description = "volumes per stage", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "March", value = ApiExamples.FUNNEL)))
-    @APIResponse(responseCode = "400", description = "a missing or unreadable date; the problem names it",
-            content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    examples = @ExampleObject(name = "no from", value = ApiExamples.INVALID)))
-    public FunnelAnswer funnel(@QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
-                               @QueryParam("to") @Parameter(example = ApiExamples.TO) String to) throws SQLException {
-        ApiTimes.Period period = ApiTimes.period(from, to);
-        Map<String, Long> entered = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT stage, count(*) FROM lead_stage_entry "
-                     + "WHERE entered_at >= ? AND entered_at < ? GROUP BY stage")) {
-            ps.setTimestamp(1, Timestamp.from(period.from()));
-            ps.setTimestamp(2, Timestamp.from(period.to()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    entered.put(rs.getString(1), rs.getLong(2));
-                }
-            }
+    @Path("/conversion")
+    @Operation(summary = "Cohort conversion from one stage to another: overall, per entry week or month, and per "
+            + "channel, segment or owner, each with velocity", description = DEFINITIONS
+            + " withinDays=N counts only leads that reached toStage within N days (velocity <= N days).")
+    @APIResponse(responseCode = "200", description = "cohort conversion", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.CONVERSION)))
+    public Answers.Conversion conversion(@QueryParam("fromStage") @Parameter(example = "MQL") String fromStage,
+                                         @QueryParam("toStage") @Parameter(example = "CLOSED_WON") String toStage,
+                                         @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                                         @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
+                                         @Parameter(description = "week or month", example = "month")
+                                         @QueryParam("interval") String interval,
+                                         @Parameter(description = "channel, segment or owner", example = "channel")
+                                         @QueryParam("groupBy") String groupBy,
+                                         @QueryParam("withinDays") @Parameter(example = "90") String withinDays,
+                                         @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                         @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                         @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                         @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
+        FunnelDefinition funnel = metrics.funnel();
+        String a = Params.stage(funnel, "fromStage", fromStage);
+        String b = Params.stage(funnel, "toStage", toStage);
+        if (!Stages.isTarget(funnel, a, b)) {
+            throw ProblemException.badRequest("toStage", b + " does not come after " + a
+                    + " (a later open stage or a terminal stage; terminal stages lead nowhere)");
         }
-        List<StageVolume> stages = FunnelDefinition.canonical().stages().stream().map(StageDefinition::key)
-                .map(s -> new StageVolume(s, entered.getOrDefault(s, 0L))).toList();
-        return new FunnelAnswer(period.from(), period.to(), stages);
+        ApiTimes.Period period = ApiTimes.period(from, to);
+        Slice slice = new Slice(period.from(), period.to(), Params.filters(uri),
+                Params.bool("includeSkipped", includeSkipped, true), Params.groupBy(groupBy),
+                Params.interval(interval, false));
+        return metrics.conversion(a, b, slice, Params.nonNegative("withinDays", withinDays, null, 100_000));
+    }
+
+    @GET
+    @Path("/volume")
+    @Operation(summary = "Volume: leads entering a stage for the first time, per week or month of [from, to)",
+            description = DEFINITIONS)
+    @APIResponse(responseCode = "200", description = "first entries per period", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.VOLUME)))
+    public Answers.Volume volume(@QueryParam("stage") @Parameter(example = "CLOSED_WON") String stage,
+                                 @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
+                                 @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
+                                 @QueryParam("interval") @Parameter(example = "month") String interval,
+                                 @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                 @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                 @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                 @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
+        String s = Params.stage(metrics.funnel(), "stage", stage);
+        ApiTimes.Period period = ApiTimes.period(from, to);
+        return metrics.volume(s, new Slice(period.from(), period.to(), Params.filters(uri),
+                Params.bool("includeSkipped", includeSkipped, true), null, Params.interval(interval, true)));
+    }
+
+    @GET
+    @Path("/wip")
+    @Operation(summary = "Stage WIP: leads in each open stage now, their age in the stage, and the stale ones",
+            description = "A lead is in the stage of its latest event (by event time). Ages are measured at asOf "
+                    + "(default now) over the leads that entered their stage at or before it. A lead is stale when "
+                    + "older in its stage than the p90 velocity from that stage to the next over the cohorts of the "
+                    + "12 months before asOf (staleAfterDays). staleLeads lists the oldest stale leads, at most "
+                    + "'limit' (default 20). " + DEFINITIONS)
+    @APIResponse(responseCode = "200", description = "stage WIP", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.WIP)))
+    public Answers.Wip wip(@QueryParam("asOf") @Parameter(example = "2025-04-01") String asOf,
+                           @QueryParam("limit") @Parameter(example = "20") String limit,
+                           @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                           @QueryParam("segment") @Parameter(example = "smb") String segment,
+                           @QueryParam("owner") @Parameter(example = "ann") String owner) throws SQLException {
+        Instant at = asOf == null || asOf.isBlank() ? Instant.now() : ApiTimes.parse("asOf", asOf);
+        return metrics.wip(at, Params.filters(uri),
+                Params.nonNegative("limit", limit, 20, 1_000));
+    }
+
+    @GET
+    @Path("/baseline")
+    @Operation(summary = "Baseline: the funnel over the trailing months before asOf (default: 12 months before "
+            + "today), optionally beside the same window before compareAsOf, with the changes",
+            description = DEFINITIONS)
+    @APIResponse(responseCode = "200", description = "the baseline and its comparison", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = ApiExamples.BASELINE)))
+    public Answers.Baseline baseline(@QueryParam("asOf") @Parameter(example = "2025-04-01") String asOf,
+                                     @QueryParam("months") @Parameter(example = "12") String months,
+                                     @QueryParam("compareAsOf") @Parameter(example = "2024-04-01") String compareAsOf,
+                                     @QueryParam("channel") @Parameter(example = "paid_search") String channel,
+                                     @QueryParam("segment") @Parameter(example = "smb") String segment,
+                                     @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                     @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
+        Instant at = asOf == null || asOf.isBlank()
+                ? LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : ApiTimes.parse("asOf", asOf);
+        int n = Params.nonNegative("months", months, 12, 120);
+        if (n == 0) {
+            throw ProblemException.badRequest("months", "must be between 1 and 120");
+        }
+        Instant compare = compareAsOf == null || compareAsOf.isBlank() ? null : ApiTimes.parse("compareAsOf", compareAsOf);
+        Map<String, String> filters = Params.filters(uri);
+        return metrics.baseline(at, n, compare, filters, Params.bool("includeSkipped", includeSkipped, true));
     }
 }

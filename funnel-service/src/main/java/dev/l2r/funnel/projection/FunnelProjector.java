@@ -2,17 +2,16 @@ package dev.l2r.funnel.projection;
 
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
-import dev.l2r.events.timeline.LeadTimeline;
+import dev.l2r.funnel.definition.DefinitionStore;
+import dev.l2r.funnel.metrics.LeadFacts;
 import dev.l2r.platform.consume.EventLog;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,61 +19,63 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Applies a batch of events to the projections in one transaction: events already seen are dropped by the
- * event log, and each lead touched by a new event has its stage entries recomputed from all its events, so
- * arrival order never matters.
+ * Applies a poll's events to the projections in one database transaction: events already seen are dropped by
+ * the event log, and each lead touched by a new event is recomputed from all its events in event-time order,
+ * its old contribution to every cell taken out and its new one put in. Arrival order and redelivery therefore
+ * never change the figures.
  */
 @ApplicationScoped
 public class FunnelProjector {
 
+    /** Live batches hold this advisory lock shared; a rebuild holds it exclusively while it replaces the tables. */
+    public static final long PROJECTION_LOCK = 0x4c32_5246_756eL;
+
     private static final EventLog LOG = new EventLog("event_log");
+    private static final ProjectionTables TABLES = new ProjectionTables("public");
 
     @Inject
     AgroalDataSource dataSource;
 
-    private final FunnelDefinition funnel = FunnelDefinition.canonical();
+    @Inject
+    DefinitionStore definitions;
 
     /** @return how many events were new */
-    @Transactional
     public int apply(List<LeadStageChanged> events) throws SQLException {
+        if (events.isEmpty()) {
+            return 0;
+        }
         try (Connection c = dataSource.getConnection()) {
-            List<LeadStageChanged> fresh = LOG.append(c, events);
-            Set<String> leads = new LinkedHashSet<>();
-            fresh.forEach(e -> leads.add(e.leadId()));
-            Map<String, List<LeadStageChanged>> history = LOG.eventsOf(c, leads);
-            List<LeadFunnelFacts> facts = new ArrayList<>(leads.size());
-            for (String lead : leads) {
-                facts.add(LeadFunnelFacts.of(funnel, lead, history.get(lead)));
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+                    lock.setLong(1, PROJECTION_LOCK);
+                    lock.execute();
+                }
+                int fresh = apply(c, definitions.current(c), events);
+                c.commit();
+                return fresh;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            replaceEntries(c, leads, facts);
-            return fresh.size();
         }
     }
 
-    private static void replaceEntries(Connection c, Set<String> leads, List<LeadFunnelFacts> facts)
-            throws SQLException {
-        if (leads.isEmpty()) {
-            return;
+    static int apply(Connection c, FunnelDefinition funnel, List<LeadStageChanged> events) throws SQLException {
+        List<LeadStageChanged> fresh = LOG.append(c, events);
+        if (fresh.isEmpty()) {
+            return 0;
         }
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM lead_stage_entry WHERE lead_id = ANY (?)")) {
-            delete.setArray(1, c.createArrayOf("text", leads.toArray()));
-            delete.executeUpdate();
+        Set<String> leads = new LinkedHashSet<>();
+        fresh.forEach(e -> leads.add(e.leadId()));
+        Map<String, List<LeadStageChanged>> history = LOG.eventsOf(c, leads);
+        List<LeadFacts> facts = new ArrayList<>(leads.size());
+        for (String lead : leads) {
+            facts.add(LeadFacts.of(funnel, lead, history.get(lead)));
         }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO lead_stage_entry "
-                + "(lead_id, stage, entered_at, skipped, channel, segment, owner) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (LeadFunnelFacts f : facts) {
-                for (LeadTimeline.Entry e : f.entries()) {
-                    insert.setString(1, f.leadId());
-                    insert.setString(2, e.stage());
-                    insert.setTimestamp(3, Timestamp.from(e.enteredAt()));
-                    insert.setBoolean(4, e.skipped());
-                    insert.setString(5, f.channel());
-                    insert.setString(6, f.segment());
-                    insert.setString(7, f.owner());
-                    insert.addBatch();
-                }
-            }
-            insert.executeBatch();
-        }
+        TABLES.replace(c, funnel, leads, facts);
+        return fresh.size();
     }
 }

@@ -1,0 +1,49 @@
+package dev.l2r.funnel.api;
+
+import dev.l2r.funnel.rebuild.RebuildStatus;
+import dev.l2r.funnel.rebuild.Rebuilder;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.sql.SQLException;
+
+/** Rebuilding the projections from the topic. */
+@Path("/api/admin/rebuild")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
+public class AdminResource {
+
+    @Inject
+    Rebuilder rebuilder;
+
+    @POST
+    @Operation(summary = "Drop the projections and replay lead-stage-changed from offset zero",
+            description = "Answers 202 at once with the progress; the replay fills shadow tables that replace the "
+                    + "current ones at the end, so queries keep answering from the old state until then. Live "
+                    + "consumption waits meanwhile and resumes afterwards. 409 when a rebuild is already running.")
+    @APIResponse(responseCode = "202", description = "the rebuild started", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = dev.l2r.funnel.api.ApiExamples.REBUILD_RUNNING)))
+    public Response start() throws SQLException {
+        RebuildStatus status = rebuilder.start("requested over the API");
+        return Response.accepted(status).location(URI.create("/api/admin/rebuild")).build();
+    }
+
+    @GET
+    @Operation(summary = "Progress of the running or latest rebuild")
+    @APIResponse(responseCode = "200", description = "progress of the rebuild", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "example", value = dev.l2r.funnel.api.ApiExamples.REBUILD_DONE)))
+    public RebuildStatus status() throws SQLException {
+        return rebuilder.status();
+    }
+}

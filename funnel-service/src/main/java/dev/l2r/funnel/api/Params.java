@@ -1,0 +1,95 @@
+package dev.l2r.funnel.api;
+
+import dev.l2r.events.funnel.FunnelDefinition;
+import dev.l2r.funnel.query.Slice;
+import dev.l2r.platform.problem.ProblemException;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Reads the funnel API's query parameters; every refusal is a 400 problem naming the parameter. */
+final class Params {
+
+    private Params() {
+    }
+
+    static String stage(FunnelDefinition funnel, String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.badRequest(field, "is required (one of " + keys(funnel) + ")");
+        }
+        String key = value.trim().toUpperCase(Locale.ROOT);
+        if (!funnel.contains(key)) {
+            throw ProblemException.badRequest(field, "unknown stage '" + value + "' (one of " + keys(funnel) + ")");
+        }
+        return key;
+    }
+
+    static Slice.Interval interval(String value, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                throw ProblemException.badRequest("interval", "is required (week or month)");
+            }
+            return Slice.Interval.NONE;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "week" -> Slice.Interval.WEEK;
+            case "month" -> Slice.Interval.MONTH;
+            default -> throw ProblemException.badRequest("interval", "'" + value + "' is not week or month");
+        };
+    }
+
+    static String groupBy(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (!Slice.DIMENSIONS.contains(v)) {
+            throw ProblemException.badRequest("groupBy", "'" + value + "' is not one of " + Slice.DIMENSIONS);
+        }
+        return v;
+    }
+
+    static Integer nonNegative(String field, String value, Integer fallback, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 0 || n > max) {
+                throw ProblemException.badRequest(field, "must be between 0 and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(field, "'" + value + "' is not a whole number");
+        }
+    }
+
+    static boolean bool(String field, String value, boolean fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProblemException.badRequest(field, "'" + value + "' is not true or false");
+        };
+    }
+
+    /** Attribute filters: absent means any value; present but empty selects leads where it is unknown. */
+    static Map<String, String> filters(jakarta.ws.rs.core.UriInfo uri) {
+        Map<String, String> filters = new HashMap<>();
+        jakarta.ws.rs.core.MultivaluedMap<String, String> query = uri.getQueryParameters();
+        for (String dim : Slice.DIMENSIONS) {
+            if (query.containsKey(dim)) {
+                String value = query.getFirst(dim);
+                filters.put(dim, value == null || value.isEmpty() ? null : value);
+            }
+        }
+        return filters;
+    }
+
+    private static String keys(FunnelDefinition funnel) {
+        return String.join(", ", funnel.stages().stream().map(s -> s.key()).toList());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.l2r.funnel.consumer;
+
+import dev.l2r.events.EventJson;
+import dev.l2r.events.FunnelDefinitionChanged;
+import dev.l2r.funnel.definition.DefinitionStore;
+import dev.l2r.funnel.rebuild.Rebuilder;
+import dev.l2r.platform.problem.ProblemException;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+
+/**
+ * Follows the compacted funnel-definition topic. A definition that changes the stage order changes every
+ * figure, so it starts a rebuild (or, if one is running, the next rebuild picks it up: it reads the definition
+ * when it starts, and this one is queued behind it by being retried).
+ */
+@ApplicationScoped
+public class DefinitionConsumer {
+
+    private static final Logger LOG = Logger.getLogger(DefinitionConsumer.class);
+
+    @Inject
+    DefinitionStore store;
+
+    @Inject
+    Rebuilder rebuilder;
+
+    @Incoming("funnel-definition")
+    @Blocking
+    public void consume(String payload) throws SQLException, InterruptedException {
+        FunnelDefinitionChanged change;
+        try {
+            change = EventJson.read(payload, FunnelDefinitionChanged.class);
+        } catch (RuntimeException e) {
+            LOG.errorf("unreadable funnel definition ignored: %s (%s)", e.getMessage(), payload);
+            return;
+        }
+        if (change.definition() == null || !change.definition().problems().isEmpty()) {
+            LOG.errorf("invalid funnel definition version %d ignored: %s", change.version(),
+                    change.definition() == null ? "no definition" : change.definition().problems());
+            return;
+        }
+        if (!store.offer(change)) {
+            return;
+        }
+        LOG.infof("funnel definition version %d changes the stage order: rebuilding the projections", change.version());
+        while (true) {
+            try {
+                rebuilder.start("funnel definition version " + change.version());
+                return;
+            } catch (ProblemException running) {
+                Thread.sleep(5_000); // a rebuild is running with the old definition; start another after it
+            }
+        }
+    }
+}

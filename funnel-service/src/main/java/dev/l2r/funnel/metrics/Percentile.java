@@ -1,0 +1,44 @@
+package dev.l2r.funnel.metrics;
+
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Percentiles by the <b>nearest-rank</b> definition, used everywhere in the funnel: the p-th percentile of n
+ * values is the k-th smallest, k = ⌈p·n/100⌉ (at least 1). The median is the 50th percentile, so for an even
+ * count it is the lower of the two middle values; every reported percentile is a value that really occurred.
+ * PostgreSQL's {@code percentile_disc} computes the same.
+ */
+public final class Percentile {
+
+    private Percentile() {
+    }
+
+    /** The 1-based rank of the p-th percentile among n values. */
+    public static long rank(int p, long n) {
+        if (p <= 0 || p > 100 || n <= 0) {
+            throw new IllegalArgumentException("percentile " + p + " of " + n + " values");
+        }
+        return Math.max(1, (p * n + 99) / 100);
+    }
+
+    /** The p-th percentile of values sorted ascending. */
+    public static long of(long[] sorted, int p) {
+        return sorted[(int) rank(p, sorted.length) - 1];
+    }
+
+    /** Where the k-th smallest value lies in a histogram: its bucket, and its 1-based rank inside the bucket. */
+    public record Position(int bucket, long rankInBucket) {
+    }
+
+    public static Position locate(SortedMap<Integer, Long> histogram, long k) {
+        long seen = 0;
+        for (Map.Entry<Integer, Long> e : histogram.entrySet()) {
+            if (seen + e.getValue() >= k) {
+                return new Position(e.getKey(), k - seen);
+            }
+            seen += e.getValue();
+        }
+        throw new IllegalArgumentException("rank " + k + " beyond " + seen + " values");
+    }
+}

@@ -1,0 +1,263 @@
+package dev.l2r.funnel.projection;
+
+import dev.l2r.events.funnel.FunnelDefinition;
+import dev.l2r.funnel.metrics.LeadFacts;
+import dev.l2r.funnel.metrics.Stages;
+import dev.l2r.funnel.metrics.Velocity;
+import dev.l2r.events.timeline.LeadTimeline;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Writes the funnel projections of a set of leads into the tables of one schema ({@code public}, or the
+ * shadow schema a rebuild fills). The per-lead rows are replaced whole; the cells (cubes) are kept by adding
+ * the lead's new contribution and subtracting its old one, which the same aggregate statement computes from a
+ * signed delta, so a late event that happened earlier corrects every figure it touches. A rebuild runs that
+ * statement once over all per-lead rows instead.
+ */
+public final class ProjectionTables {
+
+    /** The tables a schema holds; a rebuild recreates these. */
+    public static final List<String> TABLES = List.of("event_log", "lead_stage_entry", "lead_conversion",
+            "lead_current", "cohort_cube", "conversion_cube", "velocity_cube");
+
+    private static final String ENTRY_COLUMNS = "stage, day, skipped, channel, segment, owner";
+    private static final String CONVERSION_COLUMNS =
+            "from_stage, to_stage, day, skipped, bucket, velocity_us, hot, channel, segment, owner";
+    /** Day cells and month cells, each whole and by one attribute (dims 0, 1, 2). */
+    private static final String GROUPING_SETS = "GROUPING SETS ((day), (day, channel), (day, segment), "
+            + "(month), (month, channel), (month, segment))";
+    private static final String CELL_KEY = "CASE WHEN GROUPING(day) = 0 THEN 'D' ELSE 'M' END AS grain, "
+            + "((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
+            + "COALESCE(day, month) AS period";
+    private static final String PERIODS = "date_trunc('month', day::timestamp)::date AS month, "
+            + "date_trunc('week', day::timestamp)::date AS week";
+
+    private final String schema;
+
+    public ProjectionTables(String schema) {
+        if (!schema.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain schema name: " + schema);
+        }
+        this.schema = schema;
+    }
+
+    public String table(String name) {
+        return schema + "." + name;
+    }
+
+    /**
+     * Replaces the per-lead rows of these leads and moves the cells by the difference between their old and new
+     * contributions.
+     */
+    public void replace(Connection c, FunnelDefinition funnel, Collection<String> leadIds, List<LeadFacts> facts)
+            throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_entry (sign int, stage text, day date, skipped boolean, "
+                    + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_conversion (sign int, from_stage text, to_stage text, "
+                    + "day date, skipped boolean, bucket int, velocity_us bigint, hot boolean, channel text, segment text, "
+                    + "owner text) "
+                    + "ON COMMIT DELETE ROWS");
+        }
+        String[] leads = leadIds.toArray(String[]::new);
+        executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) RETURNING "
+                + ENTRY_COLUMNS + ") INSERT INTO delta_entry SELECT -1, * FROM old", leads);
+        executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_conversion") + " WHERE lead_id = ANY (?) RETURNING "
+                + CONVERSION_COLUMNS + ") INSERT INTO delta_conversion SELECT -1, * FROM old", leads);
+        executeWithArray(c, "DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)", leads);
+        insert(c, funnel, facts, true);
+        try (Statement s = c.createStatement()) {
+            for (String sql : aggregates("delta_entry", "delta_conversion", true)) {
+                s.executeUpdate(sql);
+            }
+        }
+    }
+
+    /** Adds the rows of leads that have none yet (a rebuild); cells are built afterwards by {@link #buildCells}. */
+    public void insertNew(Connection c, FunnelDefinition funnel, List<LeadFacts> facts) throws SQLException {
+        insert(c, funnel, facts, false);
+    }
+
+    /** The statements that compute every cell from the per-lead rows into empty cubes; independent of each other. */
+    public List<String> buildCells() {
+        return aggregates("(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")",
+                "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")", false);
+    }
+
+    private void insert(Connection c, FunnelDefinition funnel, List<LeadFacts> facts, boolean trackDelta)
+            throws SQLException {
+        Columns entries = new Columns(8);
+        Columns conversions = new Columns(12);
+        Columns current = new Columns(6);
+        for (LeadFacts f : facts) {
+            for (LeadTimeline.Entry e : f.entries()) {
+                entries.add(f.leadId(), e.stage(), Timestamp.from(e.enteredAt()), day(e.enteredAt()), e.skipped(),
+                        f.channel(), f.segment(), f.owner());
+            }
+            for (LeadFacts.Reach r : f.reaches()) {
+                long v = r.velocityMicros();
+                conversions.add(f.leadId(), r.fromStage(), r.toStage(), Timestamp.from(r.enteredAt()),
+                        day(r.enteredAt()), r.skipped(), v, Velocity.bucket(v), Stages.isHot(funnel, r.fromStage(),
+                                r.toStage()), f.channel(), f.segment(), f.owner());
+            }
+            if (f.currentStage() != null) {
+                current.add(f.leadId(), f.currentStage(), Timestamp.from(f.currentSince()), f.channel(), f.segment(),
+                        f.owner());
+            }
+        }
+        String entryInsert = "INSERT INTO " + table("lead_stage_entry")
+                + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner) SELECT * FROM unnest("
+                + "?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::text[], ?::text[], ?::text[])";
+        String conversionInsert = "INSERT INTO " + table("lead_conversion") + " (lead_id, from_stage, to_stage, "
+                + "entered_at, day, skipped, velocity_us, bucket, hot, channel, segment, owner) SELECT * FROM unnest("
+                + "?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::bigint[], ?::int[], "
+                + "?::boolean[], ?::text[], ?::text[], ?::text[])";
+        if (trackDelta) {
+            entryInsert = "WITH new AS (" + entryInsert + " RETURNING " + ENTRY_COLUMNS
+                    + ") INSERT INTO delta_entry SELECT 1, * FROM new";
+            conversionInsert = "WITH new AS (" + conversionInsert + " RETURNING " + CONVERSION_COLUMNS
+                    + ") INSERT INTO delta_conversion SELECT 1, * FROM new";
+        }
+        if (!trackDelta) {
+            // new leads only (a rebuild): COPY is the fastest way in
+            entries.copy(c, table("lead_stage_entry") + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner)");
+            conversions.copy(c, table("lead_conversion") + " (lead_id, from_stage, to_stage, entered_at, day, skipped, "
+                    + "velocity_us, bucket, hot, channel, segment, owner)");
+            current.copy(c, table("lead_current") + " (lead_id, stage, since, channel, segment, owner)");
+            return;
+        }
+        entries.insert(c, entryInsert, "text", "text", "timestamptz", "date", "boolean", "text", "text", "text");
+        conversions.insert(c, conversionInsert, "text", "text", "text", "timestamptz", "date", "boolean", "bigint",
+                "int", "boolean", "text", "text", "text");
+        current.insert(c, "INSERT INTO " + table("lead_current") + " (lead_id, stage, since, channel, segment, owner) "
+                        + "SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])",
+                "text", "text", "timestamptz", "text", "text", "text");
+    }
+
+    /**
+     * Adds the signed rows of the two sources to the cells. Rows come sorted by key so that concurrent writers
+     * (replicas owning different partitions) lock cells in the same order.
+     */
+    private List<String> aggregates(String entrySource, String conversionSource, boolean upsert) {
+        String entrySql = "INSERT INTO " + table("cohort_cube") + " AS cell "
+                + "(stage, grain, dims, period, skipped, channel, segment, leads) "
+                + "SELECT stage, " + CELL_KEY + ", skipped, channel, segment, sum(sign) "
+                + "FROM (SELECT *, " + PERIODS + " FROM " + entrySource + " src) x "
+                + "GROUP BY stage, skipped, " + GROUPING_SETS + " HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT cohort_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
+        String conversionSql = "INSERT INTO " + table("conversion_cube") + " AS cell "
+                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, leads, velocity_us) "
+                + "SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, "
+                + "sum(sign), sum(sign * velocity_us::numeric) "
+                + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
+                + "GROUP BY from_stage, to_stage, skipped, " + GROUPING_SETS
+                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT conversion_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads, "
+                + "velocity_us = cell.velocity_us + EXCLUDED.velocity_us" : "");
+        String velocitySql = "INSERT INTO " + table("velocity_cube") + " AS cell "
+                + "(from_stage, to_stage, dims, week, skipped, channel, bucket, leads) "
+                + "SELECT from_stage, to_stage, (1 - GROUPING(channel))::smallint, week, skipped, channel, bucket, sum(sign) "
+                + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
+                + "GROUP BY from_stage, to_stage, week, skipped, bucket, GROUPING SETS ((), (channel)) "
+                + "HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
+        return List.of(entrySql, conversionSql, velocitySql);
+    }
+
+    private static LocalDate day(java.time.Instant t) {
+        return LocalDate.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static void executeWithArray(Connection c, String sql, String[] values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", values));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Column-wise values for one unnest() insert. */
+    private static final class Columns {
+        private final List<List<Object>> columns = new ArrayList<>();
+
+        Columns(int n) {
+            for (int i = 0; i < n; i++) {
+                columns.add(new ArrayList<>());
+            }
+        }
+
+        void add(Object... row) {
+            for (int i = 0; i < row.length; i++) {
+                columns.get(i).add(row[i]);
+            }
+        }
+
+        /** COPY ... FROM STDIN in PostgreSQL's text format. */
+        void copy(Connection c, String tableAndColumns) throws SQLException {
+            int rows = columns.get(0).size();
+            if (rows == 0) {
+                return;
+            }
+            StringBuilder text = new StringBuilder(rows * 96);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < columns.size(); i++) {
+                    if (i > 0) {
+                        text.append('\t');
+                    }
+                    appendCopyValue(text, columns.get(i).get(r));
+                }
+                text.append('\n');
+            }
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                        .copyIn("COPY " + tableAndColumns + " FROM STDIN", new java.io.StringReader(text.toString()));
+            } catch (java.io.IOException e) {
+                throw new SQLException("COPY into " + tableAndColumns + " failed", e);
+            }
+        }
+
+        private static void appendCopyValue(StringBuilder text, Object v) {
+            if (v == null) {
+                text.append("\\N");
+                return;
+            }
+            String s = v instanceof Timestamp t ? t.toInstant().toString()
+                    : v instanceof Boolean b ? (b ? "t" : "f") : v.toString();
+            for (int i = 0; i < s.length(); i++) {
+                char ch = s.charAt(i);
+                switch (ch) {
+                    case '\\' -> text.append("\\\\");
+                    case '\t' -> text.append("\\t");
+                    case '\n' -> text.append("\\n");
+                    case '\r' -> text.append("\\r");
+                    default -> text.append(ch);
+                }
+            }
+        }
+
+        void insert(Connection c, String sql, String... types) throws SQLException {
+            if (columns.get(0).isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < types.length; i++) {
+                    List<Object> column = columns.get(i);
+                    Object[] values = types[i].equals("date")
+                            ? column.stream().map(d -> java.sql.Date.valueOf((LocalDate) d)).toArray()
+                            : column.toArray();
+                    ps.setArray(i + 1, c.createArrayOf(types[i], values));
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+}

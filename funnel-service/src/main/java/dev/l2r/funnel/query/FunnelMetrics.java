@@ -1,0 +1,391 @@
+package dev.l2r.funnel.query;
+
+import dev.l2r.events.funnel.FunnelDefinition;
+import dev.l2r.events.funnel.StageDefinition;
+import dev.l2r.funnel.definition.DefinitionStore;
+import dev.l2r.funnel.metrics.Percentile;
+import dev.l2r.funnel.metrics.Velocity;
+import dev.l2r.funnel.query.CellQueries.Group;
+import dev.l2r.funnel.query.CellQueries.Totals;
+import dev.l2r.funnel.metrics.Stages;
+import java.util.function.Predicate;
+import dev.l2r.funnel.query.CellQueries.Lookup;
+import dev.l2r.funnel.query.CellQueries.Pair;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static dev.l2r.funnel.metrics.Stages.next;
+
+/**
+ * The funnel's figures (DESIGN.md "Metrics, defined once"), read from the projections. Conversion(A→B) counts
+ * a lead of A's cohort when it reached B, or a stage after B, at or after its entry into A; velocity is the time
+ * between the two, and its median and p90 are nearest-rank percentiles.
+ */
+@ApplicationScoped
+public class FunnelMetrics {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    DefinitionStore definitions;
+
+    public FunnelDefinition funnel() {
+        return definitions.current();
+    }
+
+    public Answers.Funnel funnel(Slice slice) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return funnel(c, definitions.current(c), slice);
+        }
+    }
+
+    private Answers.Funnel funnel(Connection c, FunnelDefinition funnel, Slice slice) throws SQLException {
+        List<String> stages = funnel.stages().stream().map(StageDefinition::key).toList();
+        String won = funnel.wonStage();
+        List<Pair> pairs = new ArrayList<>();
+        for (String s : stages) {
+            next(funnel, s).ifPresent(n -> {
+                pairs.add(new Pair(s, n));
+                if (!n.equals(won)) {
+                    pairs.add(new Pair(s, won));
+                }
+            });
+        }
+        CellQueries q = new CellQueries(slice.overall(), null);
+        Map<String, Map<Group, Long>> cohorts = q.cohorts(c, stages);
+        Map<Pair, Map<Group, Totals>> conversions = q.conversions(c, pairs, hot(funnel));
+        List<Pair> nextPairs = new ArrayList<>();
+        for (String s : stages) {
+            next(funnel, s).ifPresent(n -> nextPairs.add(new Pair(s, n)));
+        }
+        Map<Pair, Map<String, TreeMap<Integer, Long>>> histograms = q.histograms(c, nextPairs, hot(funnel));
+        Map<Pair, Dist> nextDists = new LinkedHashMap<>();
+        for (Pair p : nextPairs) {
+            nextDists.put(p, new Dist(total(conversions.get(p)), histogram(histograms.get(p), null)));
+        }
+        Map<Pair, VelocityDays> velocities = velocityDays(c, q, nextDists,
+                (p, pos) -> new Lookup(p, false, null, pos.bucket(), pos.rankInBucket()));
+        List<Answers.StageFigures> figures = new ArrayList<>();
+        for (String s : stages) {
+            long entered = sum(cohorts.get(s));
+            Optional<String> n = next(funnel, s);
+            if (n.isEmpty()) {
+                Long reachedWon = s.equals(won) ? entered : null;
+                figures.add(new Answers.StageFigures(s, entered, null, null, null, reachedWon,
+                        reachedWon == null ? null : Velocity.rate(entered, entered), VelocityDays.NONE));
+                continue;
+            }
+            Pair toNext = new Pair(s, n.get());
+            long reachedNext = nextDists.get(toNext).totals().leads();
+            long reachedWon = total(conversions.get(new Pair(s, won))).leads();
+            figures.add(new Answers.StageFigures(s, entered, n.get(), reachedNext, Velocity.rate(reachedNext, entered),
+                    reachedWon, Velocity.rate(reachedWon, entered), velocities.get(toNext)));
+        }
+        return new Answers.Funnel(slice.from(), slice.to(), slice.includeSkipped(), slice.filters(), figures);
+    }
+
+    public Answers.Conversion conversion(String from, String to, Slice slice, Integer withinDays) throws SQLException {
+        Pair pair = new Pair(from, to);
+        try (Connection c = dataSource.getConnection()) {
+            FunnelDefinition funnel = definitions.current(c);
+            Slice overallSlice = slice.overall();
+            CellQueries overallQ = new CellQueries(overallSlice, withinDays);
+            long cohortSize = sum(overallQ.cohorts(c, List.of(from)).get(from));
+            Dist overallDist = new Dist(total(overallQ.conversions(c, List.of(pair), hot(funnel)).get(pair)),
+                    histogram(overallQ.histograms(c, List.of(pair), hot(funnel)).get(pair), null));
+            VelocityDays overallV = velocityDays(c, overallQ, Map.of(pair, overallDist),
+                    (p, pos) -> new Lookup(p, false, null, pos.bucket(), pos.rankInBucket())).get(pair);
+            Answers.Outcome overall = new Answers.Outcome(cohortSize, overallDist.totals().leads(),
+                    Velocity.rate(overallDist.totals().leads(), cohortSize), overallV);
+
+            List<Answers.Cohort> cohorts = List.of();
+            if (slice.interval() != Slice.Interval.NONE) {
+                CellQueries periodQ = new CellQueries(overallSlice.per(slice.interval()), withinDays);
+                Map<Group, Long> sizes = orEmpty(periodQ.cohorts(c, List.of(from)).get(from));
+                Map<Group, Totals> converted = orEmpty(periodQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
+                TreeMap<LocalDate, long[]> byPeriod = new TreeMap<>();
+                sizes.forEach((g, n) -> byPeriod.computeIfAbsent(g.period(), k -> new long[2])[0] += n);
+                converted.forEach((g, t) -> byPeriod.computeIfAbsent(g.period(), k -> new long[2])[1] += t.leads());
+                cohorts = new ArrayList<>();
+                for (Map.Entry<LocalDate, long[]> e : byPeriod.entrySet()) {
+                    long[] v = e.getValue();
+                    cohorts.add(new Answers.Cohort(label(slice.interval(), e.getKey()), e.getKey(), v[0], v[1],
+                            Velocity.rate(v[1], v[0])));
+                }
+            }
+
+            List<Answers.GroupOutcome> groups = List.of();
+            if (slice.groupBy() != null) {
+                CellQueries groupQ = new CellQueries(overallSlice.grouped(slice.groupBy()), withinDays);
+                Map<Group, Long> sizes = orEmpty(groupQ.cohorts(c, List.of(from)).get(from));
+                Map<Group, Totals> converted = orEmpty(groupQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
+                Map<String, TreeMap<Integer, Long>> histograms =
+                        orEmpty(groupQ.histograms(c, List.of(pair), hot(funnel)).get(pair));
+                Map<GroupKey, Dist> dists = new LinkedHashMap<>();
+                Map<GroupKey, Long> groupSizes = new HashMap<>();
+                sizes.forEach((g, n) -> groupSizes.merge(new GroupKey(g.key()), n, Long::sum));
+                for (GroupKey k : groupSizes.keySet()) {
+                    dists.put(k, new Dist(converted.getOrDefault(new Group(k.key(), null), new Totals()),
+                            histogram(histograms, k.key())));
+                }
+                Map<GroupKey, VelocityDays> v = velocityDays(c, groupQ, dists,
+                        (k, pos) -> new Lookup(pair, true, k.key(), pos.bucket(), pos.rankInBucket()));
+                groups = new ArrayList<>();
+                for (Map.Entry<GroupKey, Dist> e : dists.entrySet()) {
+                    long size = groupSizes.get(e.getKey());
+                    long conv = e.getValue().totals().leads();
+                    groups.add(new Answers.GroupOutcome(e.getKey().key(), size, conv, Velocity.rate(conv, size),
+                            v.get(e.getKey())));
+                }
+                groups.sort(Comparator.comparingLong(Answers.GroupOutcome::cohortSize).reversed()
+                        .thenComparing(Answers.GroupOutcome::key, Comparator.nullsFirst(Comparator.naturalOrder())));
+            }
+            return new Answers.Conversion(from, to, slice.from(), slice.to(), withinDays, slice.includeSkipped(),
+                    slice.filters(), slice.interval() == Slice.Interval.NONE ? null : slice.interval().name().toLowerCase(),
+                    slice.groupBy(), overall, cohorts, groups);
+        }
+    }
+
+    public Answers.Volume volume(String stage, Slice slice) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Map<Group, Long> sizes = orEmpty(new CellQueries(slice, null).cohorts(c, List.of(stage)).get(stage));
+            TreeMap<LocalDate, Long> byPeriod = new TreeMap<>();
+            sizes.forEach((g, n) -> byPeriod.merge(g.period(), n, Long::sum));
+            List<Answers.VolumePeriod> periods = new ArrayList<>();
+            byPeriod.forEach((p, n) -> periods.add(new Answers.VolumePeriod(label(slice.interval(), p), p, n)));
+            return new Answers.Volume(stage, slice.from(), slice.to(), slice.interval().name().toLowerCase(),
+                    sum(sizes), periods);
+        }
+    }
+
+    /**
+     * Leads in each open stage now (entered at or before {@code asOf}), their age in the stage at {@code asOf},
+     * and how many are stale: older than the p90 velocity from that stage to the next over the 12 months of
+     * cohorts before {@code asOf}.
+     */
+    public Answers.Wip wip(Instant asOf, Map<String, String> filters, int staleLimit) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            FunnelDefinition funnel = definitions.current(c);
+            Slice trailing = new Slice(asOf.atZone(ZoneOffset.UTC).minusMonths(12).toInstant(), asOf, filters, true,
+                    null, Slice.Interval.NONE);
+            Answers.Funnel history = funnel(c, funnel, trailing);
+            Map<String, BigDecimal> staleAfter = new HashMap<>();
+            history.stages().forEach(s -> staleAfter.put(s.stage(), s.velocityToNextDays().p90()));
+
+            StringBuilder where = new StringBuilder(" WHERE stage = ? AND since <= ?");
+            List<Object> filterParams = new ArrayList<>();
+            filters.forEach((dim, value) -> {
+                where.append(" AND ").append(dim).append(value == null ? " IS NULL" : " = ?");
+                if (value != null) {
+                    filterParams.add(value);
+                }
+            });
+            List<Answers.StageWip> stages = new ArrayList<>();
+            List<Answers.StaleLead> staleLeads = new ArrayList<>();
+            for (String stage : funnel.openStages()) {
+                BigDecimal threshold = staleAfter.get(stage);
+                Timestamp staleBefore = threshold == null ? null : Timestamp.from(asOf.minusNanos(
+                        threshold.multiply(BigDecimal.valueOf(86_400_000_000_000L)).longValue()));
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*), "
+                        + "avg(extract(epoch FROM (?::timestamptz - since))), "
+                        + "percentile_disc(0.5) WITHIN GROUP (ORDER BY since DESC), "
+                        + "percentile_disc(0.9) WITHIN GROUP (ORDER BY since DESC), "
+                        + "count(*) FILTER (WHERE since < ?) FROM lead_current" + where)) {
+                    int i = 1;
+                    ps.setTimestamp(i++, Timestamp.from(asOf));
+                    ps.setTimestamp(i++, staleBefore);
+                    ps.setString(i++, stage);
+                    ps.setTimestamp(i++, Timestamp.from(asOf));
+                    for (Object p : filterParams) {
+                        ps.setObject(i++, p);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        long n = rs.getLong(1);
+                        VelocityDays age = n == 0 ? VelocityDays.NONE : new VelocityDays(n,
+                                rs.getBigDecimal(2).divide(BigDecimal.valueOf(86_400), Velocity.SCALE, RoundingMode.HALF_UP),
+                                Velocity.days(Velocity.micros(rs.getTimestamp(3).toInstant(), asOf)),
+                                Velocity.days(Velocity.micros(rs.getTimestamp(4).toInstant(), asOf)));
+                        stages.add(new Answers.StageWip(stage, n, age, threshold, rs.getLong(5)));
+                    }
+                }
+                if (staleBefore != null && staleLimit > 0) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT lead_id, since FROM lead_current" + where
+                            + " AND since < ? ORDER BY since, lead_id LIMIT ?")) {
+                        int i = 1;
+                        ps.setString(i++, stage);
+                        ps.setTimestamp(i++, Timestamp.from(asOf));
+                        for (Object p : filterParams) {
+                            ps.setObject(i++, p);
+                        }
+                        ps.setTimestamp(i++, staleBefore);
+                        ps.setInt(i, staleLimit);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                Instant since = rs.getTimestamp(2).toInstant();
+                                staleLeads.add(new Answers.StaleLead(rs.getString(1), stage, since,
+                                        Velocity.days(Velocity.micros(since, asOf))));
+                            }
+                        }
+                    }
+                }
+            }
+            staleLeads.sort(Comparator.comparing(Answers.StaleLead::ageDays).reversed());
+            return new Answers.Wip(asOf, filters, stages,
+                    staleLeads.subList(0, Math.min(staleLimit, staleLeads.size())));
+        }
+    }
+
+    /** The funnel over the {@code months} before {@code asOf}, and optionally the same window before another date. */
+    public Answers.Baseline baseline(Instant asOf, int months, Instant compareAsOf, Map<String, String> filters,
+                                     boolean includeSkipped) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            FunnelDefinition funnel = definitions.current(c);
+            Answers.Funnel current = funnel(c, funnel, window(asOf, months, filters, includeSkipped));
+            if (compareAsOf == null) {
+                return new Answers.Baseline(asOf, months, current, null, null);
+            }
+            Answers.Funnel previous = funnel(c, funnel, window(compareAsOf, months, filters, includeSkipped));
+            List<Answers.StageChange> changes = new ArrayList<>();
+            for (int i = 0; i < current.stages().size(); i++) {
+                Answers.StageFigures now = current.stages().get(i);
+                Answers.StageFigures then = previous.stages().get(i);
+                changes.add(new Answers.StageChange(now.stage(), now.entered() - then.entered(),
+                        then.entered() == 0 ? null : Velocity.rate(now.entered() - then.entered(), then.entered()),
+                        minus(now.conversionToNext(), then.conversionToNext()),
+                        minus(now.conversionToWon(), then.conversionToWon()),
+                        minus(now.velocityToNextDays().median(), then.velocityToNextDays().median())));
+            }
+            return new Answers.Baseline(asOf, months, current, previous, changes);
+        }
+    }
+
+    private static Slice window(Instant asOf, int months, Map<String, String> filters, boolean includeSkipped) {
+        return new Slice(asOf.atZone(ZoneOffset.UTC).minusMonths(months).toInstant(), asOf, filters, includeSkipped,
+                null, Slice.Interval.NONE);
+    }
+
+    private static BigDecimal minus(BigDecimal a, BigDecimal b) {
+        return a == null || b == null ? null : a.subtract(b);
+    }
+
+    /** Group key wrapper that allows a null (unknown) attribute value as a map key. */
+    private record GroupKey(String key) {
+    }
+
+    private static final int[] PERCENTILES = {50, 90};
+
+    /**
+     * Mean from the exact sum; median and p90 by locating their rank in the day-bucket histogram and then reading
+     * the exact value at that rank inside the bucket (one statement for all). Bucket 0 holds only zeros.
+     */
+    private static <K> Map<K, VelocityDays> velocityDays(Connection c, CellQueries q, Map<K, Dist> dists,
+                                                         java.util.function.BiFunction<K, Percentile.Position, Lookup> lookupOf)
+            throws SQLException {
+        List<K> keys = new ArrayList<>(dists.keySet());
+        List<Lookup> lookups = new ArrayList<>();
+        int[][] lookupIndex = new int[keys.size()][PERCENTILES.length];
+        for (int i = 0; i < keys.size(); i++) {
+            Dist d = dists.get(keys.get(i));
+            for (int j = 0; j < PERCENTILES.length; j++) {
+                lookupIndex[i][j] = -1;
+                if (d.count() > 0) {
+                    Percentile.Position pos = Percentile.locate(d.histogram(), Percentile.rank(PERCENTILES[j], d.count()));
+                    if (pos.bucket() > 0) {
+                        lookupIndex[i][j] = lookups.size();
+                        lookups.add(lookupOf.apply(keys.get(i), pos));
+                    }
+                }
+            }
+        }
+        long[] values = q.values(c, lookups);
+        Map<K, VelocityDays> result = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Dist d = dists.get(keys.get(i));
+            if (d.count() == 0) {
+                result.put(keys.get(i), VelocityDays.NONE);
+                continue;
+            }
+            BigDecimal[] percentiles = new BigDecimal[PERCENTILES.length];
+            for (int j = 0; j < PERCENTILES.length; j++) {
+                percentiles[j] = Velocity.days(lookupIndex[i][j] < 0 ? 0 : values[lookupIndex[i][j]]);
+            }
+            result.put(keys.get(i), new VelocityDays(d.count(),
+                    Velocity.meanDays(d.totals().sumMicros(), d.totals().leads()), percentiles[0], percentiles[1]));
+        }
+        return result;
+    }
+
+    /** Converted leads of one pair and group: counts and velocity sum, and their velocity histogram. */
+    private record Dist(Totals totals, TreeMap<Integer, Long> histogram) {
+        long count() {
+            long n = histogram.values().stream().mapToLong(Long::longValue).sum();
+            if (n != totals.leads()) {
+                throw new IllegalStateException("cells disagree: " + n + " in the histogram, " + totals.leads() + " counted");
+            }
+            return n;
+        }
+    }
+
+    private static Predicate<Pair> hot(FunnelDefinition funnel) {
+        return p -> Stages.isHot(funnel, p.from(), p.to());
+    }
+
+    private static Totals total(Map<Group, Totals> byGroup) {
+        Totals all = new Totals();
+        if (byGroup != null) {
+            byGroup.values().forEach(t -> all.add(t));
+        }
+        return all;
+    }
+
+    private static TreeMap<Integer, Long> histogram(Map<String, TreeMap<Integer, Long>> byKey, String key) {
+        if (byKey == null) {
+            return new TreeMap<>();
+        }
+        TreeMap<Integer, Long> h = byKey.get(key);
+        return h == null ? new TreeMap<>() : h;
+    }
+
+    private static long sum(Map<Group, Long> byGroup) {
+        return byGroup == null ? 0 : byGroup.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static <K, V> Map<K, V> orEmpty(Map<K, V> m) {
+        return m == null ? new HashMap<>() : m; // a HashMap: null (unknown) keys are looked up
+    }
+
+    static String label(Slice.Interval interval, LocalDate start) {
+        if (start == null) {
+            return null;
+        }
+        return switch (interval) {
+            case MONTH -> start.toString().substring(0, 7);
+            case WEEK -> String.format("%d-W%02d", start.get(IsoFields.WEEK_BASED_YEAR),
+                    start.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            case NONE -> null;
+        };
+    }
+}

@@ -1,0 +1,12 @@
+package dev.l2r.funnel.query;
+
+import java.math.BigDecimal;
+
+/**
+ * Days from entering one stage to reaching another, over the leads that made it: mean, and median and p90 by
+ * nearest rank (each a velocity that really occurred). All null when no lead made it.
+ */
+public record VelocityDays(long count, BigDecimal mean, BigDecimal median, BigDecimal p90) {
+
+    public static final VelocityDays NONE = new VelocityDays(0, null, null, null);
+}

@@ -1,0 +1,289 @@
+package dev.l2r.funnel;
+
+import dev.l2r.events.EventJson;
+import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.LeadStageChanged;
+import dev.l2r.funnel.consumer.DeadLetters;
+import dev.l2r.funnel.support.Publisher;
+import dev.l2r.infra.LocalInfra;
+import dev.l2r.infra.test.InjectLocalInfra;
+import dev.l2r.infra.test.LocalInfraResource;
+import dev.l2r.infra.test.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.JsonConfig;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.l2r.events.funnel.FunnelDefinition.*;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.comparesEqualTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * A hand-worked March 2021 (figures worked out in the comments) through the real topic and database: the
+ * answers, redelivery, a late event that corrects them, CSV, WIP, baseline, dead letters and problems.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class,
+        initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_funnel"))
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FunnelApiTest {
+
+    @InjectLocalInfra
+    LocalInfra infra;
+
+    static final List<LeadStageChanged> EVENTS = new ArrayList<>();
+
+    static LeadStageChanged ev(String lead, String stage, String at, String channel, String segment) {
+        LeadStageChanged e = Publisher.event("api-" + lead, stage, Instant.parse("2021-" + at + (at.length() == 5 ? "T00:00:00Z" : "Z")),
+                new LeadAttributes(channel, segment, null, null));
+        EVENTS.add(e);
+        return e;
+    }
+
+    static {
+        // a (email, smb): MQL 03-01, SAL 03-03 12:00 (2.5 d), SQL 03-06, OPPORTUNITY 03-10, WON 03-20 (19 d after MQL)
+        ev("a", MQL, "03-01", "email", "smb");
+        ev("a", SAL, "03-03T12:00:00", null, null);
+        ev("a", SQL, "03-06", null, null);
+        ev("a", OPPORTUNITY, "03-10", null, null);
+        ev("a", CLOSED_WON, "03-20", null, null);
+        // b (email, ent): MQL 03-02, straight to SQL 03-12 (SAL skipped: reached 10 d after MQL), lost 03-15
+        ev("b", MQL, "03-02", "email", "ent");
+        ev("b", SQL, "03-12", null, null);
+        ev("b", CLOSED_LOST, "03-15", null, null);
+        // c (paid, smb): MQL 03-05, never converts
+        ev("c", MQL, "03-05", "paid", "smb");
+        // d (paid): first seen at SAL 03-07 (not in the MQL cohort), won 04-06 (passing SQL then: 30 d after SAL)
+        ev("d", SAL, "03-07", "paid", null);
+        ev("d", CLOSED_WON, "04-06", null, null);
+        // e (no channel): MQL 03-10, SAL 03-11 (1 d), back to MQL 03-13, SAL again 03-14, won 03-30 (20 d after MQL)
+        ev("e", MQL, "03-10", null, "smb");
+        ev("e", SAL, "03-11", null, null);
+        ev("e", MQL, "03-13", null, null);
+        ev("e", SAL, "03-14", null, null);
+        ev("e", CLOSED_WON, "03-30", null, null);
+        // f (email): April MQL 04-02, SAL 04-05 (3 d)
+        ev("f", MQL, "04-02", "email", "smb");
+        ev("f", SAL, "04-05", null, null);
+    }
+
+    static RequestSpecification api() {
+        return given().config(RestAssured.config().jsonConfig(
+                JsonConfig.jsonConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL)));
+    }
+
+    static RequestSpecification march() {
+        return api().queryParam("from", "2021-03-01").queryParam("to", "2021-03-31");
+    }
+
+    @Test
+    @Order(1)
+    void handWorkedMarchFunnel() {
+        Publisher.publish(infra.kafka().bootstrapServers(), EVENTS);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> march().get("/api/funnel").then().statusCode(200)
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(4))
+                .body("stages.find { it.stage == 'CLOSED_WON' }.entered", equalTo(2)));
+
+        march().get("/api/funnel").then().statusCode(200)
+                // MQL: a, b, c, e entered; a, b, e reached SAL or beyond (2.5, 10, 1 days); a and e won
+                .body("stages.find { it.stage == 'MQL' }.nextStage", equalTo("SAL"))
+                .body("stages.find { it.stage == 'MQL' }.reachedNext", equalTo(3))
+                .body("stages.find { it.stage == 'MQL' }.conversionToNext", comparesEqualTo(new BigDecimal("0.75")))
+                .body("stages.find { it.stage == 'MQL' }.reachedWon", equalTo(2))
+                .body("stages.find { it.stage == 'MQL' }.conversionToWon", comparesEqualTo(new BigDecimal("0.5")))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.mean", comparesEqualTo(new BigDecimal("4.5")))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("2.5")))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.p90", comparesEqualTo(new BigDecimal("10")))
+                // SAL: a (03-03), b (skipped, 03-12), d (03-07), e (03-11); to SQL-or-beyond: 2.5, 0, 30, 19 days
+                .body("stages.find { it.stage == 'SAL' }.entered", equalTo(4))
+                .body("stages.find { it.stage == 'SAL' }.reachedNext", equalTo(4))
+                .body("stages.find { it.stage == 'SAL' }.reachedWon", equalTo(3))
+                .body("stages.find { it.stage == 'SAL' }.velocityToNextDays.mean", comparesEqualTo(new BigDecimal("12.875")))
+                .body("stages.find { it.stage == 'SAL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("2.5")))
+                .body("stages.find { it.stage == 'SAL' }.velocityToNextDays.p90", comparesEqualTo(new BigDecimal("30")))
+                .body("stages.find { it.stage == 'CLOSED_WON' }.reachedNext", nullValue())
+                .body("stages.find { it.stage == 'CLOSED_LOST' }.entered", equalTo(1));
+
+        // without the pass-throughs, b's skipped SAL leaves the SAL cohort
+        march().queryParam("includeSkipped", "false").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'SAL' }.entered", equalTo(3))
+                .body("stages.find { it.stage == 'SAL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("19")));
+        // filters: email leads only (a, b)
+        march().queryParam("channel", "email").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(2))
+                .body("stages.find { it.stage == 'MQL' }.reachedWon", equalTo(1));
+        // an empty filter value selects the leads whose attribute is unknown (e)
+        march().get("/api/funnel?channel=").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(1));
+        // two filters at once are read from the per-lead rows
+        march().queryParam("channel", "email").queryParam("segment", "smb").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(1))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("2.5")));
+        // a period with times of day: from 03-01 12:00 leaves a (MQL at 00:00) out
+        api().queryParam("from", "2021-03-01T12:00:00Z").queryParam("to", "2021-03-31T23:00:00Z").get("/api/funnel")
+                .then().body("stages.find { it.stage == 'MQL' }.entered", equalTo(3))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.p90", comparesEqualTo(new BigDecimal("10")));
+    }
+
+    @Test
+    @Order(2)
+    void conversionWithCohortsGroupsAndWithinDays() {
+        march().queryParam("fromStage", "MQL").queryParam("toStage", "CLOSED_WON")
+                .queryParam("groupBy", "channel").queryParam("interval", "week")
+                .get("/api/funnel/conversion").then().statusCode(200)
+                .body("overall.cohortSize", equalTo(4))
+                .body("overall.converted", equalTo(2))
+                .body("overall.rate", comparesEqualTo(new BigDecimal("0.5")))
+                .body("overall.velocityDays.mean", comparesEqualTo(new BigDecimal("19.5")))
+                .body("overall.velocityDays.median", comparesEqualTo(new BigDecimal("19")))
+                .body("overall.velocityDays.p90", comparesEqualTo(new BigDecimal("20")))
+                // weeks: W09 (a, b, c; a won), W10 (e; won)
+                .body("cohorts", hasSize(2))
+                .body("cohorts[0].period", equalTo("2021-W09"))
+                .body("cohorts[0].cohortSize", equalTo(3))
+                .body("cohorts[0].converted", equalTo(1))
+                .body("cohorts[1].period", equalTo("2021-W10"))
+                .body("cohorts[1].rate", comparesEqualTo(BigDecimal.ONE))
+                .body("groups.find { it.key == 'email' }.cohortSize", equalTo(2))
+                .body("groups.find { it.key == 'email' }.rate", comparesEqualTo(new BigDecimal("0.5")))
+                .body("groups.find { it.key == 'paid' }.converted", equalTo(0))
+                .body("groups.find { it.key == null }.velocityDays.median", comparesEqualTo(new BigDecimal("20")));
+
+        march().queryParam("fromStage", "MQL").queryParam("toStage", "CLOSED_WON").queryParam("withinDays", "19")
+                .get("/api/funnel/conversion").then()
+                .body("overall.converted", equalTo(1))  // a took 19 days, e 20
+                .body("overall.velocityDays.p90", comparesEqualTo(new BigDecimal("19")));
+
+        march().queryParam("fromStage", "mql").queryParam("toStage", "CLOSED_LOST").queryParam("interval", "month")
+                .get("/api/funnel/conversion").then()
+                .body("overall.converted", equalTo(1))
+                .body("overall.velocityDays.mean", comparesEqualTo(new BigDecimal("13")))
+                .body("cohorts[0].period", equalTo("2021-03"));
+    }
+
+    @Test
+    @Order(3)
+    void csvExportGivesTheSameAnswers() {
+        String csv = march().accept("text/csv").get("/api/funnel").then().statusCode(200)
+                .contentType(containsString("text/csv")).extract().asString();
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("from,to,stage,entered,nextStage,reachedNext");
+        assertThat(csv).contains(",MQL,4,SAL,3,0.750000,2,0.500000,4.500000,2.500000,10.000000\r\n");
+
+        String conversion = march().accept("text/csv").queryParam("fromStage", "MQL").queryParam("toStage", "CLOSED_WON")
+                .queryParam("groupBy", "channel").get("/api/funnel/conversion").then().statusCode(200).extract().asString();
+        assertThat(conversion).contains("MQL,CLOSED_WON,overall,,4,2,0.500000,19.500000,19.000000,20.000000")
+                .contains("MQL,CLOSED_WON,channel,email,2,1,0.500000,19.000000,19.000000,19.000000");
+    }
+
+    @Test
+    @Order(4)
+    void wipAndBaseline() {
+        // on 04-10: c sits in MQL since 03-05 (36 days), f in SAL since 04-05 (5 days)
+        api().queryParam("asOf", "2021-04-10").get("/api/funnel/wip").then().statusCode(200)
+                .body("stages.find { it.stage == 'MQL' }.leads", equalTo(1))
+                .body("stages.find { it.stage == 'MQL' }.ageDays.median", comparesEqualTo(new BigDecimal("36")))
+                // MQL→SAL velocities of the 12 months before: 1, 2.5, 3, 10 days: p90 = 10
+                .body("stages.find { it.stage == 'MQL' }.staleAfterDays", comparesEqualTo(new BigDecimal("10")))
+                .body("stages.find { it.stage == 'MQL' }.stale", equalTo(1))
+                .body("stages.find { it.stage == 'SAL' }.leads", equalTo(1))
+                .body("stages.find { it.stage == 'SAL' }.stale", equalTo(0))
+                .body("staleLeads[0].leadId", equalTo("api-c"));
+
+        api().queryParam("asOf", "2021-04-01").queryParam("months", "1").queryParam("compareAsOf", "2021-05-01")
+                .get("/api/funnel/baseline").then().statusCode(200)
+                .body("current.stages.find { it.stage == 'MQL' }.entered", equalTo(4))
+                .body("previous.stages.find { it.stage == 'MQL' }.entered", equalTo(1))
+                .body("changes.find { it.stage == 'MQL' }.enteredChange", equalTo(3));
+    }
+
+    @Test
+    @Order(5)
+    void redeliveryChangesNothingAndALateEventCorrectsTheFigures() {
+        String before = march().get("/api/funnel").then().extract().asString();
+        Publisher.publish(infra.kafka().bootstrapServers(), EVENTS); // every event again, same ids
+        LeadStageChanged marker = Publisher.event("api-marker", MQL, Instant.parse("2019-01-01T00:00:00Z"), LeadAttributes.NONE);
+        Publisher.publish(infra.kafka().bootstrapServers(), List.of(marker));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api().queryParam("from", "2019-01-01")
+                .queryParam("to", "2019-01-01").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(1)));
+        assertThat(march().get("/api/funnel").then().extract().asString()).isEqualTo(before);
+
+        // arriving late: b was sales-accepted on 03-04, before its SQL: its SAL is no longer a pass-through
+        Publisher.publish(infra.kafka().bootstrapServers(),
+                List.of(Publisher.event("api-b", SAL, Instant.parse("2021-03-04T00:00:00Z"), LeadAttributes.NONE)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> march().queryParam("includeSkipped", "false")
+                .get("/api/funnel").then().body("stages.find { it.stage == 'SAL' }.entered", equalTo(4)));
+        march().get("/api/funnel").then()
+                // MQL→SAL velocities are now 1, 2, 2.5 days
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.mean", comparesEqualTo(new BigDecimal("1.833333")))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.p90", comparesEqualTo(new BigDecimal("2.5")))
+                // SAL→SQL-or-beyond: b now 8 days (03-04 to 03-12) instead of 0
+                .body("stages.find { it.stage == 'SAL' }.velocityToNextDays.mean", comparesEqualTo(new BigDecimal("14.875")))
+                .body("stages.find { it.stage == 'SAL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("8")));
+    }
+
+    @Test
+    @Order(6)
+    void unreadableRecordsGoToTheDeadLetterTopic() {
+        Publisher.publishRaw(infra.kafka().bootstrapServers(), List.of(Map.entry("broken-1", "{not json"),
+                Map.entry("broken-2", "{\"eventId\":\"" + java.util.UUID.randomUUID() + "\",\"leadId\":\"x\"}")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dead =
+                    TopicProbe.readAll(infra.kafka().bootstrapServers(), "lead-stage-changed-dlq-funnel");
+            assertThat(dead).extracting(ConsumerRecord::key).contains("broken-1", "broken-2");
+            ConsumerRecord<String, String> second = dead.stream().filter(r -> r.key().equals("broken-2")).findFirst().orElseThrow();
+            assertThat(new String(second.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                    .contains("toStage is missing");
+        });
+        given().get("/q/metrics").then().body(containsString("l2r_funnel_events_dead_lettered_total"));
+    }
+
+    @Test
+    void badParametersAreProblemsNamingTheParameter() {
+        problem(march().queryParam("fromStage", "PROSPECT").queryParam("toStage", "SQL"), "/api/funnel/conversion", "fromStage");
+        problem(march().queryParam("fromStage", "SQL").queryParam("toStage", "MQL"), "/api/funnel/conversion", "toStage");
+        problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("interval", "day"),
+                "/api/funnel/conversion", "interval");
+        problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("groupBy", "campaign"),
+                "/api/funnel/conversion", "groupBy");
+        problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("withinDays", "-1"),
+                "/api/funnel/conversion", "withinDays");
+        problem(api().queryParam("from", "2021-02-30").queryParam("to", "2021-03-31"), "/api/funnel", "from");
+        problem(api().queryParam("from", "2021-03-31").queryParam("to", "2021-03-01"), "/api/funnel", "to");
+        problem(api().queryParam("to", "2021-03-01"), "/api/funnel", "from");
+        problem(march().queryParam("includeSkipped", "maybe"), "/api/funnel", "includeSkipped");
+        problem(api().queryParam("asOf", "yesterday"), "/api/funnel/wip", "asOf");
+        problem(api().queryParam("months", "0"), "/api/funnel/baseline", "months");
+        problem(march().queryParam("stage", "MQL"), "/api/funnel/volume", "interval");
+    }
+
+    static void problem(RequestSpecification request, String path, String field) {
+        request.get(path).then().statusCode(400).contentType("application/problem+json").body("field", equalTo(field));
+    }
+
+    static String json(Object o) {
+        return EventJson.write(o);
+    }
+}
