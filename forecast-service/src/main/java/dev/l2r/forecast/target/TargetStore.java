@@ -1,0 +1,68 @@
+package dev.l2r.forecast.target;
+
+import dev.l2r.forecast.model.RevenueTarget;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The revenue targets, replaced as a whole set. */
+@ApplicationScoped
+public class TargetStore {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public List<Target> all() throws SQLException {
+        List<Target> targets = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT from_date, to_date, owner, segment, amount, currency "
+                     + "FROM revenue_target ORDER BY from_date, owner NULLS FIRST, segment NULLS FIRST")) {
+            while (rs.next()) {
+                targets.add(new Target(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class),
+                        rs.getString(3), rs.getString(4), rs.getBigDecimal(5), rs.getString(6)));
+            }
+        }
+        return targets;
+    }
+
+    @Transactional(rollbackOn = Exception.class)
+    public void replace(List<Target> targets) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM revenue_target");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO revenue_target "
+                    + "(from_date, to_date, owner, segment, amount, currency) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (Target t : targets) {
+                    ps.setObject(1, t.from());
+                    ps.setObject(2, t.to());
+                    ps.setString(3, t.owner());
+                    ps.setString(4, t.segment());
+                    ps.setBigDecimal(5, t.amount());
+                    ps.setString(6, t.currency());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** The targets as the model uses them: [from, to + 1 day) in UTC. */
+    public List<RevenueTarget> revenueTargets() throws SQLException {
+        return all().stream().map(t -> new RevenueTarget(t.from().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                t.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), t.owner(), t.segment(), t.amount(),
+                t.currency())).toList();
+    }
+}
