@@ -5,7 +5,11 @@ import dev.l2r.events.FunnelDefinitionChanged;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.funnel.StageDefinition;
+import dev.l2r.funnel.rebuild.RebuildRequests;
+import dev.l2r.funnel.rebuild.Rebuilder;
 import dev.l2r.funnel.support.Publisher;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
 import dev.l2r.infra.test.LocalInfraResource;
@@ -17,6 +21,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,12 +31,13 @@ import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
-/** A new stage order on the funnel-definition topic rebuilds the projections under it. */
+/** A new stage order on the funnel-definition topic, or any recorded request, rebuilds the projections. */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_funnel"))
@@ -37,6 +45,12 @@ class DefinitionChangeTest {
 
     @InjectLocalInfra
     LocalInfra infra;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Rebuilder rebuilder;
 
     @Test
     void aNewStageOrderRebuildsTheFiguresAndTheCanonicalOneRestoresThem() throws Exception {
@@ -66,6 +80,31 @@ class DefinitionChangeTest {
             january().then().body("stages.stage", not(hasItem("DEMO")))
                     .body("stages.find { it.stage == 'SAL' }.nextStage", equalTo("SQL"));
         });
+    }
+
+    /** What a schema migration (or a definition stored just before a crash) leaves: a request, served once. */
+    @Test
+    void aRecordedRequestIsServedByOneRebuildAndCleared() throws Exception {
+        Publisher.publish(infra.kafka().bootstrapServers(), List.of(
+                Publisher.event("req-x", "MQL", Instant.parse("2023-02-01T00:00:00Z"), LeadAttributes.NONE)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM lead_stage_entry WHERE lead_id = 'req-x'") == 1);
+        try (Connection c = dataSource.getConnection()) {
+            RebuildRequests.require(c, "test: projections stale");
+        }
+        rebuilder.startIfRequired();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/admin/rebuild").then()
+                .body("state", equalTo("DONE")).body("reason", equalTo("test: projections stale")));
+        assertThat(count("SELECT count(*) FROM projection_rebuild_required")).isZero();
+        assertThat(count("SELECT count(*) FROM lead_stage_entry WHERE lead_id = 'req-x'")).isEqualTo(1);
+        rebuilder.startIfRequired(); // nothing left to do
+        assertThat(given().get("/api/admin/rebuild").then().extract().path("state").toString()).isEqualTo("DONE");
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static io.restassured.response.Response january() {

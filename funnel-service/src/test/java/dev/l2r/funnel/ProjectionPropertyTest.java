@@ -320,6 +320,7 @@ class ProjectionPropertyTest {
         queries.put("lead_current", "SELECT * FROM lead_current");
         queries.put("cohort_cube", "SELECT * FROM cohort_cube WHERE leads <> 0");
         queries.put("conversion_cube", "SELECT * FROM conversion_cube WHERE leads <> 0");
+        queries.put("velocity_cube", "SELECT * FROM velocity_cube WHERE fine <> array_fill(0, ARRAY[" + Velocity.FINE + "])");
         Map<String, List<String>> snapshot = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             for (Map.Entry<String, String> q : queries.entrySet()) {

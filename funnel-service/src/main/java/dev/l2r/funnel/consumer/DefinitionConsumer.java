@@ -4,7 +4,6 @@ import dev.l2r.events.EventJson;
 import dev.l2r.events.FunnelDefinitionChanged;
 import dev.l2r.funnel.definition.DefinitionStore;
 import dev.l2r.funnel.rebuild.Rebuilder;
-import dev.l2r.platform.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,8 +14,7 @@ import java.sql.SQLException;
 
 /**
  * Follows the compacted funnel-definition topic. A definition that changes the stage order changes every
- * figure, so it starts a rebuild (or, if one is running, the next rebuild picks it up: it reads the definition
- * when it starts, and this one is queued behind it by being retried).
+ * figure: storing it requests a rebuild, which starts now or, when one is running, right after it.
  */
 @ApplicationScoped
 public class DefinitionConsumer {
@@ -31,7 +29,7 @@ public class DefinitionConsumer {
 
     @Incoming("funnel-definition")
     @Blocking
-    public void consume(String payload) throws SQLException, InterruptedException {
+    public void consume(String payload) throws SQLException {
         FunnelDefinitionChanged change;
         try {
             change = EventJson.read(payload, FunnelDefinitionChanged.class);
@@ -48,13 +46,6 @@ public class DefinitionConsumer {
             return;
         }
         LOG.infof("funnel definition version %d changes the stage order: rebuilding the projections", change.version());
-        while (true) {
-            try {
-                rebuilder.start("funnel definition version " + change.version());
-                return;
-            } catch (ProblemException running) {
-                Thread.sleep(5_000); // a rebuild is running with the old definition; start another after it
-            }
-        }
+        rebuilder.startIfRequired(); // or, when one is running with the old definition, right after it
     }
 }

@@ -3,6 +3,7 @@ package dev.l2r.funnel.definition;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.FunnelDefinitionChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
+import dev.l2r.funnel.rebuild.RebuildRequests;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,24 +56,43 @@ public class DefinitionStore {
 
     /**
      * Stores a newer definition; older or equal versions are ignored (the topic is compacted and may be
-     * re-read). @return whether the stage order in force changed, so the projections must be rebuilt
+     * re-read). When the stage order in force changes, a rebuild is requested in the same transaction.
+     * @return whether a rebuild was requested
      */
     public boolean offer(FunnelDefinitionChanged change) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            FunnelDefinition before = current(c);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO funnel_definition (id, version, changed_at, definition) "
-                    + "VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, "
-                    + "changed_at = EXCLUDED.changed_at, definition = EXCLUDED.definition "
-                    + "WHERE funnel_definition.version < EXCLUDED.version")) {
-                ps.setLong(1, change.version());
-                ps.setTimestamp(2, change.changedAt() == null ? null : Timestamp.from(change.changedAt()));
-                ps.setString(3, EventJson.write(change.definition()));
-                if (ps.executeUpdate() == 0) {
-                    return false;
-                }
+            c.setAutoCommit(false);
+            try {
+                boolean rebuild = store(c, change);
+                c.commit();
+                return rebuild;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            return !shape(before).equals(shape(current(c)));
         }
+    }
+
+    private boolean store(Connection c, FunnelDefinitionChanged change) throws SQLException {
+        FunnelDefinition before = current(c);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO funnel_definition (id, version, changed_at, definition) "
+                + "VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, "
+                + "changed_at = EXCLUDED.changed_at, definition = EXCLUDED.definition "
+                + "WHERE funnel_definition.version < EXCLUDED.version")) {
+            ps.setLong(1, change.version());
+            ps.setTimestamp(2, change.changedAt() == null ? null : Timestamp.from(change.changedAt()));
+            ps.setString(3, EventJson.write(change.definition()));
+            if (ps.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        if (shape(before).equals(shape(current(c)))) {
+            return false;
+        }
+        RebuildRequests.require(c, "funnel definition version " + change.version());
+        return true;
     }
 
     /** What of a definition changes the figures: the stages' order, and which are terminal with what outcome. */

@@ -1,7 +1,5 @@
 package dev.l2r.funnel.metrics;
 
-import java.util.Map;
-import java.util.SortedMap;
 
 /**
  * Percentiles by the <b>nearest-rank</b> definition, used everywhere in the funnel: the p-th percentile of n
@@ -31,13 +29,14 @@ public final class Percentile {
     public record Position(int bucket, long rankInBucket) {
     }
 
-    public static Position locate(SortedMap<Integer, Long> histogram, long k) {
+    /** @param counts how many values each bucket holds, buckets in the order of their values */
+    public static Position locate(long[] counts, long k) {
         long seen = 0;
-        for (Map.Entry<Integer, Long> e : histogram.entrySet()) {
-            if (seen + e.getValue() >= k) {
-                return new Position(e.getKey(), k - seen);
+        for (int b = 0; b < counts.length; b++) {
+            if (seen + counts[b] >= k) {
+                return new Position(b, k - seen);
             }
-            seen += e.getValue();
+            seen += counts[b];
         }
         throw new IllegalArgumentException("rank " + k + " beyond " + seen + " values");
     }

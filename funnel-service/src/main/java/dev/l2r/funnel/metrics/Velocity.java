@@ -7,8 +7,9 @@ import java.time.Instant;
 
 /**
  * How the funnel measures time between two stage entries: exactly, in microseconds (PostgreSQL's resolution),
- * and in about forty buckets for the pre-aggregated histograms, fine where velocities are short and coarser
- * where they are long. Buckets only locate a percentile's rank; its value is then read exactly.
+ * and in {@value #BUCKETS} buckets (each cut into {@value #FINE} parts) for the pre-aggregated histograms, fine where
+ * velocities are short and coarser where they are long. Buckets only locate a percentile's rank; its value is
+ * then read exactly.
  */
 public final class Velocity {
 
@@ -26,32 +27,61 @@ public final class Velocity {
 
     private static final long MICROS_PER_HOUR = MICROS_PER_DAY / 24;
 
+    /** Coarse buckets, kept per cell as a histogram array. */
+    public static final int BUCKETS = 49;
+    /** Equal-width sub-buckets of a coarse bucket, kept per week; they narrow a percentile down to a few rows. */
+    public static final int FINE = 16;
+    /** Inclusive upper bound of each coarse bucket; the last is open. */
+    private static final long[] UPPER = new long[BUCKETS];
+    /** Width of the last, open bucket for its sub-buckets: sixteen years. */
+    private static final long LAST_WIDTH = 16 * 365 * MICROS_PER_DAY;
+
+    static {
+        int b = 0;
+        UPPER[b++] = 0;
+        for (long hours : new long[]{1, 6, 12, 24}) {
+            UPPER[b++] = hours * MICROS_PER_HOUR;
+        }
+        for (long days = 2; days <= 14; days++) {
+            UPPER[b++] = days * MICROS_PER_DAY;
+        }
+        for (int k = 1; k <= 10; k++) {
+            UPPER[b++] = (14 + 7L * k) * MICROS_PER_DAY;
+        }
+        for (int k = 1; k <= 10; k++) {
+            UPPER[b++] = (84 + 30L * k) * MICROS_PER_DAY;
+        }
+        for (int k = 1; k <= 10; k++) {
+            UPPER[b++] = (384 + 90L * k) * MICROS_PER_DAY;
+        }
+        UPPER[b] = Long.MAX_VALUE;
+    }
+
     /**
      * 0: exactly zero; 1-4: up to 1 hour, 6 hours, 12 hours, 1 day; 5-17: whole days 2 to 14; 18-27: weeks up to
-     * 12 weeks; 28-37: 30-day steps up to 384 days; 38 on: 90-day steps. Ordered: a larger velocity never has a
-     * smaller bucket.
+     * 12 weeks; 28-37: 30-day steps up to 384 days; 38-47: 90-day steps up to 1,284 days; 48: longer. Ordered: a
+     * larger velocity never has a smaller bucket.
      */
     public static int bucket(long micros) {
         if (micros < 0) {
             throw new IllegalArgumentException("negative velocity " + micros);
         }
-        if (micros == 0) {
+        int i = java.util.Arrays.binarySearch(UPPER, micros);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /**
+     * Which of {@link #FINE} equal parts of its bucket a velocity falls in (0 for a zero velocity); ordered within
+     * the bucket like the velocities.
+     */
+    public static int fine(long micros) {
+        int b = bucket(micros);
+        if (b == 0) {
             return 0;
         }
-        if (micros <= MICROS_PER_DAY) {
-            return micros <= MICROS_PER_HOUR ? 1 : micros <= 6 * MICROS_PER_HOUR ? 2 : micros <= 12 * MICROS_PER_HOUR ? 3 : 4;
-        }
-        long days = ceilDiv(micros, MICROS_PER_DAY);
-        if (days <= 14) {
-            return (int) days + 3;
-        }
-        if (days <= 84) {
-            return 17 + (int) ceilDiv(days - 14, 7);
-        }
-        if (days <= 384) {
-            return 27 + (int) ceilDiv(days - 84, 30);
-        }
-        return 37 + (int) Math.min(ceilDiv(days - 384, 90), 1_000_000);
+        long lower = UPPER[b - 1];
+        long width = b == BUCKETS - 1 ? LAST_WIDTH : UPPER[b] - lower;
+        return (int) Math.min(FINE - 1, (micros - lower - 1) / ceilDiv(width, FINE));
     }
 
     private static long ceilDiv(long a, long b) {

@@ -32,7 +32,7 @@ public final class ProjectionTables {
 
     private static final String ENTRY_COLUMNS = "stage, day, skipped, channel, segment, owner";
     private static final String CONVERSION_COLUMNS =
-            "from_stage, to_stage, day, skipped, bucket, velocity_us, hot, channel, segment, owner";
+            "from_stage, to_stage, day, skipped, bucket, fine, velocity_us, hot, channel, segment, owner";
     /** Day cells and month cells, each whole and by one attribute (dims 0, 1, 2). */
     private static final String GROUPING_SETS = "GROUPING SETS ((day), (day, channel), (day, segment), "
             + "(month), (month, channel), (month, segment))";
@@ -65,9 +65,8 @@ public final class ProjectionTables {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_entry (sign int, stage text, day date, skipped boolean, "
                     + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
             s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_conversion (sign int, from_stage text, to_stage text, "
-                    + "day date, skipped boolean, bucket int, velocity_us bigint, hot boolean, channel text, segment text, "
-                    + "owner text) "
-                    + "ON COMMIT DELETE ROWS");
+                    + "day date, skipped boolean, bucket smallint, fine smallint, velocity_us bigint, hot boolean, "
+                    + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
         }
         String[] leads = leadIds.toArray(String[]::new);
         executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) RETURNING "
@@ -97,7 +96,7 @@ public final class ProjectionTables {
     private void insert(Connection c, FunnelDefinition funnel, List<LeadFacts> facts, boolean trackDelta)
             throws SQLException {
         Columns entries = new Columns(8);
-        Columns conversions = new Columns(12);
+        Columns conversions = new Columns(13);
         Columns current = new Columns(6);
         for (LeadFacts f : facts) {
             for (LeadTimeline.Entry e : f.entries()) {
@@ -107,8 +106,8 @@ public final class ProjectionTables {
             for (LeadFacts.Reach r : f.reaches()) {
                 long v = r.velocityMicros();
                 conversions.add(f.leadId(), r.fromStage(), r.toStage(), Timestamp.from(r.enteredAt()),
-                        day(r.enteredAt()), r.skipped(), v, Velocity.bucket(v), Stages.isHot(funnel, r.fromStage(),
-                                r.toStage()), f.channel(), f.segment(), f.owner());
+                        day(r.enteredAt()), r.skipped(), v, (short) Velocity.bucket(v), (short) Velocity.fine(v),
+                        Stages.isHot(funnel, r.fromStage(), r.toStage()), f.channel(), f.segment(), f.owner());
             }
             if (f.currentStage() != null) {
                 current.add(f.leadId(), f.currentStage(), Timestamp.from(f.currentSince()), f.channel(), f.segment(),
@@ -118,9 +117,10 @@ public final class ProjectionTables {
         String entryInsert = "INSERT INTO " + table("lead_stage_entry")
                 + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner) SELECT * FROM unnest("
                 + "?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::text[], ?::text[], ?::text[])";
-        String conversionInsert = "INSERT INTO " + table("lead_conversion") + " (lead_id, from_stage, to_stage, "
-                + "entered_at, day, skipped, velocity_us, bucket, hot, channel, segment, owner) SELECT * FROM unnest("
-                + "?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::bigint[], ?::int[], "
+        String conversionColumns = table("lead_conversion") + " (lead_id, from_stage, to_stage, entered_at, day, skipped, "
+                + "velocity_us, bucket, fine, hot, channel, segment, owner)";
+        String conversionInsert = "INSERT INTO " + conversionColumns + " SELECT * FROM unnest(?::text[], ?::text[], "
+                + "?::text[], ?::timestamptz[], ?::date[], ?::boolean[], ?::bigint[], ?::smallint[], ?::smallint[], "
                 + "?::boolean[], ?::text[], ?::text[], ?::text[])";
         if (trackDelta) {
             entryInsert = "WITH new AS (" + entryInsert + " RETURNING " + ENTRY_COLUMNS
@@ -131,14 +131,13 @@ public final class ProjectionTables {
         if (!trackDelta) {
             // new leads only (a rebuild): COPY is the fastest way in
             entries.copy(c, table("lead_stage_entry") + " (lead_id, stage, entered_at, day, skipped, channel, segment, owner)");
-            conversions.copy(c, table("lead_conversion") + " (lead_id, from_stage, to_stage, entered_at, day, skipped, "
-                    + "velocity_us, bucket, hot, channel, segment, owner)");
+            conversions.copy(c, conversionColumns);
             current.copy(c, table("lead_current") + " (lead_id, stage, since, channel, segment, owner)");
             return;
         }
         entries.insert(c, entryInsert, "text", "text", "timestamptz", "date", "boolean", "text", "text", "text");
         conversions.insert(c, conversionInsert, "text", "text", "text", "timestamptz", "date", "boolean", "bigint",
-                "int", "boolean", "text", "text", "text");
+                "int2", "int2", "boolean", "text", "text", "text");
         current.insert(c, "INSERT INTO " + table("lead_current") + " (lead_id, stage, since, channel, segment, owner) "
                         + "SELECT * FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[])",
                 "text", "text", "timestamptz", "text", "text", "text");
@@ -146,7 +145,8 @@ public final class ProjectionTables {
 
     /**
      * Adds the signed rows of the two sources to the cells. Rows come sorted by key so that concurrent writers
-     * (replicas owning different partitions) lock cells in the same order.
+     * (replicas owning different partitions) lock cells in the same order. Histograms are summed per bucket first,
+     * then gathered into each cell's array by l2r_hist; an upsert adds arrays element by element.
      */
     private List<String> aggregates(String entrySource, String conversionSource, boolean upsert) {
         String entrySql = "INSERT INTO " + table("cohort_cube") + " AS cell "
@@ -156,22 +156,39 @@ public final class ProjectionTables {
                 + "GROUP BY stage, skipped, " + GROUPING_SETS + " HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
                 + (upsert ? " ON CONFLICT ON CONSTRAINT cohort_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
         String conversionSql = "INSERT INTO " + table("conversion_cube") + " AS cell "
-                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, leads, velocity_us) "
-                + "SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, "
-                + "sum(sign), sum(sign * velocity_us::numeric) "
+                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, leads, velocity_us, hist) "
+                + "SELECT from_stage, to_stage, grain, dims, period, skipped, channel, segment, sum(n), sum(v), "
+                + "l2r_hist(bucket, n, " + Velocity.BUCKETS + ") "
+                + "FROM (SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, bucket, "
+                + "sum(sign) AS n, sum(sign * velocity_us::numeric) AS v "
                 + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
-                + "GROUP BY from_stage, to_stage, skipped, " + GROUPING_SETS
-                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + "GROUP BY from_stage, to_stage, skipped, bucket, " + GROUPING_SETS
+                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0) y "
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
                 + (upsert ? " ON CONFLICT ON CONSTRAINT conversion_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads, "
-                + "velocity_us = cell.velocity_us + EXCLUDED.velocity_us" : "");
+                + "velocity_us = cell.velocity_us + EXCLUDED.velocity_us, hist = " + addArrays("hist", Velocity.BUCKETS) : "");
         String velocitySql = "INSERT INTO " + table("velocity_cube") + " AS cell "
-                + "(from_stage, to_stage, dims, week, skipped, channel, bucket, leads) "
-                + "SELECT from_stage, to_stage, (1 - GROUPING(channel))::smallint, week, skipped, channel, bucket, sum(sign) "
+                + "(from_stage, to_stage, dims, bucket, week, skipped, channel, segment, fine) "
+                + "SELECT from_stage, to_stage, dims, bucket, week, skipped, channel, segment, "
+                + "l2r_hist(fine, n, " + Velocity.FINE + ") "
+                + "FROM (SELECT from_stage, to_stage, ((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
+                + "bucket, week, skipped, channel, segment, fine, sum(sign) AS n "
                 + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
-                + "GROUP BY from_stage, to_stage, week, skipped, bucket, GROUPING SETS ((), (channel)) "
-                + "HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
-                + (upsert ? " ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
+                + "GROUP BY from_stage, to_stage, bucket, week, skipped, fine, GROUPING SETS ((), (channel), (segment)) "
+                + "HAVING sum(sign) <> 0) y "
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + (upsert ? " ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET fine = " + addArrays("fine", Velocity.FINE) : "");
         return List.of(entrySql, conversionSql, velocitySql);
+    }
+
+    /** The element-by-element sum of a cell's array and the incoming one, as one expression (no function call). */
+    private static String addArrays(String column, int size) {
+        StringBuilder sum = new StringBuilder("ARRAY[");
+        for (int i = 1; i <= size; i++) {
+            sum.append(i > 1 ? ", " : "").append("cell.").append(column).append('[').append(i).append("] + EXCLUDED.")
+                    .append(column).append('[').append(i).append(']');
+        }
+        return sum.append(']').toString();
     }
 
     private static LocalDate day(java.time.Instant t) {

@@ -17,14 +17,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Reads cohort sizes, conversion counts, velocity histograms and exact velocities for a {@link Slice}: whole
  * periods from the pre-aggregated cells, the rest from the per-lead rows (see {@link WindowPlan}). Cells keep
- * the hot pairs (a stage to its next stage and to won) with no attribute, or by channel or segment
- * (histograms: by channel); anything else is read from the per-lead rows, exactly but more slowly. Each piece is
- * its own branch of one UNION ALL statement, so every branch is a plain index range scan.
+ * the hot pairs (a stage to its next stage and to won) with no attribute, or by channel or segment; anything
+ * else is read from the per-lead rows, exactly but more slowly. A percentile is found in three steps: its bucket
+ * from the cells' histograms, its part of the bucket from the week cells, and its value from the few per-lead
+ * rows of that part. Each piece is its own branch of one UNION ALL statement, so every branch is a plain index
+ * range scan.
  */
 public final class CellQueries {
 
@@ -35,27 +36,43 @@ public final class CellQueries {
     public record Pair(String from, String to) {
     }
 
-    /** Leads that converted and the exact sum of their velocities. */
+    /** Leads that converted, the exact sum of their velocities, and how many fell in each velocity bucket. */
     public static final class Totals {
         long leads;
         BigDecimal sumMicros = BigDecimal.ZERO;
+        final long[] histogram = new long[Velocity.BUCKETS];
 
         public long leads() {
             return leads;
         }
 
-        void add(Totals other) {
-            leads += other.leads;
-            sumMicros = sumMicros.add(other.sumMicros);
-        }
-
         public BigDecimal sumMicros() {
             return sumMicros;
         }
+
+        public long[] histogram() {
+            return histogram;
+        }
+
+        void add(Totals other) {
+            leads += other.leads;
+            sumMicros = sumMicros.add(other.sumMicros);
+            for (int b = 0; b < histogram.length; b++) {
+                histogram[b] += other.histogram[b];
+            }
+        }
     }
 
-    /** Find the {@code rank}-th smallest velocity (1-based) in {@code bucket} of a pair and group. */
-    public record Lookup(Pair pair, boolean grouped, String groupKey, int bucket, long rank) {
+    /** The converted leads of one pair, and of one group of it when {@code grouped}. */
+    public record Target(Pair pair, boolean grouped, String groupKey) {
+    }
+
+    /** Find the {@code rank}-th smallest velocity (1-based) in part {@code fine} of {@code bucket} of a target. */
+    public record Lookup(Target target, int bucket, int fine, long rank) {
+    }
+
+    /** How a target's velocities in {@code bucket} spread over the bucket's parts. */
+    public record Parts(Target target, int bucket) {
     }
 
     private final Slice slice;
@@ -88,7 +105,10 @@ public final class CellQueries {
         return result;
     }
 
-    /** Leads of each pair's cohort that converted, and their velocity sum, per group. */
+    /**
+     * Leads of each pair's cohort that converted, their velocity sum and velocity histogram, per group. Cells
+     * bring their histogram arrays; per-lead rows are counted per bucket.
+     */
     public Map<Pair, Map<Group, Totals>> conversions(Connection c, Collection<Pair> pairs, java.util.function.Predicate<Pair> hot)
             throws SQLException {
         Map<Pair, Map<Group, Totals>> result = new HashMap<>();
@@ -97,48 +117,92 @@ public final class CellQueries {
             boolean cells = dims >= 0 && withinDays == null && hot.test(pair);
             for (Piece piece : pieces(cells ? countPlan(false) : perLead(), cells)) {
                 Sql b = union.branch("SELECT " + groupColumn() + ", " + periodColumn(piece.dayColumn()) + ", "
-                        + (piece.cells() ? "sum(leads), sum(velocity_us)" : "count(*), sum(velocity_us)")
+                        + (piece.cells() ? "leads, velocity_us, hist, NULL::smallint" : "count(*), sum(velocity_us), NULL::int[], bucket")
                         + ", ?::text, ?::text FROM " + (piece.cells() ? "conversion_cube" : "lead_conversion")
                         + " WHERE from_stage = ? AND to_stage = ?");
                 pairParams(b, pair);
                 piece.where(b, dims);
                 attributes(b, piece.cells());
                 within(b, piece.cells());
-                b.text(" GROUP BY 1, 2");
+                if (!piece.cells()) {
+                    b.text(" GROUP BY 1, 2, 6");
+                }
             }
         }
         union.query(c, rs -> {
-            Totals t = result.computeIfAbsent(new Pair(rs.getString(5), rs.getString(6)), k -> new HashMap<>())
+            Totals t = result.computeIfAbsent(new Pair(rs.getString(7), rs.getString(8)), k -> new HashMap<>())
                     .computeIfAbsent(new Group(rs.getString(1), localDate(rs.getDate(2))), k -> new Totals());
-            t.leads += rs.getLong(3);
+            long leads = rs.getLong(3);
+            t.leads += leads;
             t.sumMicros = t.sumMicros.add(rs.getBigDecimal(4));
+            java.sql.Array hist = rs.getArray(5);
+            if (hist == null) {
+                t.histogram[rs.getInt(6)] += leads;
+            } else {
+                Integer[] counts = (Integer[]) hist.getArray();
+                for (int i = 0; i < counts.length; i++) {
+                    t.histogram[i] += counts[i];
+                }
+            }
         });
         return result;
     }
 
-    /** Velocity histograms (bucket → leads) of the converted leads of each pair, per attribute group. */
-    public Map<Pair, Map<String, TreeMap<Integer, Long>>> histograms(Connection c, Collection<Pair> pairs,
-                                                                     java.util.function.Predicate<Pair> hot)
-            throws SQLException {
-        Map<Pair, Map<String, TreeMap<Integer, Long>>> result = new HashMap<>();
+    /**
+     * For each query, the leads of its bucket in each of the bucket's {@link Velocity#FINE} parts: whole ISO weeks
+     * from the week cells, the rest from per-lead rows.
+     */
+    public long[][] parts(Connection c, List<Parts> queries, java.util.function.Predicate<Pair> hot) throws SQLException {
+        long[][] result = new long[queries.size()][Velocity.FINE];
+        if (queries.isEmpty()) {
+            return result;
+        }
+        Short[] allParts = new Short[Velocity.FINE];
+        for (short f = 0; f < Velocity.FINE; f++) {
+            allParts[f] = f;
+        }
         Union union = new Union();
-        for (Pair pair : pairs) {
-            boolean cells = (dims == 0 || dims == 1) && withinDays == null && hot.test(pair);
+        for (int i = 0; i < queries.size(); i++) {
+            Parts q = queries.get(i);
+            Pair pair = q.target().pair();
+            boolean cells = dims >= 0 && withinDays == null && hot.test(pair);
             WindowPlan plan = cells ? WindowPlan.of(slice.from(), slice.to(), WindowPlan.Grain.WEEK, false) : perLead();
             for (Piece piece : pieces(plan, cells)) {
-                Sql b = union.branch("SELECT " + groupColumn() + ", bucket, " + (piece.cells() ? "sum(leads)" : "count(*)")
-                        + ", ?::text, ?::text FROM " + (piece.cells() ? "velocity_cube" : "lead_conversion")
-                        + " WHERE from_stage = ? AND to_stage = ?");
-                pairParams(b, pair);
+                Sql b = union.branch("SELECT ?::int, " + (piece.cells() ? "fine, NULL::smallint, NULL::bigint FROM velocity_cube"
+                        : "NULL::int[], fine, count(*) FROM lead_conversion") + " WHERE from_stage = ? AND to_stage = ?");
+                b.param(i);
+                b.param(pair.from());
+                b.param(pair.to());
+                if (piece.cells()) {
+                    b.text(" AND bucket = ?");
+                    b.param((short) q.bucket());
+                } else {
+                    // both conditions, so that the look-up index reads only this bucket's rows of the period
+                    b.text(" AND bucket = ? AND fine = ANY (?)");
+                    b.param((short) q.bucket());
+                    b.param(allParts);
+                }
                 piece.where(b, dims);
                 attributes(b, piece.cells());
                 within(b, piece.cells());
-                b.text(" GROUP BY 1, 2");
+                group(b, q.target());
+                if (!piece.cells()) {
+                    b.text(" GROUP BY fine");
+                }
             }
         }
-        union.query(c, rs -> result.computeIfAbsent(new Pair(rs.getString(4), rs.getString(5)), k -> new HashMap<>())
-                .computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
-                .merge(rs.getInt(2), rs.getLong(3), Long::sum));
+        union.query(c, rs -> {
+            long[] counts = result[rs.getInt(1)];
+            java.sql.Array fine = rs.getArray(2);
+            if (fine == null) {
+                counts[rs.getInt(3)] += rs.getLong(4);
+            } else {
+                Integer[] n = (Integer[]) fine.getArray();
+                for (int f = 0; f < n.length; f++) {
+                    counts[f] += n[f];
+                }
+            }
+        });
         return result;
     }
 
@@ -152,19 +216,17 @@ public final class CellQueries {
         for (int i = 0; i < lookups.size(); i++) {
             Lookup l = lookups.get(i);
             Sql b = union.branch("(SELECT ?::int, velocity_us FROM lead_conversion WHERE from_stage = ? AND to_stage = ? "
-                    + "AND bucket = ? AND entered_at >= ? AND entered_at < ?");
+                    + "AND bucket = ? AND fine = ? AND entered_at >= ? AND entered_at < ?");
             b.param(i);
-            b.param(l.pair().from());
-            b.param(l.pair().to());
-            b.param(l.bucket());
+            b.param(l.target().pair().from());
+            b.param(l.target().pair().to());
+            b.param((short) l.bucket());
+            b.param((short) l.fine());
             b.param(Timestamp.from(slice.from()));
             b.param(Timestamp.from(slice.to()));
             attributes(b, false);
             within(b, false);
-            if (l.grouped()) {
-                b.text(" AND " + slice.groupBy() + " IS NOT DISTINCT FROM ?");
-                b.param(l.groupKey());
-            }
+            group(b, l.target());
             b.text(" ORDER BY velocity_us OFFSET ? LIMIT 1)");
             b.param(l.rank() - 1);
         }
@@ -230,6 +292,14 @@ public final class CellQueries {
         b.param(pair.to());
         b.param(pair.from());
         b.param(pair.to());
+    }
+
+    /** Narrows to the target's group, when it is one. */
+    private void group(Sql b, Target target) {
+        if (target.grouped()) {
+            b.text(" AND " + slice.groupBy() + " IS NOT DISTINCT FROM ?");
+            b.param(target.groupKey());
+        }
     }
 
     private void within(Sql b, boolean cells) {
@@ -301,6 +371,8 @@ public final class CellQueries {
                     Object p = params.get(i);
                     if (p instanceof String[] strings) {
                         ps.setArray(i + 1, c.createArrayOf("text", strings));
+                    } else if (p instanceof Short[] shorts) {
+                        ps.setArray(i + 1, c.createArrayOf("int2", shorts));
                     } else {
                         ps.setObject(i + 1, p);
                     }

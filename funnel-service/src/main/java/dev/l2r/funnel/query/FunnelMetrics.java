@@ -11,6 +11,8 @@ import dev.l2r.funnel.metrics.Stages;
 import java.util.function.Predicate;
 import dev.l2r.funnel.query.CellQueries.Lookup;
 import dev.l2r.funnel.query.CellQueries.Pair;
+import dev.l2r.funnel.query.CellQueries.Parts;
+import dev.l2r.funnel.query.CellQueries.Target;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -76,17 +78,11 @@ public class FunnelMetrics {
         CellQueries q = new CellQueries(slice.overall(), null);
         Map<String, Map<Group, Long>> cohorts = q.cohorts(c, stages);
         Map<Pair, Map<Group, Totals>> conversions = q.conversions(c, pairs, hot(funnel));
-        List<Pair> nextPairs = new ArrayList<>();
+        Map<Pair, Totals> nextTotals = new LinkedHashMap<>();
         for (String s : stages) {
-            next(funnel, s).ifPresent(n -> nextPairs.add(new Pair(s, n)));
+            next(funnel, s).ifPresent(n -> nextTotals.put(new Pair(s, n), total(conversions.get(new Pair(s, n)))));
         }
-        Map<Pair, Map<String, TreeMap<Integer, Long>>> histograms = q.histograms(c, nextPairs, hot(funnel));
-        Map<Pair, Dist> nextDists = new LinkedHashMap<>();
-        for (Pair p : nextPairs) {
-            nextDists.put(p, new Dist(total(conversions.get(p)), histogram(histograms.get(p), null)));
-        }
-        Map<Pair, VelocityDays> velocities = velocityDays(c, q, nextDists,
-                (p, pos) -> new Lookup(p, false, null, pos.bucket(), pos.rankInBucket()));
+        Map<Pair, VelocityDays> velocities = velocityDays(c, q, hot(funnel), nextTotals, p -> new Target(p, false, null));
         List<Answers.StageFigures> figures = new ArrayList<>();
         for (String s : stages) {
             long entered = sum(cohorts.get(s));
@@ -98,7 +94,7 @@ public class FunnelMetrics {
                 continue;
             }
             Pair toNext = new Pair(s, n.get());
-            long reachedNext = nextDists.get(toNext).totals().leads();
+            long reachedNext = nextTotals.get(toNext).leads();
             long reachedWon = total(conversions.get(new Pair(s, won))).leads();
             figures.add(new Answers.StageFigures(s, entered, n.get(), reachedNext, Velocity.rate(reachedNext, entered),
                     reachedWon, Velocity.rate(reachedWon, entered), velocities.get(toNext)));
@@ -113,12 +109,11 @@ public class FunnelMetrics {
             Slice overallSlice = slice.overall();
             CellQueries overallQ = new CellQueries(overallSlice, withinDays);
             long cohortSize = sum(overallQ.cohorts(c, List.of(from)).get(from));
-            Dist overallDist = new Dist(total(overallQ.conversions(c, List.of(pair), hot(funnel)).get(pair)),
-                    histogram(overallQ.histograms(c, List.of(pair), hot(funnel)).get(pair), null));
-            VelocityDays overallV = velocityDays(c, overallQ, Map.of(pair, overallDist),
-                    (p, pos) -> new Lookup(p, false, null, pos.bucket(), pos.rankInBucket())).get(pair);
-            Answers.Outcome overall = new Answers.Outcome(cohortSize, overallDist.totals().leads(),
-                    Velocity.rate(overallDist.totals().leads(), cohortSize), overallV);
+            Totals overallTotals = total(overallQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
+            VelocityDays overallV = velocityDays(c, overallQ, hot(funnel), Map.of(pair, overallTotals),
+                    p -> new Target(p, false, null)).get(pair);
+            Answers.Outcome overall = new Answers.Outcome(cohortSize, overallTotals.leads(),
+                    Velocity.rate(overallTotals.leads(), cohortSize), overallV);
 
             List<Answers.Cohort> cohorts = List.of();
             if (slice.interval() != Slice.Interval.NONE) {
@@ -141,21 +136,18 @@ public class FunnelMetrics {
                 CellQueries groupQ = new CellQueries(overallSlice.grouped(slice.groupBy()), withinDays);
                 Map<Group, Long> sizes = orEmpty(groupQ.cohorts(c, List.of(from)).get(from));
                 Map<Group, Totals> converted = orEmpty(groupQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
-                Map<String, TreeMap<Integer, Long>> histograms =
-                        orEmpty(groupQ.histograms(c, List.of(pair), hot(funnel)).get(pair));
-                Map<GroupKey, Dist> dists = new LinkedHashMap<>();
+                Map<GroupKey, Totals> totals = new LinkedHashMap<>();
                 Map<GroupKey, Long> groupSizes = new HashMap<>();
                 sizes.forEach((g, n) -> groupSizes.merge(new GroupKey(g.key()), n, Long::sum));
                 for (GroupKey k : groupSizes.keySet()) {
-                    dists.put(k, new Dist(converted.getOrDefault(new Group(k.key(), null), new Totals()),
-                            histogram(histograms, k.key())));
+                    totals.put(k, converted.getOrDefault(new Group(k.key(), null), new Totals()));
                 }
-                Map<GroupKey, VelocityDays> v = velocityDays(c, groupQ, dists,
-                        (k, pos) -> new Lookup(pair, true, k.key(), pos.bucket(), pos.rankInBucket()));
+                Map<GroupKey, VelocityDays> v = velocityDays(c, groupQ, hot(funnel), totals,
+                        k -> new Target(pair, true, k.key()));
                 groups = new ArrayList<>();
-                for (Map.Entry<GroupKey, Dist> e : dists.entrySet()) {
+                for (Map.Entry<GroupKey, Totals> e : totals.entrySet()) {
                     long size = groupSizes.get(e.getKey());
-                    long conv = e.getValue().totals().leads();
+                    long conv = e.getValue().leads();
                     groups.add(new Answers.GroupOutcome(e.getKey().key(), size, conv, Velocity.rate(conv, size),
                             v.get(e.getKey())));
                 }
@@ -298,55 +290,60 @@ public class FunnelMetrics {
     private static final int[] PERCENTILES = {50, 90};
 
     /**
-     * Mean from the exact sum; median and p90 by locating their rank in the day-bucket histogram and then reading
-     * the exact value at that rank inside the bucket (one statement for all). Bucket 0 holds only zeros.
+     * Mean from the exact sum; median and p90 by locating their rank in the bucket histogram, then in the parts of
+     * that bucket, and then reading the exact value at that rank among the few rows of that part (one statement
+     * for each step, for every key at once). Bucket 0 holds only zeros.
      */
-    private static <K> Map<K, VelocityDays> velocityDays(Connection c, CellQueries q, Map<K, Dist> dists,
-                                                         java.util.function.BiFunction<K, Percentile.Position, Lookup> lookupOf)
+    private static <K> Map<K, VelocityDays> velocityDays(Connection c, CellQueries q, Predicate<Pair> hot,
+                                                         Map<K, Totals> totals, java.util.function.Function<K, Target> targetOf)
             throws SQLException {
-        List<K> keys = new ArrayList<>(dists.keySet());
-        List<Lookup> lookups = new ArrayList<>();
-        int[][] lookupIndex = new int[keys.size()][PERCENTILES.length];
-        for (int i = 0; i < keys.size(); i++) {
-            Dist d = dists.get(keys.get(i));
-            for (int j = 0; j < PERCENTILES.length; j++) {
-                lookupIndex[i][j] = -1;
-                if (d.count() > 0) {
-                    Percentile.Position pos = Percentile.locate(d.histogram(), Percentile.rank(PERCENTILES[j], d.count()));
-                    if (pos.bucket() > 0) {
-                        lookupIndex[i][j] = lookups.size();
-                        lookups.add(lookupOf.apply(keys.get(i), pos));
-                    }
+        record Pending(Object key, int percentile, Parts parts, long rankInBucket) {
+        }
+        Map<K, long[]> values = new HashMap<>();
+        List<Pending> pending = new ArrayList<>();
+        Map<Parts, Integer> partsIndex = new LinkedHashMap<>();
+        for (Map.Entry<K, Totals> e : totals.entrySet()) {
+            long n = count(e.getValue());
+            values.put(e.getKey(), new long[PERCENTILES.length]);
+            for (int j = 0; j < PERCENTILES.length && n > 0; j++) {
+                Percentile.Position pos = Percentile.locate(e.getValue().histogram(), Percentile.rank(PERCENTILES[j], n));
+                if (pos.bucket() > 0) {
+                    Parts parts = new Parts(targetOf.apply(e.getKey()), pos.bucket());
+                    partsIndex.putIfAbsent(parts, partsIndex.size());
+                    pending.add(new Pending(e.getKey(), j, parts, pos.rankInBucket()));
                 }
             }
         }
-        long[] values = q.values(c, lookups);
+        long[][] spread = q.parts(c, new ArrayList<>(partsIndex.keySet()), hot);
+        List<Lookup> lookups = new ArrayList<>();
+        for (Pending p : pending) {
+            Percentile.Position inBucket = Percentile.locate(spread[partsIndex.get(p.parts())], p.rankInBucket());
+            lookups.add(new Lookup(p.parts().target(), p.parts().bucket(), inBucket.bucket(), inBucket.rankInBucket()));
+        }
+        long[] found = q.values(c, lookups);
+        for (int i = 0; i < pending.size(); i++) {
+            values.get(pending.get(i).key())[pending.get(i).percentile()] = found[i];
+        }
         Map<K, VelocityDays> result = new HashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            Dist d = dists.get(keys.get(i));
-            if (d.count() == 0) {
-                result.put(keys.get(i), VelocityDays.NONE);
-                continue;
-            }
-            BigDecimal[] percentiles = new BigDecimal[PERCENTILES.length];
-            for (int j = 0; j < PERCENTILES.length; j++) {
-                percentiles[j] = Velocity.days(lookupIndex[i][j] < 0 ? 0 : values[lookupIndex[i][j]]);
-            }
-            result.put(keys.get(i), new VelocityDays(d.count(),
-                    Velocity.meanDays(d.totals().sumMicros(), d.totals().leads()), percentiles[0], percentiles[1]));
+        for (Map.Entry<K, Totals> e : totals.entrySet()) {
+            long n = count(e.getValue());
+            long[] v = values.get(e.getKey());
+            result.put(e.getKey(), n == 0 ? VelocityDays.NONE : new VelocityDays(n,
+                    Velocity.meanDays(e.getValue().sumMicros(), n), Velocity.days(v[0]), Velocity.days(v[1])));
         }
         return result;
     }
 
-    /** Converted leads of one pair and group: counts and velocity sum, and their velocity histogram. */
-    private record Dist(Totals totals, TreeMap<Integer, Long> histogram) {
-        long count() {
-            long n = histogram.values().stream().mapToLong(Long::longValue).sum();
-            if (n != totals.leads()) {
-                throw new IllegalStateException("cells disagree: " + n + " in the histogram, " + totals.leads() + " counted");
-            }
-            return n;
+    /** Converted leads, checked against their histogram. */
+    private static long count(Totals totals) {
+        long n = 0;
+        for (long b : totals.histogram()) {
+            n += b;
         }
+        if (n != totals.leads()) {
+            throw new IllegalStateException("cells disagree: " + n + " in the histogram, " + totals.leads() + " counted");
+        }
+        return n;
     }
 
     private static Predicate<Pair> hot(FunnelDefinition funnel) {
@@ -359,14 +356,6 @@ public class FunnelMetrics {
             byGroup.values().forEach(t -> all.add(t));
         }
         return all;
-    }
-
-    private static TreeMap<Integer, Long> histogram(Map<String, TreeMap<Integer, Long>> byKey, String key) {
-        if (byKey == null) {
-            return new TreeMap<>();
-        }
-        TreeMap<Integer, Long> h = byKey.get(key);
-        return h == null ? new TreeMap<>() : h;
     }
 
     private static long sum(Map<Group, Long> byGroup) {

@@ -11,9 +11,11 @@ import dev.l2r.funnel.projection.ProjectionTables;
 import dev.l2r.platform.consume.EventLog;
 import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,8 +39,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drops the projections and replays the topic from offset zero, without stopping the service: the replay fills
@@ -55,6 +59,7 @@ public class Rebuilder {
     static final long REBUILD_LOCK = 0x4c32_5246_7262L;
     static final String SHADOW = "funnel_rebuild";
     private static final int CHUNK = 5_000;
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     @Inject
     AgroalDataSource dataSource;
@@ -81,6 +86,33 @@ public class Rebuilder {
     @PreDestroy
     void stop() {
         executor.shutdownNow();
+    }
+
+    /** A rebuild requested before a crash or by a migration (see {@link RebuildRequests}) starts with the service. */
+    void onStart(@Observes StartupEvent start) {
+        startIfRequired();
+    }
+
+    /**
+     * Starts a rebuild when one is requested and none is running here or in a replica (whose rebuild, when it
+     * finishes, looks for requests again). Failures are logged: the request stays for the next attempt.
+     */
+    public void startIfRequired() {
+        try {
+            List<RebuildRequests.Request> open;
+            try (Connection c = dataSource.getConnection()) {
+                open = RebuildRequests.open(c);
+            }
+            if (!open.isEmpty()) {
+                String reason = String.join("; ", open.stream().map(RebuildRequests.Request::reason).toList());
+                LOG.infof("rebuilding the projections: %s", reason);
+                start(reason);
+            }
+        } catch (ProblemException running) {
+            LOG.info("a rebuild is already running; requests left open are served after it");
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("could not start a requested rebuild; it stays requested", e);
+        }
     }
 
     /** Starts a rebuild in the background; a 409 problem when one is already running (here or in a replica). */
@@ -128,6 +160,8 @@ public class Rebuilder {
                 ps.setLong(1, FunnelProjector.PROJECTION_LOCK);
                 ps.execute();
             }
+            // requests seen before the definition is read: what they asked for is in what this rebuild reads
+            List<RebuildRequests.Request> served = RebuildRequests.open(writer);
             FunnelDefinition funnel = definitions.current(writer);
             progress.phase(writer, "creating shadow tables");
             createShadow(writer);
@@ -151,7 +185,7 @@ public class Rebuilder {
                 }
             }
             progress.phase(writer, "swapping in the new tables");
-            swap(writer);
+            swap(writer, served);
             progress.finish(writer, "DONE", null);
             try (Statement s = writer.createStatement()) {
                 s.execute("RESET synchronous_commit");
@@ -159,6 +193,8 @@ public class Rebuilder {
             unlockAll(lockHolder);
             LOG.infof("rebuild done: %d events, %d leads in %s", progress.read, progress.leads,
                     Duration.between(started, Instant.now()));
+            executor.submit(this::startIfRequired); // asked for while this one ran
+
         } catch (Exception e) {
             LOG.error("rebuild failed; the previous projections stay in place", e);
             unlockAll(lockHolder);
@@ -170,6 +206,8 @@ public class Rebuilder {
             } catch (SQLException ignored) {
                 LOG.error("could not record the failed rebuild", ignored);
             }
+            CompletableFuture.delayedExecutor(RETRY_AFTER_FAILURE.toSeconds(), TimeUnit.SECONDS, executor)
+                    .execute(this::startIfRequired);
         }
     }
 
@@ -340,9 +378,10 @@ public class Rebuilder {
         progress.save(writer);
     }
 
-    private static void swap(Connection c) throws SQLException {
+    private static void swap(Connection c, List<RebuildRequests.Request> served) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            RebuildRequests.clear(c, served);
             s.execute("DROP SCHEMA IF EXISTS funnel_retired CASCADE");
             s.execute("CREATE SCHEMA funnel_retired");
             for (String t : ProjectionTables.TABLES) {
