@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Reads cohort sizes, conversion counts, velocity histograms and exact velocities for a {@link Slice}: whole
@@ -24,8 +25,11 @@ import java.util.Map;
  * the hot pairs (a stage to its next stage and to won) with no attribute, or by channel or segment; anything
  * else is read from the per-lead rows, exactly but more slowly. A percentile is found in three steps: its bucket
  * from the cells' histograms, its part of the bucket from the week cells, and its value from the few per-lead
- * rows of that part. Each piece is its own branch of one UNION ALL statement, so every branch is a plain index
- * range scan.
+ * rows of that part.
+ * <p>
+ * Every step is one statement per kind of source whatever the number of pairs, periods and groups: the pieces
+ * to read are sent as a table of parameters (arrays, unnested) joined laterally to an index range scan, so the
+ * statement is planned once; planning one UNION ALL branch per piece cost more than reading the cells.
  */
 public final class CellQueries {
 
@@ -63,8 +67,8 @@ public final class CellQueries {
         }
     }
 
-    /** The converted leads of one pair, and of one group of it when {@code grouped}. */
-    public record Target(Pair pair, boolean grouped, String groupKey) {
+    /** The converted leads of one pair, of one group of it ({@code groupKey}) when the slice is grouped. */
+    public record Target(Pair pair, String groupKey) {
     }
 
     /** Find the {@code rank}-th smallest velocity (1-based) in part {@code fine} of {@code bucket} of a target. */
@@ -73,6 +77,14 @@ public final class CellQueries {
 
     /** How a target's velocities in {@code bucket} spread over the bucket's parts. */
     public record Parts(Target target, int bucket) {
+    }
+
+    private static final Short[] ALL_PARTS = new Short[Velocity.FINE];
+
+    static {
+        for (short f = 0; f < Velocity.FINE; f++) {
+            ALL_PARTS[f] = f;
+        }
     }
 
     private final Slice slice;
@@ -89,19 +101,35 @@ public final class CellQueries {
     /** Leads entering each stage, per group. */
     public Map<String, Map<Group, Long>> cohorts(Connection c, Collection<String> stages) throws SQLException {
         Map<String, Map<Group, Long>> result = new HashMap<>();
-        String[] stageArray = stages.toArray(String[]::new);
-        Union union = new Union();
+        Rows cells = new Rows("g char(1)", "s date", "e date");
+        Rows rows = new Rows("s timestamptz", "e timestamptz");
         for (Piece piece : pieces(countPlan(true), dims >= 0)) {
-            Sql b = union.branch("SELECT stage, " + groupColumn() + ", " + periodColumn(piece.dayColumn()) + ", "
-                    + (piece.cells() ? "sum(leads)" : "count(*)") + " FROM "
-                    + (piece.cells() ? "cohort_cube" : "lead_stage_entry") + " WHERE stage = ANY (?)");
-            b.param(stageArray);
-            piece.where(b, dims);
-            attributes(b, piece.cells());
-            b.text(" GROUP BY 1, 2, 3");
+            if (piece.cells()) {
+                cells.add(piece.grain(), piece.start(), piece.end());
+            } else {
+                rows.add(piece.start(), piece.end());
+            }
         }
-        union.query(c, rs -> result.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                .merge(new Group(rs.getString(2), localDate(rs.getDate(3))), rs.getLong(4), Long::sum));
+        String[] stageArray = stages.toArray(String[]::new);
+        Row add = rs -> result.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                .merge(new Group(rs.getString(2), localDate(rs.getDate(3))), rs.getLong(4), Long::sum);
+        if (!cells.isEmpty()) {
+            Sql sql = cells.lateral("SELECT stage, " + groupColumn() + ", " + periodColumn("period")
+                    + ", leads FROM cohort_cube WHERE stage = ANY (?) AND dims = ? AND grain = q.g AND period >= q.s "
+                    + "AND period < q.e");
+            sql.param(stageArray);
+            sql.param((short) dims);
+            attributes(sql);
+            sql.query(c, add);
+        }
+        if (!rows.isEmpty()) {
+            Sql sql = rows.lateral("SELECT stage, " + groupColumn() + " AS g, " + periodColumn("day")
+                    + " AS p, count(*) FROM lead_stage_entry WHERE stage = ANY (?) AND entered_at >= q.s AND entered_at < q.e");
+            sql.param(stageArray);
+            attributes(sql);
+            sql.text(" GROUP BY 1, 2, 3");
+            sql.query(c, add);
+        }
         return result;
     }
 
@@ -109,154 +137,135 @@ public final class CellQueries {
      * Leads of each pair's cohort that converted, their velocity sum and velocity histogram, per group. Cells
      * bring their histogram arrays; per-lead rows are counted per bucket.
      */
-    public Map<Pair, Map<Group, Totals>> conversions(Connection c, Collection<Pair> pairs, java.util.function.Predicate<Pair> hot)
+    public Map<Pair, Map<Group, Totals>> conversions(Connection c, Collection<Pair> pairs, Predicate<Pair> hot)
             throws SQLException {
         Map<Pair, Map<Group, Totals>> result = new HashMap<>();
-        Union union = new Union();
+        Rows cells = new Rows("f text", "t text", "g char(1)", "s date", "e date");
+        Rows rows = new Rows("f text", "t text", "s timestamptz", "e timestamptz");
         for (Pair pair : pairs) {
-            boolean cells = dims >= 0 && withinDays == null && hot.test(pair);
-            for (Piece piece : pieces(cells ? countPlan(false) : perLead(), cells)) {
-                Sql b = union.branch("SELECT " + groupColumn() + ", " + periodColumn(piece.dayColumn()) + ", "
-                        + (piece.cells() ? "leads, velocity_us, hist, NULL::smallint" : "count(*), sum(velocity_us), NULL::int[], bucket")
-                        + ", ?::text, ?::text FROM " + (piece.cells() ? "conversion_cube" : "lead_conversion")
-                        + " WHERE from_stage = ? AND to_stage = ?");
-                pairParams(b, pair);
-                piece.where(b, dims);
-                attributes(b, piece.cells());
-                within(b, piece.cells());
-                if (!piece.cells()) {
-                    b.text(" GROUP BY 1, 2, 6");
+            boolean fromCells = dims >= 0 && withinDays == null && hot.test(pair);
+            for (Piece piece : pieces(fromCells ? countPlan(false) : perLead(), fromCells)) {
+                if (piece.cells()) {
+                    cells.add(pair.from(), pair.to(), piece.grain(), piece.start(), piece.end());
+                } else {
+                    rows.add(pair.from(), pair.to(), piece.start(), piece.end());
                 }
             }
         }
-        union.query(c, rs -> {
-            Totals t = result.computeIfAbsent(new Pair(rs.getString(7), rs.getString(8)), k -> new HashMap<>())
-                    .computeIfAbsent(new Group(rs.getString(1), localDate(rs.getDate(2))), k -> new Totals());
-            long leads = rs.getLong(3);
-            t.leads += leads;
-            t.sumMicros = t.sumMicros.add(rs.getBigDecimal(4));
-            java.sql.Array hist = rs.getArray(5);
-            if (hist == null) {
-                t.histogram[rs.getInt(6)] += leads;
-            } else {
-                Integer[] counts = (Integer[]) hist.getArray();
-                for (int i = 0; i < counts.length; i++) {
-                    t.histogram[i] += counts[i];
+        if (!cells.isEmpty()) {
+            Sql sql = cells.lateral("SELECT q.f, q.t, " + groupColumn() + ", " + periodColumn("period")
+                    + ", leads, velocity_us, hist FROM conversion_cube WHERE from_stage = q.f AND to_stage = q.t "
+                    + "AND dims = ? AND grain = q.g AND period >= q.s AND period < q.e");
+            sql.param((short) dims);
+            attributes(sql);
+            sql.query(c, rs -> {
+                Totals t = totals(result, rs);
+                t.leads += rs.getLong(5);
+                t.sumMicros = t.sumMicros.add(rs.getBigDecimal(6));
+                Integer[] counts = (Integer[]) rs.getArray(7).getArray();
+                for (int b = 0; b < counts.length; b++) {
+                    t.histogram[b] += counts[b];
                 }
-            }
-        });
+            });
+        }
+        if (!rows.isEmpty()) {
+            Sql sql = rows.lateral("SELECT q.f, q.t, " + groupColumn() + " AS g, " + periodColumn("day")
+                    + " AS p, count(*), sum(velocity_us), bucket FROM lead_conversion WHERE from_stage = q.f "
+                    + "AND to_stage = q.t AND entered_at >= q.s AND entered_at < q.e");
+            attributes(sql);
+            within(sql);
+            sql.text(" GROUP BY 1, 2, 3, 4, 7");
+            sql.query(c, rs -> {
+                Totals t = totals(result, rs);
+                long leads = rs.getLong(5);
+                t.leads += leads;
+                t.sumMicros = t.sumMicros.add(rs.getBigDecimal(6));
+                t.histogram[rs.getInt(7)] += leads;
+            });
+        }
         return result;
+    }
+
+    private static Totals totals(Map<Pair, Map<Group, Totals>> result, ResultSet rs) throws SQLException {
+        return result.computeIfAbsent(new Pair(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
+                .computeIfAbsent(new Group(rs.getString(3), localDate(rs.getDate(4))), k -> new Totals());
     }
 
     /**
      * For each query, the leads of its bucket in each of the bucket's {@link Velocity#FINE} parts: whole ISO weeks
      * from the week cells, the rest from per-lead rows.
      */
-    public long[][] parts(Connection c, List<Parts> queries, java.util.function.Predicate<Pair> hot) throws SQLException {
+    public long[][] parts(Connection c, List<Parts> queries, Predicate<Pair> hot) throws SQLException {
         long[][] result = new long[queries.size()][Velocity.FINE];
-        if (queries.isEmpty()) {
-            return result;
-        }
-        Short[] allParts = new Short[Velocity.FINE];
-        for (short f = 0; f < Velocity.FINE; f++) {
-            allParts[f] = f;
-        }
-        Union union = new Union();
+        Rows cells = new Rows("i int4", "f text", "t text", "b int2", "k text", "s date", "e date");
+        Rows rows = new Rows("i int4", "f text", "t text", "b int2", "k text", "s timestamptz", "e timestamptz");
         for (int i = 0; i < queries.size(); i++) {
             Parts q = queries.get(i);
             Pair pair = q.target().pair();
-            boolean cells = dims >= 0 && withinDays == null && hot.test(pair);
-            WindowPlan plan = cells ? WindowPlan.of(slice.from(), slice.to(), WindowPlan.Grain.WEEK, false) : perLead();
-            for (Piece piece : pieces(plan, cells)) {
-                Sql b = union.branch("SELECT ?::int, " + (piece.cells() ? "fine, NULL::smallint, NULL::bigint FROM velocity_cube"
-                        : "NULL::int[], fine, count(*) FROM lead_conversion") + " WHERE from_stage = ? AND to_stage = ?");
-                b.param(i);
-                b.param(pair.from());
-                b.param(pair.to());
-                if (piece.cells()) {
-                    b.text(" AND bucket = ?");
-                    b.param((short) q.bucket());
-                } else {
-                    // both conditions, so that the look-up index reads only this bucket's rows of the period
-                    b.text(" AND bucket = ? AND fine = ANY (?)");
-                    b.param((short) q.bucket());
-                    b.param(allParts);
-                }
-                piece.where(b, dims);
-                attributes(b, piece.cells());
-                within(b, piece.cells());
-                group(b, q.target());
-                if (!piece.cells()) {
-                    b.text(" GROUP BY fine");
-                }
+            boolean fromCells = dims >= 0 && withinDays == null && hot.test(pair);
+            WindowPlan plan = fromCells ? WindowPlan.of(slice.from(), slice.to(), WindowPlan.Grain.WEEK, false) : perLead();
+            for (Piece piece : pieces(plan, fromCells)) {
+                (piece.cells() ? cells : rows).add(i, pair.from(), pair.to(), (short) q.bucket(), q.target().groupKey(),
+                        piece.start(), piece.end());
             }
         }
-        union.query(c, rs -> {
-            long[] counts = result[rs.getInt(1)];
-            java.sql.Array fine = rs.getArray(2);
-            if (fine == null) {
-                counts[rs.getInt(3)] += rs.getLong(4);
-            } else {
-                Integer[] n = (Integer[]) fine.getArray();
+        if (!cells.isEmpty()) {
+            Sql sql = cells.lateral("SELECT q.i, fine FROM velocity_cube WHERE from_stage = q.f AND to_stage = q.t "
+                    + "AND dims = ? AND bucket = q.b AND week >= q.s AND week < q.e");
+            sql.param((short) dims);
+            attributes(sql);
+            group(sql);
+            sql.query(c, rs -> {
+                long[] counts = result[rs.getInt(1)];
+                Integer[] n = (Integer[]) rs.getArray(2).getArray();
                 for (int f = 0; f < n.length; f++) {
                     counts[f] += n[f];
                 }
-            }
-        });
+            });
+        }
+        if (!rows.isEmpty()) {
+            // bucket and every part, so that the look-up index reads only this bucket's rows of the period
+            Sql sql = rows.lateral("SELECT q.i, fine, count(*) FROM lead_conversion WHERE from_stage = q.f "
+                    + "AND to_stage = q.t AND bucket = q.b AND fine = ANY (?) AND entered_at >= q.s AND entered_at < q.e");
+            sql.param(ALL_PARTS);
+            attributes(sql);
+            within(sql);
+            group(sql);
+            sql.text(" GROUP BY 1, 2");
+            sql.query(c, rs -> result[rs.getInt(1)][rs.getInt(2)] += rs.getLong(3));
+        }
         return result;
     }
 
-    /** Exact velocities (microseconds) for each lookup, in order, each read inside one bucket. */
+    /** Exact velocities (microseconds) for each lookup, in order, each read among the rows of one part of a bucket. */
     public long[] values(Connection c, List<Lookup> lookups) throws SQLException {
         long[] values = new long[lookups.size()];
         if (lookups.isEmpty()) {
             return values;
         }
-        Union union = new Union();
+        Rows rows = new Rows("i int4", "f text", "t text", "b int2", "p int2", "k text", "o int8");
         for (int i = 0; i < lookups.size(); i++) {
             Lookup l = lookups.get(i);
-            Sql b = union.branch("(SELECT ?::int, velocity_us FROM lead_conversion WHERE from_stage = ? AND to_stage = ? "
-                    + "AND bucket = ? AND fine = ? AND entered_at >= ? AND entered_at < ?");
-            b.param(i);
-            b.param(l.target().pair().from());
-            b.param(l.target().pair().to());
-            b.param((short) l.bucket());
-            b.param((short) l.fine());
-            b.param(Timestamp.from(slice.from()));
-            b.param(Timestamp.from(slice.to()));
-            attributes(b, false);
-            within(b, false);
-            group(b, l.target());
-            b.text(" ORDER BY velocity_us OFFSET ? LIMIT 1)");
-            b.param(l.rank() - 1);
+            rows.add(i, l.target().pair().from(), l.target().pair().to(), (short) l.bucket(), (short) l.fine(),
+                    l.target().groupKey(), l.rank() - 1);
         }
-        union.query(c, rs -> values[rs.getInt(1)] = rs.getLong(2));
+        Sql sql = rows.lateral("SELECT q.i, velocity_us FROM lead_conversion WHERE from_stage = q.f AND to_stage = q.t "
+                + "AND bucket = q.b AND fine = q.p AND entered_at >= ? AND entered_at < ?");
+        sql.param(Timestamp.from(slice.from()));
+        sql.param(Timestamp.from(slice.to()));
+        attributes(sql);
+        within(sql);
+        group(sql);
+        sql.text(" ORDER BY velocity_us OFFSET q.o LIMIT 1");
+        sql.query(c, rs -> values[rs.getInt(1)] = rs.getLong(2));
         return values;
     }
 
-    /** One piece of a period: a time range read from cells (of a grain) or from per-lead rows. */
+    /**
+     * One piece of a period: a range of cells (of a grain: "M", "D", or null for ISO weeks), from start to end,
+     * or a time range of per-lead rows.
+     */
     private record Piece(boolean cells, String grain, Object start, Object end) {
-        String dayColumn() {
-            return cells ? (grain == null ? "week" : "period") : "day";
-        }
-
-        void where(Sql b, int dims) {
-            if (cells) {
-                b.text(" AND dims = ?");
-                b.param((short) dims);
-                if (grain != null) {
-                    b.text(" AND grain = ?");
-                    b.param(grain);
-                    b.text(" AND period >= ? AND period < ?");
-                } else {
-                    b.text(" AND week >= ? AND week < ?");
-                }
-            } else {
-                b.text(" AND entered_at >= ? AND entered_at < ?");
-            }
-            b.param(start);
-            b.param(end);
-        }
     }
 
     private static List<Piece> pieces(WindowPlan plan, boolean cells) {
@@ -287,29 +296,22 @@ public final class CellQueries {
         return WindowPlan.perLead(slice.from(), slice.to());
     }
 
-    private static void pairParams(Sql b, Pair pair) {
-        b.param(pair.from());
-        b.param(pair.to());
-        b.param(pair.from());
-        b.param(pair.to());
-    }
-
-    /** Narrows to the target's group, when it is one. */
-    private void group(Sql b, Target target) {
-        if (target.grouped()) {
-            b.text(" AND " + slice.groupBy() + " IS NOT DISTINCT FROM ?");
-            b.param(target.groupKey());
+    /** Narrows to each row's group (q.k) when the slice is grouped. */
+    private void group(Sql sql) {
+        if (slice.groupBy() != null) {
+            sql.text(" AND " + slice.groupBy() + " IS NOT DISTINCT FROM q.k");
         }
     }
 
-    private void within(Sql b, boolean cells) {
-        if (withinDays != null && !cells) {
-            b.text(" AND velocity_us <= ?");
-            b.param(withinDays * Velocity.MICROS_PER_DAY);
+    /** Only conversions within withinDays: per-lead rows only, since cells do not keep it. */
+    private void within(Sql sql) {
+        if (withinDays != null) {
+            sql.text(" AND velocity_us <= ?");
+            sql.param(withinDays * Velocity.MICROS_PER_DAY);
         }
     }
 
-    private void attributes(Sql sql, boolean cells) {
+    private void attributes(Sql sql) {
         if (!slice.includeSkipped()) {
             sql.text(" AND NOT skipped");
         }
@@ -343,33 +345,88 @@ public final class CellQueries {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    /** Branches joined by UNION ALL into one statement. */
-    private static final class Union {
-        private final List<Sql> branches = new ArrayList<>();
+    /** A column of the parameter table: an array of values of one SQL type. */
+    private record ArrayParam(String type, Object[] values) {
+    }
 
-        Sql branch(String start) {
-            Sql b = new Sql(start);
-            branches.add(b);
-            return b;
+    /**
+     * A table of parameters sent as one array per column and unnested as {@code q}: the statement that joins it
+     * laterally is planned once for all its rows.
+     */
+    private static final class Rows {
+        private final String[] names;
+        private final String[] types;
+        private final List<List<Object>> columns = new ArrayList<>();
+
+        /** @param columns "name type" each, e.g. "s date" */
+        Rows(String... columns) {
+            names = new String[columns.length];
+            types = new String[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                String[] nameType = columns[i].split(" ", 2);
+                names[i] = nameType[0];
+                types[i] = nameType[1];
+                this.columns.add(new ArrayList<>());
+            }
+        }
+
+        void add(Object... values) {
+            if (values.length != names.length) {
+                throw new IllegalArgumentException(values.length + " values for " + names.length + " columns");
+            }
+            for (int i = 0; i < values.length; i++) {
+                columns.get(i).add(values[i]);
+            }
+        }
+
+        boolean isEmpty() {
+            return columns.get(0).isEmpty();
+        }
+
+        /** {@code SELECT * FROM unnest(...) q CROSS JOIN LATERAL (inner) x}; inner refers to q's columns. */
+        Sql lateral(String inner) {
+            Sql sql = new Sql("SELECT x.* FROM unnest(");
+            for (int i = 0; i < names.length; i++) {
+                sql.text((i > 0 ? ", " : "") + "?::" + types[i] + "[]");
+                // char(1) travels as text; the cast in the statement makes it char(1) for the index
+                String wire = types[i].startsWith("char") ? "text" : types[i];
+                sql.param(new ArrayParam(wire, columns.get(i).toArray()));
+            }
+            sql.text(") AS q(" + String.join(", ", names) + ") CROSS JOIN LATERAL (" + inner);
+            sql.closeWith(") x");
+            return sql;
+        }
+    }
+
+    /** SQL text with its parameters in order. */
+    private static final class Sql {
+        private final StringBuilder text;
+        private final List<Object> params = new ArrayList<>();
+        private String closing = "";
+
+        Sql(String start) {
+            text = new StringBuilder(start);
+        }
+
+        void text(String more) {
+            text.append(more);
+        }
+
+        void param(Object value) {
+            params.add(value);
+        }
+
+        void closeWith(String closing) {
+            this.closing = closing;
         }
 
         void query(Connection c, Row row) throws SQLException {
-            if (branches.isEmpty()) {
-                return;
-            }
-            StringBuilder text = new StringBuilder();
-            List<Object> params = new ArrayList<>();
-            for (Sql b : branches) {
-                if (!text.isEmpty()) {
-                    text.append(" UNION ALL ");
-                }
-                text.append(b.text);
-                params.addAll(b.params);
-            }
-            try (PreparedStatement ps = c.prepareStatement(text.toString())) {
+            try (PreparedStatement ps = c.prepareStatement(text + closing)) {
                 for (int i = 0; i < params.size(); i++) {
                     Object p = params.get(i);
-                    if (p instanceof String[] strings) {
+                    if (p instanceof ArrayParam a) {
+                        ps.setArray(i + 1, c.createArrayOf(a.type(), a.values()));
+                    } else if (p instanceof String[] strings) {
                         ps.setArray(i + 1, c.createArrayOf("text", strings));
                     } else if (p instanceof Short[] shorts) {
                         ps.setArray(i + 1, c.createArrayOf("int2", shorts));
@@ -383,24 +440,6 @@ public final class CellQueries {
                     }
                 }
             }
-        }
-    }
-
-    /** SQL text with its parameters in order. */
-    private static final class Sql {
-        private final StringBuilder text;
-        private final List<Object> params = new ArrayList<>();
-
-        Sql(String start) {
-            text = new StringBuilder(start);
-        }
-
-        void text(String more) {
-            text.append(more);
-        }
-
-        void param(Object value) {
-            params.add(value);
         }
     }
 }

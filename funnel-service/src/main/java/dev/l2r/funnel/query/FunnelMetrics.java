@@ -82,7 +82,7 @@ public class FunnelMetrics {
         for (String s : stages) {
             next(funnel, s).ifPresent(n -> nextTotals.put(new Pair(s, n), total(conversions.get(new Pair(s, n)))));
         }
-        Map<Pair, VelocityDays> velocities = velocityDays(c, q, hot(funnel), nextTotals, p -> new Target(p, false, null));
+        Map<Pair, VelocityDays> velocities = velocityDays(c, q, hot(funnel), nextTotals, p -> new Target(p, null));
         List<Answers.StageFigures> figures = new ArrayList<>();
         for (String s : stages) {
             long entered = sum(cohorts.get(s));
@@ -111,7 +111,7 @@ public class FunnelMetrics {
             long cohortSize = sum(overallQ.cohorts(c, List.of(from)).get(from));
             Totals overallTotals = total(overallQ.conversions(c, List.of(pair), hot(funnel)).get(pair));
             VelocityDays overallV = velocityDays(c, overallQ, hot(funnel), Map.of(pair, overallTotals),
-                    p -> new Target(p, false, null)).get(pair);
+                    p -> new Target(p, null)).get(pair);
             Answers.Outcome overall = new Answers.Outcome(cohortSize, overallTotals.leads(),
                     Velocity.rate(overallTotals.leads(), cohortSize), overallV);
 
@@ -143,7 +143,7 @@ public class FunnelMetrics {
                     totals.put(k, converted.getOrDefault(new Group(k.key(), null), new Totals()));
                 }
                 Map<GroupKey, VelocityDays> v = velocityDays(c, groupQ, hot(funnel), totals,
-                        k -> new Target(pair, true, k.key()));
+                        k -> new Target(pair, k.key()));
                 groups = new ArrayList<>();
                 for (Map.Entry<GroupKey, Totals> e : totals.entrySet()) {
                     long size = groupSizes.get(e.getKey());
