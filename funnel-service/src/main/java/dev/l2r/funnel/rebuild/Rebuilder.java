@@ -13,6 +13,7 @@ import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,6 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -58,7 +61,8 @@ public class Rebuilder {
     /** Only one rebuild at a time, across replicas. */
     static final long REBUILD_LOCK = 0x4c32_5246_7262L;
     static final String SHADOW = "funnel_rebuild";
-    private static final int CHUNK = 5_000;
+    /** The tables loaded in bulk, whose keys and indexes are built after loading. */
+    private static final List<String> BULK_TABLES = List.of("event_log", "lead_stage_entry", "lead_conversion", "lead_current");
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     @Inject
@@ -77,11 +81,36 @@ public class Rebuilder {
     @ConfigProperty(name = "mp.messaging.incoming.lead-stage-changed.topic")
     String topic;
 
+    /** Threads recomputing leads (each with a reading and a writing connection). */
+    @ConfigProperty(name = "l2r.rebuild.workers")
+    int workers;
+
+    /** PostgreSQL work_mem of the rebuild's sessions: the sort by lead and the cells' aggregation. */
+    @ConfigProperty(name = "l2r.rebuild.work-mem")
+    String workMem;
+
+    /** PostgreSQL maintenance_work_mem of the rebuild's sessions: building the keys and indexes. */
+    @ConfigProperty(name = "l2r.rebuild.maintenance-work-mem")
+    String maintenanceWorkMem;
+
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "funnel-rebuild");
         t.setDaemon(true);
         return t;
     });
+
+    @PostConstruct
+    void checkSettings() {
+        for (String memory : List.of(workMem, maintenanceWorkMem)) {
+            if (!memory.matches("[0-9]+(kB|MB|GB)?")) {
+                throw new IllegalArgumentException("not a PostgreSQL memory size: '" + memory
+                        + "' (l2r.rebuild.work-mem, l2r.rebuild.maintenance-work-mem: e.g. 128MB)");
+            }
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("l2r.rebuild.workers must be at least 1, not " + workers);
+        }
+    }
 
     @PreDestroy
     void stop() {
@@ -153,8 +182,8 @@ public class Rebuilder {
 
     private void run(Connection lockHolder, String reason) {
         Instant started = Instant.now();
-        Progress progress = new Progress(reason, started);
-        try (lockHolder; Connection writer = dataSource.getConnection()) {
+        RebuildProgress progress = new RebuildProgress(reason, started);
+        try (lockHolder; Connection writer = open(); Connection copier = open()) {
             progress.phase(writer, "waiting for live batches to finish");
             try (PreparedStatement ps = lockHolder.prepareStatement("SELECT pg_advisory_lock(?)")) {
                 ps.setLong(1, FunnelProjector.PROJECTION_LOCK);
@@ -165,50 +194,86 @@ public class Rebuilder {
             FunnelDefinition funnel = definitions.current(writer);
             progress.phase(writer, "creating shadow tables");
             createShadow(writer);
-            // a rebuild that dies is simply run again: its writes need not wait for the disk one by one
-            try (Statement s = writer.createStatement()) {
-                s.execute("SET synchronous_commit TO off");
-            }
-            List<String> indexes = dropSecondaryIndexes(writer);
             ProjectionTables shadow = new ProjectionTables(SHADOW);
+            List<ShadowKeys.Step> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
             progress.phase(writer, "reading the topic from offset zero");
-            replayTopic(writer, progress);
+            new TopicReplay(kafkaConfig, topic, shadow.table("event_log")).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
-            recomputeLeads(lockHolder, writer, funnel, shadow, progress);
+            new LeadRecompute(this::open, funnel, shadow, workers).run(writer, progress);
             progress.phase(writer, "indexing and aggregating cells");
-            List<String> work = new ArrayList<>(shadow.buildCells());
-            work.addAll(indexes);
-            runInParallel(work);
-            try (Statement s = writer.createStatement()) {
-                for (String t : ProjectionTables.TABLES) {
-                    s.execute("ANALYZE " + shadow.table(t));
-                }
+            List<ShadowKeys.Step> work = new ArrayList<>();
+            shadow.buildCells().forEach(sql -> work.add(c -> ShadowKeys.execute(c, sql)));
+            work.addAll(keys);
+            runInParallel(work, writer, progress);
+            for (String t : ProjectionTables.TABLES) {
+                ShadowKeys.execute(writer, "ANALYZE " + shadow.table(t));
             }
             progress.phase(writer, "swapping in the new tables");
             swap(writer, served);
             progress.finish(writer, "DONE", null);
-            try (Statement s = writer.createStatement()) {
-                s.execute("RESET synchronous_commit");
-            }
             unlockAll(lockHolder);
-            LOG.infof("rebuild done: %d events, %d leads in %s", progress.read, progress.leads,
+            LOG.infof("rebuild done: %d events, %d leads in %s", progress.read.get(), progress.leads.get(),
                     Duration.between(started, Instant.now()));
             executor.submit(this::startIfRequired); // asked for while this one ran
-
         } catch (Exception e) {
             LOG.error("rebuild failed; the previous projections stay in place", e);
             unlockAll(lockHolder);
             try (Connection c = dataSource.getConnection()) {
                 progress.finish(c, "FAILED", String.valueOf(e.getMessage()));
-                try (Statement s = c.createStatement()) {
-                    s.execute("DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
-                }
+                ShadowKeys.execute(c, "DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
             } catch (SQLException ignored) {
                 LOG.error("could not record the failed rebuild", ignored);
             }
             CompletableFuture.delayedExecutor(RETRY_AFTER_FAILURE.toSeconds(), TimeUnit.SECONDS, executor)
                     .execute(this::startIfRequired);
         }
+    }
+
+    /**
+     * A pooled connection set up for rebuild work: a rebuild that dies is simply run again, so its writes need
+     * not wait for the disk one by one; sorts, hashes and index builds get the memory configured for them.
+     */
+    private Connection open() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try (Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit TO off");
+            s.execute("SET work_mem TO '" + workMem + "'");
+            s.execute("SET maintenance_work_mem TO '" + maintenanceWorkMem + "'");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return resettingOnClose(c);
+    }
+
+    /**
+     * The pool hands connections on: the settings above must not reach the live consumer, whose commits must
+     * wait for the disk. Closing the returned connection resets them first (outside any transaction, since a
+     * rolled-back RESET would not count).
+     */
+    private static Connection resettingOnClose(Connection c) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        try {
+                            if (!c.getAutoCommit()) {
+                                c.rollback();
+                                c.setAutoCommit(true);
+                            }
+                            ShadowKeys.execute(c, "RESET ALL");
+                        } catch (SQLException e) {
+                            LOG.warn("could not reset a rebuild connection; discarding it", e);
+                            c.abort(Runnable::run);
+                        }
+                        c.close();
+                        return null;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Session locks outlive a pooled connection's close: release them explicitly. */
@@ -235,20 +300,22 @@ public class Rebuilder {
                 .load().migrate();
     }
 
-    /** Runs independent statements two at a time (one per core here), each on its own connection. */
-    private void runInParallel(List<String> statements) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+    /** Runs independent steps two at a time (one per core here), each on its own connection. */
+    private void runInParallel(List<ShadowKeys.Step> steps, Connection status, RebuildProgress progress) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(r, "funnel-rebuild-index"));
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-            for (String sql : statements) {
+            for (ShadowKeys.Step step : steps) {
                 done.add(pool.submit(() -> {
-                    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                        s.execute("SET synchronous_commit TO off");
-                        s.execute(sql);
-                        s.execute("RESET synchronous_commit");
+                    try (Connection c = open()) {
+                        step.run(c);
                     }
                     return null;
                 }));
+            }
+            while (done.stream().anyMatch(f -> !f.isDone())) {
+                progress.save(status);
+                Thread.sleep(250);
             }
             for (java.util.concurrent.Future<?> f : done) {
                 f.get();
@@ -256,126 +323,6 @@ public class Rebuilder {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /**
-     * Drops the shadow tables' indexes that back no constraint (loading is faster without them) and returns the
-     * statements that recreate them, as the migrations defined them.
-     */
-    private static List<String> dropSecondaryIndexes(Connection c) throws SQLException {
-        List<String> definitions = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT i.indexname, i.indexdef FROM pg_indexes i "
-                + "WHERE i.schemaname = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
-                + "JOIN pg_class x ON x.oid = k.conindid JOIN pg_namespace n ON n.oid = x.relnamespace "
-                + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)")) {
-            ps.setString(1, SHADOW);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                    definitions.add(rs.getString(2));
-                }
-            }
-        }
-        try (Statement s = c.createStatement()) {
-            for (String name : names) {
-                s.execute("DROP INDEX " + SHADOW + "." + name);
-            }
-        }
-        return definitions;
-    }
-
-    private void replayTopic(Connection writer, Progress progress) throws SQLException {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.remove("group.id");
-        config.put("enable.auto.commit", "false");
-        config.put("max.poll.records", "5000");
-        config.put("fetch.max.bytes", String.valueOf(64 * 1024 * 1024));
-        config.put("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
-        config.put("client.id", "funnel-service-rebuild");
-        config.put("allow.auto.create.topics", "false");
-        EventLog log = new EventLog("event_log"); // in the shadow schema, see appendShadow
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            progress.total(writer, partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum());
-            List<LeadStageChanged> batch = new ArrayList<>(CHUNK);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        continue; // arrived after the rebuild started: the live consumer applies it
-                    }
-                    progress.read++;
-                    try {
-                        batch.add(EventChecks.read(r.value()));
-                    } catch (RuntimeException unreadable) {
-                        progress.unreadable++; // the live consumer dead-lettered it when it first saw it
-                    }
-                }
-                appendShadow(writer, log, batch);
-                progress.save(writer);
-            }
-            appendShadow(writer, log, batch);
-        }
-    }
-
-    private static void appendShadow(Connection writer, EventLog log, List<LeadStageChanged> batch) throws SQLException {
-        if (batch.isEmpty()) {
-            return;
-        }
-        try (Statement s = writer.createStatement()) {
-            s.execute("SET search_path TO " + SHADOW);
-            log.append(writer, batch);
-            s.execute("SET search_path TO public");
-        }
-        batch.clear();
-    }
-
-    private void recomputeLeads(Connection reader, Connection writer, FunnelDefinition funnel,
-                                ProjectionTables shadow, Progress progress) throws SQLException {
-        reader.setAutoCommit(false);
-        try (PreparedStatement ps = reader.prepareStatement(
-                "SELECT lead_id, payload FROM " + shadow.table("event_log") + " ORDER BY lead_id")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<LeadFacts> chunk = new ArrayList<>(CHUNK);
-                String lead = null;
-                List<LeadStageChanged> events = new ArrayList<>();
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (!id.equals(lead) && lead != null) {
-                        chunk.add(LeadFacts.of(funnel, lead, events));
-                        events = new ArrayList<>();
-                        if (chunk.size() == CHUNK) {
-                            flush(writer, shadow, funnel, chunk, progress);
-                        }
-                    }
-                    lead = id;
-                    events.add(EventJson.readLeadStageChanged(rs.getString(2)));
-                }
-                if (lead != null) {
-                    chunk.add(LeadFacts.of(funnel, lead, events));
-                }
-                flush(writer, shadow, funnel, chunk, progress);
-            }
-        } finally {
-            reader.commit();
-            reader.setAutoCommit(true);
-        }
-    }
-
-    private static void flush(Connection writer, ProjectionTables shadow, FunnelDefinition funnel, List<LeadFacts> chunk,
-                              Progress progress)
-            throws SQLException {
-        shadow.insertNew(writer, funnel, chunk);
-        progress.leads += chunk.size();
-        chunk.clear();
-        progress.save(writer);
     }
 
     private static void swap(Connection c, List<RebuildRequests.Request> served) throws SQLException {
@@ -432,47 +379,5 @@ public class Rebuilder {
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    /** What the running rebuild has done, saved to rebuild_status as it goes (at most a few times a second). */
-    private static final class Progress {
-        final String reason;
-        final Instant started;
-        String phase = "starting";
-        Long total;
-        long read;
-        long unreadable;
-        long leads;
-        private long savedAt;
-
-        Progress(String reason, Instant started) {
-            this.reason = reason;
-            this.started = started;
-        }
-
-        void phase(Connection c, String phase) throws SQLException {
-            this.phase = phase;
-            savedAt = 0;
-            save(c);
-        }
-
-        void total(Connection c, long total) throws SQLException {
-            this.total = total;
-            save(c);
-        }
-
-        void save(Connection c) throws SQLException {
-            long now = System.currentTimeMillis();
-            if (now - savedAt >= 250) {
-                savedAt = now;
-                writeStatus(c, new RebuildStatus("RUNNING", reason, phase, started, null, total, read, unreadable, leads,
-                        null, null));
-            }
-        }
-
-        void finish(Connection c, String state, String error) throws SQLException {
-            writeStatus(c, new RebuildStatus(state, reason, state.equals("DONE") ? null : phase, started, Instant.now(),
-                    total, read, unreadable, leads, null, error));
-        }
     }
 }

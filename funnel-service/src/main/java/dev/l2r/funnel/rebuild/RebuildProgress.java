@@ -1,0 +1,53 @@
+package dev.l2r.funnel.rebuild;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the running rebuild has done, counted by its threads and saved to rebuild_status by the thread that
+ * drives it (at most four times a second).
+ */
+final class RebuildProgress {
+
+    final String reason;
+    final Instant started;
+    final AtomicLong read = new AtomicLong();
+    final AtomicLong unreadable = new AtomicLong();
+    final AtomicLong leads = new AtomicLong();
+    private volatile String phase = "starting";
+    private volatile Long total;
+    private long savedAt;
+
+    RebuildProgress(String reason, Instant started) {
+        this.reason = reason;
+        this.started = started;
+    }
+
+    void phase(Connection c, String phase) throws SQLException {
+        this.phase = phase;
+        savedAt = 0;
+        save(c);
+    }
+
+    void total(Connection c, long total) throws SQLException {
+        this.total = total;
+        savedAt = 0;
+        save(c);
+    }
+
+    void save(Connection c) throws SQLException {
+        long now = System.currentTimeMillis();
+        if (now - savedAt >= 250) {
+            savedAt = now;
+            Rebuilder.writeStatus(c, new RebuildStatus("RUNNING", reason, phase, started, null, total, read.get(),
+                    unreadable.get(), leads.get(), null, null));
+        }
+    }
+
+    void finish(Connection c, String state, String error) throws SQLException {
+        Rebuilder.writeStatus(c, new RebuildStatus(state, reason, state.equals("DONE") ? null : phase, started,
+                Instant.now(), total, read.get(), unreadable.get(), leads.get(), null, error));
+    }
+}

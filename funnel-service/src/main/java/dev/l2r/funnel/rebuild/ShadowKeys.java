@@ -1,0 +1,88 @@
+package dev.l2r.funnel.rebuild;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The primary keys and indexes of the shadow's bulk-loaded tables: dropped before loading (rows go in faster
+ * without them) and built again afterwards from their own definitions, as the migrations made them.
+ */
+final class ShadowKeys {
+
+    /** One piece of work on its own connection. */
+    interface Step {
+        void run(Connection c) throws SQLException;
+    }
+
+    private ShadowKeys() {
+    }
+
+    /**
+     * Drops them and returns the steps that build them again. A primary key that finds the same key twice (the
+     * event log, when the topic held an event twice) has its repeats deleted and is built again.
+     */
+    static List<Step> drop(Connection c, String schema, List<String> tables) throws SQLException {
+        List<Step> restore = new ArrayList<>();
+        List<String> drops = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, t.relname, pg_get_constraintdef(k.oid) "
+                + "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                + "WHERE n.nspname = ? AND k.contype = 'p' AND t.relname = ANY (?)")) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String table = schema + "." + rs.getString(2);
+                    String add = "ALTER TABLE " + table + " ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(3);
+                    drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + rs.getString(1));
+                    restore.add(primaryKey(table, add));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                + "WHERE i.schemaname = ? AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+                + "JOIN pg_class x ON x.oid = k.conindid JOIN pg_namespace n ON n.oid = x.relnamespace "
+                + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)")) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    drops.add("DROP INDEX " + schema + "." + rs.getString(1));
+                    String create = rs.getString(2);
+                    restore.add(s -> execute(s, create));
+                }
+            }
+        }
+        for (String sql : drops) {
+            execute(c, sql);
+        }
+        return restore;
+    }
+
+    private static Step primaryKey(String table, String add) {
+        if (!table.endsWith(".event_log")) {
+            return c -> execute(c, add); // the recomputed rows are unique by construction
+        }
+        return c -> {
+            try {
+                execute(c, add);
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                execute(c, "DELETE FROM " + table + " a USING " + table + " b WHERE a.event_id = b.event_id AND a.ctid > b.ctid");
+                execute(c, add);
+            }
+        };
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
