@@ -39,17 +39,3 @@ CREATE TABLE velocity_cube (
     fine       integer[] NOT NULL,
     CONSTRAINT velocity_cube_key UNIQUE NULLS NOT DISTINCT (from_stage, to_stage, dims, bucket, week, skipped, channel, segment)
 );
-
--- l2r_hist(index, n, size): an integer array of that size with n added at each (0-based) index; builds the
--- histogram arrays above from (bucket, count) rows.
-CREATE FUNCTION l2r_hist_add(state integer[], idx integer, n bigint, size integer) RETURNS integer[]
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    IF state IS NULL THEN
-        state := array_fill(0, ARRAY[size]);
-    END IF;
-    state[idx + 1] := state[idx + 1] + n;
-    RETURN state;
-END
-$$;
-CREATE AGGREGATE l2r_hist(integer, bigint, integer) (SFUNC = l2r_hist_add, STYPE = integer[]);

@@ -33,14 +33,45 @@ public final class ProjectionTables {
     private static final String ENTRY_COLUMNS = "stage, day, skipped, channel, segment, owner";
     private static final String CONVERSION_COLUMNS =
             "from_stage, to_stage, day, skipped, bucket, fine, velocity_us, hot, channel, segment, owner";
-    /** Day cells and month cells, each whole and by one attribute (dims 0, 1, 2). */
-    private static final String GROUPING_SETS = "GROUPING SETS ((day), (day, channel), (day, segment), "
-            + "(month), (month, channel), (month, segment))";
-    private static final String CELL_KEY = "CASE WHEN GROUPING(day) = 0 THEN 'D' ELSE 'M' END AS grain, "
-            + "((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
-            + "COALESCE(day, month) AS period";
     private static final String PERIODS = "date_trunc('month', day::timestamp)::date AS month, "
             + "date_trunc('week', day::timestamp)::date AS week";
+
+    /**
+     * How rows are gathered into cells: the key columns (grain, dims, period, channel, segment) and the GROUP BY
+     * after the pair (or stage) and skipped.
+     */
+    private record Grouping(String key, String groupBy) {
+
+        /** Day and month cells, each whole and by one attribute (dims 0, 1, 2), in one statement. */
+        static final Grouping ALL = new Grouping("CASE WHEN GROUPING(day) = 0 THEN 'D' ELSE 'M' END AS grain, "
+                + "((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
+                + "COALESCE(day, month) AS period, channel, segment",
+                "GROUPING SETS ((day), (day, channel), (day, segment), (month), (month, channel), (month, segment))");
+
+        /** Week cells (velocity parts), whole and by one attribute. */
+        static final Grouping WEEKS = new Grouping("((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
+                + "week, channel, segment", "week, GROUPING SETS ((), (channel), (segment))");
+
+        /** One of the sets of {@link #ALL}: "D" or "M", dims 0, 1 or 2. */
+        static Grouping one(String grain, int dims) {
+            String period = grain.equals("D") ? "day" : "month";
+            return new Grouping("'" + grain + "'::char(1), " + dims + "::smallint, " + period + ", " + attributes(dims),
+                    period + attributeGroup(dims));
+        }
+
+        /** One of the sets of {@link #WEEKS}. */
+        static Grouping week(int dims) {
+            return new Grouping(dims + "::smallint, week, " + attributes(dims), "week" + attributeGroup(dims));
+        }
+
+        private static String attributes(int dims) {
+            return (dims == 1 ? "channel" : "NULL::text") + ", " + (dims == 2 ? "segment" : "NULL::text");
+        }
+
+        private static String attributeGroup(int dims) {
+            return dims == 1 ? ", channel" : dims == 2 ? ", segment" : "";
+        }
+    }
 
     private final String schema;
 
@@ -76,7 +107,7 @@ public final class ProjectionTables {
         executeWithArray(c, "DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)", leads);
         insert(c, funnel, facts, true);
         try (Statement s = c.createStatement()) {
-            for (String sql : aggregates("delta_entry", "delta_conversion", true)) {
+            for (String sql : aggregates("delta_entry", "delta_conversion", true, Grouping.ALL, Grouping.WEEKS)) {
                 s.executeUpdate(sql);
             }
         }
@@ -87,10 +118,25 @@ public final class ProjectionTables {
         insert(c, funnel, facts, false);
     }
 
-    /** The statements that compute every cell from the per-lead rows into empty cubes; independent of each other. */
+    /**
+     * The statements that compute every cell from the per-lead rows into empty cubes, one per set of cells (each
+     * a plain hash aggregation, which a single GROUPING SETS statement was not); independent of each other.
+     */
     public List<String> buildCells() {
-        return aggregates("(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")",
-                "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")", false);
+        String entries = "(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")";
+        String conversions = "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")";
+        List<String> statements = new ArrayList<>();
+        for (int dims = 0; dims <= 2; dims++) {
+            for (String grain : List.of("D", "M")) {
+                List<String> sql = aggregates(entries, conversions, false, Grouping.one(grain, dims), Grouping.week(dims));
+                statements.add(sql.get(0));
+                statements.add(sql.get(1));
+                if (grain.equals("D")) {
+                    statements.add(sql.get(2));
+                }
+            }
+        }
+        return statements;
     }
 
     private void insert(Connection c, FunnelDefinition funnel, List<LeadFacts> facts, boolean trackDelta)
@@ -144,41 +190,55 @@ public final class ProjectionTables {
     }
 
     /**
-     * Adds the signed rows of the two sources to the cells. Rows come sorted by key so that concurrent writers
-     * (replicas owning different partitions) lock cells in the same order. Histograms are summed per bucket first,
-     * then gathered into each cell's array by l2r_hist; an upsert adds arrays element by element.
+     * Adds the signed rows of the two sources to the cells (cohorts, conversions with their bucket histogram, and
+     * the week cells of velocity parts). Rows come sorted in the order of each cube's key so that concurrent
+     * writers (replicas owning different partitions) lock cells in the same order. Histograms are counted with one filtered sum per bucket:
+     * plain aggregates, no function calls.
      */
-    private List<String> aggregates(String entrySource, String conversionSource, boolean upsert) {
+    private List<String> aggregates(String entrySource, String conversionSource, boolean upsert, Grouping cells,
+                                    Grouping weeks) {
         String entrySql = "INSERT INTO " + table("cohort_cube") + " AS cell "
-                + "(stage, grain, dims, period, skipped, channel, segment, leads) "
-                + "SELECT stage, " + CELL_KEY + ", skipped, channel, segment, sum(sign) "
+                + "(stage, grain, dims, period, channel, segment, skipped, leads) "
+                + "SELECT stage, " + cells.key() + ", skipped, sum(sign) "
                 + "FROM (SELECT *, " + PERIODS + " FROM " + entrySource + " src) x "
-                + "GROUP BY stage, skipped, " + GROUPING_SETS + " HAVING sum(sign) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
-                + (upsert ? " ON CONFLICT ON CONSTRAINT cohort_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
+                + "GROUP BY stage, skipped, " + cells.groupBy() + " HAVING sum(sign) <> 0"
+                + (upsert ? " ORDER BY 1, 2, 3, 4, 7, 5, 6 ON CONFLICT ON CONSTRAINT cohort_cube_key "
+                + "DO UPDATE SET leads = cell.leads + EXCLUDED.leads" : "");
+        String hist = counts("bucket", Velocity.BUCKETS);
         String conversionSql = "INSERT INTO " + table("conversion_cube") + " AS cell "
-                + "(from_stage, to_stage, grain, dims, period, skipped, channel, segment, leads, velocity_us, hist) "
-                + "SELECT from_stage, to_stage, grain, dims, period, skipped, channel, segment, sum(n), sum(v), "
-                + "l2r_hist(bucket, n, " + Velocity.BUCKETS + ") "
-                + "FROM (SELECT from_stage, to_stage, " + CELL_KEY + ", skipped, channel, segment, bucket, "
-                + "sum(sign) AS n, sum(sign * velocity_us::numeric) AS v "
-                + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
-                + "GROUP BY from_stage, to_stage, skipped, bucket, " + GROUPING_SETS
-                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0) y "
-                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
-                + (upsert ? " ON CONFLICT ON CONSTRAINT conversion_cube_key DO UPDATE SET leads = cell.leads + EXCLUDED.leads, "
-                + "velocity_us = cell.velocity_us + EXCLUDED.velocity_us, hist = " + addArrays("hist", Velocity.BUCKETS) : "");
+                + "(from_stage, to_stage, grain, dims, period, channel, segment, skipped, leads, velocity_us, hist) "
+                + "SELECT from_stage, to_stage, " + cells.key() + ", skipped, sum(sign), sum(sign * velocity_us::numeric), "
+                + hist + " FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
+                + "GROUP BY from_stage, to_stage, skipped, " + cells.groupBy()
+                + " HAVING sum(sign) <> 0 OR sum(sign * velocity_us::numeric) <> 0 OR " + hist + " <> "
+                + zeros(Velocity.BUCKETS)
+                + (upsert ? " ORDER BY 1, 2, 3, 4, 5, 8, 6, 7 ON CONFLICT ON CONSTRAINT conversion_cube_key DO UPDATE SET "
+                + "leads = cell.leads + EXCLUDED.leads, velocity_us = cell.velocity_us + EXCLUDED.velocity_us, hist = "
+                + addArrays("hist", Velocity.BUCKETS) : "");
+        String fine = counts("fine", Velocity.FINE);
         String velocitySql = "INSERT INTO " + table("velocity_cube") + " AS cell "
-                + "(from_stage, to_stage, dims, bucket, week, skipped, channel, segment, fine) "
-                + "SELECT from_stage, to_stage, dims, bucket, week, skipped, channel, segment, "
-                + "l2r_hist(fine, n, " + Velocity.FINE + ") "
-                + "FROM (SELECT from_stage, to_stage, ((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
-                + "bucket, week, skipped, channel, segment, fine, sum(sign) AS n "
-                + "FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
-                + "GROUP BY from_stage, to_stage, bucket, week, skipped, fine, GROUPING SETS ((), (channel), (segment)) "
-                + "HAVING sum(sign) <> 0) y "
-                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
-                + (upsert ? " ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET fine = " + addArrays("fine", Velocity.FINE) : "");
+                + "(from_stage, to_stage, dims, week, channel, segment, bucket, skipped, fine) "
+                + "SELECT from_stage, to_stage, " + weeks.key() + ", bucket, skipped, " + fine
+                + " FROM (SELECT *, " + PERIODS + " FROM " + conversionSource + " src WHERE hot) x "
+                + "GROUP BY from_stage, to_stage, bucket, skipped, " + weeks.groupBy() + " HAVING " + fine + " <> "
+                + zeros(Velocity.FINE)
+                + (upsert ? " ORDER BY 1, 2, 3, 7, 4, 8, 5, 6 ON CONFLICT ON CONSTRAINT velocity_cube_key DO UPDATE SET "
+                + "fine = " + addArrays("fine", Velocity.FINE) : "");
         return List.of(entrySql, conversionSql, velocitySql);
+    }
+
+    /** An integer array of the signed count of rows per value 0..size-1 of {@code column}. */
+    private static String counts(String column, int size) {
+        StringBuilder array = new StringBuilder("ARRAY[");
+        for (int i = 0; i < size; i++) {
+            array.append(i > 0 ? ", " : "").append("coalesce(sum(sign) FILTER (WHERE ").append(column).append(" = ")
+                    .append(i).append("), 0)");
+        }
+        return array.append("]::integer[]").toString();
+    }
+
+    private static String zeros(int size) {
+        return "array_fill(0, ARRAY[" + size + "])";
     }
 
     /** The element-by-element sum of a cell's array and the incoming one, as one expression (no function call). */

@@ -202,7 +202,12 @@ public class Rebuilder {
             new LeadRecompute(this::open, funnel, shadow, workers).run(writer, progress);
             progress.phase(writer, "indexing and aggregating cells");
             List<ShadowKeys.Step> work = new ArrayList<>();
-            shadow.buildCells().forEach(sql -> work.add(c -> ShadowKeys.execute(c, sql)));
+            // hash aggregation in memory: sorting millions of rows by their text keys is what is slow
+            shadow.buildCells().forEach(sql -> work.add(c -> {
+                ShadowKeys.execute(c, "SET enable_sort TO off");
+                ShadowKeys.execute(c, "SET max_parallel_workers_per_gather TO 0");
+                ShadowKeys.execute(c, sql);
+            }));
             work.addAll(keys);
             runInParallel(work, writer, progress);
             for (String t : ProjectionTables.TABLES) {
