@@ -6,7 +6,7 @@ import dev.l2r.funnel.projection.FunnelProjector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,7 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Feeds each poll of lead-stage-changed to the projector as one batch; offsets commit only after it succeeded.
+ * Feeds each poll of lead-stage-changed to the projector as one batch, several batches at a time; offsets commit
+ * only after a batch (and every earlier one of its partitions) succeeded.
  * Unreadable records go to the dead-letter topic first. A database outage is waited out (the batch is retried
  * with back-off), so an accepted event is never skipped.
  */
@@ -54,7 +55,9 @@ public class LeadEventsConsumer {
     }
 
     @Incoming("lead-stage-changed")
-    @Blocking
+    // batches in parallel, as many as smallrye.messaging.worker.funnel-projection.max-concurrency: the projector
+    // locks each lead, and offsets commit only once every earlier record of a partition is done
+    @Blocking(value = "funnel-projection", ordered = false)
     public void consume(ConsumerRecords<String, String> records) throws Exception {
         List<LeadStageChanged> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> r : records) {

@@ -4,6 +4,9 @@ import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.funnel.StageDefinition;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,6 +47,16 @@ public final class Stages {
     /** The pairs kept in pre-aggregated cells: a stage to its next stage, and to the won stage. */
     public static boolean isHot(FunnelDefinition funnel, String from, String to) {
         return to.equals(funnel.wonStage()) || next(funnel, from).map(to::equals).orElse(false);
+    }
+
+    /** For each stage, the stages that make a hot pair with it ({@link #isHot}), computed once. */
+    public static Map<String, Set<String>> hotTargets(FunnelDefinition funnel) {
+        Map<String, Set<String>> hot = new HashMap<>();
+        for (StageDefinition s : funnel.stages()) {
+            next(funnel, s.key()).ifPresent(n -> hot.put(s.key(),
+                    n.equals(funnel.wonStage()) ? Set.of(n) : Set.of(n, funnel.wonStage())));
+        }
+        return hot;
     }
 
     /** Whether {@code to} is a stage a lead in {@code from} can go on to. */

@@ -4,11 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Rows gathered column by column, written with one unnest() insert or one COPY. */
+/** Rows gathered column by column (timestamps as {@link Instant}, dates as {@link LocalDate}), written with one unnest() insert or one COPY. */
 public final class Columns {
 
     private final List<List<Object>> columns = new ArrayList<>();
@@ -49,14 +50,39 @@ public final class Columns {
         }
     }
 
+    /** One value as COPY's text format writes it. */
+    static String copyText(Object v) {
+        StringBuilder text = new StringBuilder();
+        appendCopyValue(text, v);
+        return text.toString();
+    }
+
     private static void appendCopyValue(StringBuilder text, Object v) {
         if (v == null) {
             text.append("\\N");
+        } else if (v instanceof Instant t) {
+            appendTimestamp(text, t);
+        } else if (v instanceof LocalDate d) {
+            appendDate(text, d);
+        } else if (v instanceof Boolean b) {
+            text.append(b ? 't' : 'f');
+        } else {
+            appendEscaped(text, v.toString());
+        }
+    }
+
+    /** COPY's text format escapes backslashes and control characters; most values have none. */
+    private static void appendEscaped(StringBuilder text, String s) {
+        int i = 0;
+        while (i < s.length() && s.charAt(i) >= ' ' && s.charAt(i) != '\\') {
+            i++;
+        }
+        if (i == s.length()) {
+            text.append(s);
             return;
         }
-        String s = v instanceof Timestamp t ? t.toInstant().toString()
-                : v instanceof Boolean b ? (b ? "t" : "f") : v.toString();
-        for (int i = 0; i < s.length(); i++) {
+        text.append(s, 0, i);
+        for (; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
                 case '\\' -> text.append("\\\\");
@@ -66,6 +92,50 @@ public final class Columns {
                 default -> text.append(ch);
             }
         }
+    }
+
+    /** {@code yyyy-mm-dd hh:mm:ss[.fraction]+00}, written directly: java.time's formatter was most of a rebuild's CPU. */
+    private static void appendTimestamp(StringBuilder text, Instant t) {
+        long seconds = t.getEpochSecond();
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+        if (day.getYear() < 1000 || day.getYear() > 9999) {
+            text.append(t);
+            return;
+        }
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        appendDate(text, day);
+        text.append(' ');
+        two(text, secondOfDay / 3600);
+        text.append(':');
+        two(text, secondOfDay / 60 % 60);
+        text.append(':');
+        two(text, secondOfDay % 60);
+        int nano = t.getNano();
+        if (nano != 0) {
+            text.append('.');
+            String digits = Integer.toString(1_000_000_000 + nano).substring(1);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            text.append(digits, 0, end);
+        }
+        text.append("+00");
+    }
+
+    private static void appendDate(StringBuilder text, LocalDate d) {
+        if (d.getYear() < 1000 || d.getYear() > 9999) {
+            text.append(d);
+            return;
+        }
+        text.append(d.getYear()).append('-');
+        two(text, d.getMonthValue());
+        text.append('-');
+        two(text, d.getDayOfMonth());
+    }
+
+    private static void two(StringBuilder text, int n) {
+        text.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
     public void insert(Connection c, String sql, String... types) throws SQLException {

@@ -29,6 +29,8 @@ public class FunnelProjector {
 
     /** Live batches hold this advisory lock shared; a rebuild holds it exclusively while it replaces the tables. */
     public static final long PROJECTION_LOCK = 0x4c32_5246_756eL;
+    /** The first key of the per-lead advisory locks (the second is a hash of the lead id). */
+    private static final int LEAD_LOCKS = 0x4c32_4c44;
 
     private static final EventLog LOG = new EventLog("event_log");
     private static final ProjectionTables TABLES = new ProjectionTables("public");
@@ -51,6 +53,7 @@ public class FunnelProjector {
                     lock.setLong(1, PROJECTION_LOCK);
                     lock.execute();
                 }
+                lockLeads(c, events);
                 int fresh = apply(c, definitions.current(c), events);
                 c.commit();
                 return fresh;
@@ -60,6 +63,21 @@ public class FunnelProjector {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    /**
+     * Batches are applied concurrently (one lead's events may arrive in two of them): a batch holds a lock per
+     * lead it touches, so it reads and rewrites a lead only after any other batch touching it has committed. The
+     * locks are taken in one order, before anything else, so two batches never wait for each other in a cycle.
+     */
+    private static void lockLeads(Connection c, List<LeadStageChanged> events) throws SQLException {
+        int[] hashes = events.stream().mapToInt(e -> e.leadId().hashCode()).distinct().sorted().toArray();
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_advisory_xact_lock(?, h)) FROM "
+                + "(SELECT h FROM unnest(?::int[]) AS h ORDER BY h) AS sorted")) {
+            ps.setInt(1, LEAD_LOCKS);
+            ps.setArray(2, c.createArrayOf("int4", java.util.Arrays.stream(hashes).boxed().toArray()));
+            ps.execute();
         }
     }
 

@@ -10,12 +10,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes the funnel projections of a set of leads into the tables of one schema ({@code public}, or the
@@ -144,20 +145,21 @@ public final class ProjectionTables {
         Columns entries = new Columns(8);
         Columns conversions = new Columns(13);
         Columns current = new Columns(6);
+        Map<String, Set<String>> hot = Stages.hotTargets(funnel);
         for (LeadFacts f : facts) {
             for (LeadTimeline.Entry e : f.entries()) {
-                entries.add(f.leadId(), e.stage(), Timestamp.from(e.enteredAt()), day(e.enteredAt()), e.skipped(),
-                        f.channel(), f.segment(), f.owner());
+                entries.add(f.leadId(), e.stage(), e.enteredAt(), day(e.enteredAt()), e.skipped(), f.channel(),
+                        f.segment(), f.owner());
             }
             for (LeadFacts.Reach r : f.reaches()) {
                 long v = r.velocityMicros();
-                conversions.add(f.leadId(), r.fromStage(), r.toStage(), Timestamp.from(r.enteredAt()),
-                        day(r.enteredAt()), r.skipped(), v, (short) Velocity.bucket(v), (short) Velocity.fine(v),
-                        Stages.isHot(funnel, r.fromStage(), r.toStage()), f.channel(), f.segment(), f.owner());
+                conversions.add(f.leadId(), r.fromStage(), r.toStage(), r.enteredAt(), day(r.enteredAt()), r.skipped(),
+                        v, (short) Velocity.bucket(v), (short) Velocity.fine(v),
+                        hot.getOrDefault(r.fromStage(), Set.of()).contains(r.toStage()), f.channel(), f.segment(),
+                        f.owner());
             }
             if (f.currentStage() != null) {
-                current.add(f.leadId(), f.currentStage(), Timestamp.from(f.currentSince()), f.channel(), f.segment(),
-                        f.owner());
+                current.add(f.leadId(), f.currentStage(), f.currentSince(), f.channel(), f.segment(), f.owner());
             }
         }
         String entryInsert = "INSERT INTO " + table("lead_stage_entry")

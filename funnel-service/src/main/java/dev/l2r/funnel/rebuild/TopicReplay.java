@@ -10,7 +10,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ final class TopicReplay {
                         progress.unreadable.incrementAndGet(); // the live consumer dead-lettered it when it first saw it
                         continue;
                     }
-                    chunk.add(e.eventId(), e.leadId(), Timestamp.from(e.occurredAt()), r.value());
+                    chunk.add(e.eventId(), e.leadId(), e.occurredAt(), r.value());
                     if (chunk.size() == CHUNK) {
                         hand(chunks, chunk, copying);
                         chunk = new Columns(4);
