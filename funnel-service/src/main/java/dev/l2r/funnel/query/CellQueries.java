@@ -193,48 +193,66 @@ public final class CellQueries {
 
     /**
      * For each query, the leads of its bucket in each of the bucket's {@link Velocity#FINE} parts: whole ISO weeks
-     * from the week cells, the rest from per-lead rows.
+     * from the week cells, the rest from per-lead rows. Queries of a grouped slice that share a pair and bucket
+     * are read together, every group at once, and told apart here.
      */
     public long[][] parts(Connection c, List<Parts> queries, Predicate<Pair> hot) throws SQLException {
         long[][] result = new long[queries.size()][Velocity.FINE];
-        Rows cells = new Rows("i int4", "f text", "t text", "b int2", "k text", "s date", "e date");
-        Rows rows = new Rows("i int4", "f text", "t text", "b int2", "k text", "s timestamptz", "e timestamptz");
+        Map<PairBucket, List<Integer>> shared = new java.util.LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             Parts q = queries.get(i);
-            Pair pair = q.target().pair();
+            shared.computeIfAbsent(new PairBucket(q.target().pair(), q.bucket()), k -> new ArrayList<>()).add(i);
+        }
+        List<PairBucket> reads = new ArrayList<>(shared.keySet());
+        Rows cells = new Rows("j int4", "f text", "t text", "b int2", "s date", "e date");
+        Rows rows = new Rows("j int4", "f text", "t text", "b int2", "s timestamptz", "e timestamptz");
+        for (int j = 0; j < reads.size(); j++) {
+            Pair pair = reads.get(j).pair();
             boolean fromCells = dims >= 0 && withinDays == null && hot.test(pair);
             WindowPlan plan = fromCells ? WindowPlan.of(slice.from(), slice.to(), WindowPlan.Grain.WEEK, false) : perLead();
             for (Piece piece : pieces(plan, fromCells)) {
-                (piece.cells() ? cells : rows).add(i, pair.from(), pair.to(), (short) q.bucket(), q.target().groupKey(),
+                (piece.cells() ? cells : rows).add(j, pair.from(), pair.to(), (short) reads.get(j).bucket(),
                         piece.start(), piece.end());
             }
         }
+        Row add = rs -> {
+            String group = rs.getString(2);
+            java.sql.Array fine = rs.getArray(3);
+            Integer[] n = fine == null ? null : (Integer[]) fine.getArray();
+            for (int i : shared.get(reads.get(rs.getInt(1)))) {
+                if (java.util.Objects.equals(queries.get(i).target().groupKey(), group)) {
+                    if (n == null) {
+                        result[i][rs.getInt(4)] += rs.getLong(5);
+                    } else {
+                        for (int f = 0; f < n.length; f++) {
+                            result[i][f] += n[f];
+                        }
+                    }
+                }
+            }
+        };
         if (!cells.isEmpty()) {
-            Sql sql = cells.lateral("SELECT q.i, fine FROM velocity_cube WHERE from_stage = q.f AND to_stage = q.t "
-                    + "AND dims = ? AND bucket = q.b AND week >= q.s AND week < q.e");
+            Sql sql = cells.lateral("SELECT q.j, " + groupColumn() + ", fine, NULL::smallint, NULL::bigint FROM velocity_cube "
+                    + "WHERE from_stage = q.f AND to_stage = q.t AND dims = ? AND bucket = q.b AND week >= q.s AND week < q.e");
             sql.param((short) dims);
             attributes(sql);
-            group(sql);
-            sql.query(c, rs -> {
-                long[] counts = result[rs.getInt(1)];
-                Integer[] n = (Integer[]) rs.getArray(2).getArray();
-                for (int f = 0; f < n.length; f++) {
-                    counts[f] += n[f];
-                }
-            });
+            sql.query(c, add);
         }
         if (!rows.isEmpty()) {
             // bucket and every part, so that the look-up index reads only this bucket's rows of the period
-            Sql sql = rows.lateral("SELECT q.i, fine, count(*) FROM lead_conversion WHERE from_stage = q.f "
-                    + "AND to_stage = q.t AND bucket = q.b AND fine = ANY (?) AND entered_at >= q.s AND entered_at < q.e");
+            Sql sql = rows.lateral("SELECT q.j, " + groupColumn() + " AS g, NULL::int[], fine, count(*) FROM lead_conversion "
+                    + "WHERE from_stage = q.f AND to_stage = q.t AND bucket = q.b AND fine = ANY (?) AND entered_at >= q.s "
+                    + "AND entered_at < q.e");
             sql.param(ALL_PARTS);
             attributes(sql);
             within(sql);
-            group(sql);
-            sql.text(" GROUP BY 1, 2");
-            sql.query(c, rs -> result[rs.getInt(1)][rs.getInt(2)] += rs.getLong(3));
+            sql.text(" GROUP BY 1, 2, 4");
+            sql.query(c, add);
         }
         return result;
+    }
+
+    private record PairBucket(Pair pair, int bucket) {
     }
 
     /** Exact velocities (microseconds) for each lookup, in order, each read among the rows of one part of a bucket. */
