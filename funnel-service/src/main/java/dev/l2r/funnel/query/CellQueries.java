@@ -101,31 +101,31 @@ public final class CellQueries {
     /** Leads entering each stage, per group. */
     public Map<String, Map<Group, Long>> cohorts(Connection c, Collection<String> stages) throws SQLException {
         Map<String, Map<Group, Long>> result = new HashMap<>();
-        Rows cells = new Rows("g char(1)", "s date", "e date");
-        Rows rows = new Rows("s timestamptz", "e timestamptz");
+        // one parameter row per stage and piece: an equality on the stage, which the index serves
+        Rows cells = new Rows("st text", "g char(1)", "s date", "e date");
+        Rows rows = new Rows("st text", "s timestamptz", "e timestamptz");
         for (Piece piece : pieces(countPlan(true), dims >= 0)) {
-            if (piece.cells()) {
-                cells.add(piece.grain(), piece.start(), piece.end());
-            } else {
-                rows.add(piece.start(), piece.end());
+            for (String stage : stages) {
+                if (piece.cells()) {
+                    cells.add(stage, piece.grain(), piece.start(), piece.end());
+                } else {
+                    rows.add(stage, piece.start(), piece.end());
+                }
             }
         }
-        String[] stageArray = stages.toArray(String[]::new);
         Row add = rs -> result.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
                 .merge(new Group(rs.getString(2), localDate(rs.getDate(3))), rs.getLong(4), Long::sum);
         if (!cells.isEmpty()) {
-            Sql sql = cells.lateral("SELECT stage, " + groupColumn() + ", " + periodColumn("period")
-                    + ", leads FROM cohort_cube WHERE stage = ANY (?) AND dims = ? AND grain = q.g AND period >= q.s "
+            Sql sql = cells.lateral("SELECT q.st, " + groupColumn() + ", " + periodColumn("period")
+                    + ", leads FROM cohort_cube WHERE stage = q.st AND dims = ? AND grain = q.g AND period >= q.s "
                     + "AND period < q.e");
-            sql.param(stageArray);
             sql.param((short) dims);
             attributes(sql);
             sql.query(c, add);
         }
         if (!rows.isEmpty()) {
-            Sql sql = rows.lateral("SELECT stage, " + groupColumn() + " AS g, " + periodColumn("day")
-                    + " AS p, count(*) FROM lead_stage_entry WHERE stage = ANY (?) AND entered_at >= q.s AND entered_at < q.e");
-            sql.param(stageArray);
+            Sql sql = rows.lateral("SELECT q.st, " + groupColumn() + " AS g, " + periodColumn("day")
+                    + " AS p, count(*) FROM lead_stage_entry WHERE stage = q.st AND entered_at >= q.s AND entered_at < q.e");
             attributes(sql);
             sql.text(" GROUP BY 1, 2, 3");
             sql.query(c, add);
@@ -401,7 +401,11 @@ public final class CellQueries {
             return columns.get(0).isEmpty();
         }
 
-        /** {@code SELECT * FROM unnest(...) q CROSS JOIN LATERAL (inner) x}; inner refers to q's columns. */
+        /**
+         * {@code SELECT * FROM unnest(...) q CROSS JOIN LATERAL (inner) x}; inner refers to q's columns. OFFSET 0
+         * keeps the planner from flattening the join: a generic plan then guessed ten parameter rows and hashed a
+         * whole small table instead of reading one index range per row.
+         */
         Sql lateral(String inner) {
             Sql sql = new Sql("SELECT x.* FROM unnest(");
             for (int i = 0; i < names.length; i++) {
@@ -410,8 +414,8 @@ public final class CellQueries {
                 String wire = types[i].startsWith("char") ? "text" : types[i];
                 sql.param(new ArrayParam(wire, columns.get(i).toArray()));
             }
-            sql.text(") AS q(" + String.join(", ", names) + ") CROSS JOIN LATERAL (" + inner);
-            sql.closeWith(") x");
+            sql.text(") AS q(" + String.join(", ", names) + ") CROSS JOIN LATERAL (SELECT * FROM (" + inner);
+            sql.closeWith(") i OFFSET 0) x");
             return sql;
         }
     }
