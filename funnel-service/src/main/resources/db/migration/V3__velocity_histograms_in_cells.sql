@@ -18,9 +18,16 @@ DROP INDEX lead_conversion_pair_bucket;
 ALTER TABLE lead_conversion ALTER COLUMN bucket TYPE smallint;
 ALTER TABLE lead_conversion ADD COLUMN fine smallint NOT NULL;   -- Velocity.fine: the part of the bucket
 -- one pair's rows by bucket, part and entry time: a percentile's value is the k-th velocity of one (bucket, part)
--- within the period (range reads over a period keep using lead_conversion_pair_time)
+-- within the period
 CREATE INDEX lead_conversion_lookup ON lead_conversion (from_stage, to_stage, bucket, fine, entered_at)
     INCLUDE (velocity_us, skipped, channel, segment, owner);
+
+-- per-lead range reads (part-days, and slices no cell keeps: owners, two attributes, other pairs) read no table row
+DROP INDEX lead_conversion_pair_time;
+CREATE INDEX lead_conversion_pair_time ON lead_conversion (from_stage, to_stage, entered_at)
+    INCLUDE (bucket, velocity_us, skipped, channel, segment, owner);
+DROP INDEX lead_stage_entry_stage_time;
+CREATE INDEX lead_stage_entry_stage_time ON lead_stage_entry (stage, entered_at) INCLUDE (skipped, channel, segment, owner);
 
 -- hist[b + 1]: converted leads of the cell whose velocity is in bucket b (Velocity.BUCKETS entries)
 ALTER TABLE conversion_cube ADD COLUMN hist integer[] NOT NULL;

@@ -79,12 +79,16 @@ public final class CellQueries {
     public record Parts(Target target, int bucket) {
     }
 
-    private static final Short[] ALL_PARTS = new Short[Velocity.FINE];
+    private static final Short[] ALL_PARTS = upTo(Velocity.FINE);
+    /** The UTC day of entry of a per-lead row, from a column the covering indexes hold. */
+    private static final String ENTRY_DAY = "(entered_at AT TIME ZONE 'UTC')::date";
 
-    static {
-        for (short f = 0; f < Velocity.FINE; f++) {
-            ALL_PARTS[f] = f;
+    private static Short[] upTo(int n) {
+        Short[] values = new Short[n];
+        for (short i = 0; i < n; i++) {
+            values[i] = i;
         }
+        return values;
     }
 
     private final Slice slice;
@@ -124,7 +128,7 @@ public final class CellQueries {
             sql.query(c, add);
         }
         if (!rows.isEmpty()) {
-            Sql sql = rows.lateral("SELECT q.st, " + groupColumn() + " AS g, " + periodColumn("day")
+            Sql sql = rows.lateral("SELECT q.st, " + groupColumn() + " AS g, " + periodColumn(ENTRY_DAY)
                     + " AS p, count(*) FROM lead_stage_entry WHERE stage = q.st AND entered_at >= q.s AND entered_at < q.e");
             attributes(sql);
             sql.text(" GROUP BY 1, 2, 3");
@@ -169,7 +173,7 @@ public final class CellQueries {
             });
         }
         if (!rows.isEmpty()) {
-            Sql sql = rows.lateral("SELECT q.f, q.t, " + groupColumn() + " AS g, " + periodColumn("day")
+            Sql sql = rows.lateral("SELECT q.f, q.t, " + groupColumn() + " AS g, " + periodColumn(ENTRY_DAY)
                     + " AS p, count(*), sum(velocity_us), bucket FROM lead_conversion WHERE from_stage = q.f "
                     + "AND to_stage = q.t AND entered_at >= q.s AND entered_at < q.e");
             attributes(sql);
