@@ -96,6 +96,10 @@ class DefinitionChangeTest {
                 .body("state", equalTo("DONE")).body("reason", equalTo("test: projections stale")));
         assertThat(count("SELECT count(*) FROM projection_rebuild_required")).isZero();
         assertThat(count("SELECT count(*) FROM lead_stage_entry WHERE lead_id = 'req-x'")).isEqualTo(1);
+        // the swapped-in cells were made by the same migrations: pages with room for in-place updates
+        assertThat(count("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                + "AND relname IN ('cohort_cube', 'conversion_cube', 'velocity_cube') AND 'fillfactor=70' = ANY (reloptions)"))
+                .isEqualTo(3);
         rebuilder.startIfRequired(); // nothing left to do
         assertThat(given().get("/api/admin/rebuild").then().extract().path("state").toString()).isEqualTo("DONE");
     }
