@@ -1,7 +1,10 @@
 package dev.l2r.funnel.rebuild;
 
+import org.jboss.logging.Logger;
+
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * drives it (at most four times a second).
  */
 final class RebuildProgress {
+
+    private static final Logger LOG = Logger.getLogger(RebuildProgress.class);
 
     final String reason;
     final Instant started;
@@ -26,6 +31,9 @@ final class RebuildProgress {
     }
 
     void phase(Connection c, String phase) throws SQLException {
+        // logged with the time since the start, so the log shows where a rebuild's time went
+        LOG.infof("rebuild: %s (%d events read, %d leads, %s since the start)", phase, read.get(), leads.get(),
+                Duration.between(started, Instant.now()));
         this.phase = phase;
         savedAt = 0;
         save(c);
