@@ -3,6 +3,7 @@ package dev.l2r.lead.outbox;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadStageChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.sql.Connection;
@@ -25,6 +26,9 @@ public class Outbox {
     @ConfigProperty(name = "l2r.topic.lead-stage-changed.name")
     String topic;
 
+    @Inject
+    OutboxSignal signal;
+
     /** One message per event, keyed by lead so that a lead's events stay in one partition, in order. */
     public void appendLeadEvents(Connection c, List<LeadStageChanged> events) throws SQLException {
         if (events.isEmpty()) {
@@ -38,6 +42,7 @@ public class Outbox {
             }
             ps.executeBatch();
         }
+        signal.appended();
     }
 
     public void append(Connection c, String topic, String key, Object payload, Instant createdAt) throws SQLException {
@@ -45,6 +50,7 @@ public class Outbox {
             bind(ps, topic, key, EventJson.write(payload), createdAt);
             ps.executeUpdate();
         }
+        signal.appended();
     }
 
     private static void bind(PreparedStatement ps, String topic, String key, String payload, Instant createdAt)

@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * outage can repeat a message (consumers are idempotent on eventId) but never lose one. Only one replica
  * relays at a time: each batch runs under a PostgreSQL advisory lock.
  *
+ * <p>When idle it waits for the poll interval or for {@link OutboxSignal} (a commit on this replica), whichever
+ * comes first.
+ *
  * <p>A plain {@link KafkaProducer} rather than a messaging emitter: the relay needs each record's own
  * acknowledgement to decide which rows to delete.
  */
@@ -62,6 +65,9 @@ public class OutboxRelay {
 
     @Inject
     TopicProvisioner topics;
+
+    @Inject
+    OutboxSignal signal;
 
     @Inject
     MeterRegistry registry;
@@ -132,7 +138,7 @@ public class OutboxRelay {
                 backoff = pollInterval;
                 if (sent < batchSize) {
                     refreshBacklog();
-                    Thread.sleep(pollInterval.toMillis());
+                    signal.await(pollInterval); // a commit on this replica wakes it early
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
