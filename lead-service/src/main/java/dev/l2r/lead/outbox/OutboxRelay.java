@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * relays at a time: each batch runs under a PostgreSQL advisory lock.
  *
  * <p>When idle it waits for the poll interval or for {@link OutboxSignal} (a commit on this replica), whichever
- * comes first.
+ * comes first, and after a wake-up for the wake delay.
  *
  * <p>A plain {@link KafkaProducer} rather than a messaging emitter: the relay needs each record's own
  * acknowledgement to decide which rows to delete.
@@ -77,6 +77,9 @@ public class OutboxRelay {
 
     @ConfigProperty(name = "l2r.outbox.poll-interval")
     Duration pollInterval;
+
+    @ConfigProperty(name = "l2r.outbox.wake-delay")
+    Duration wakeDelay;
 
     @ConfigProperty(name = "l2r.outbox.max-backoff")
     Duration maxBackoff;
@@ -138,7 +141,11 @@ public class OutboxRelay {
                 backoff = pollInterval;
                 if (sent < batchSize) {
                     refreshBacklog();
-                    signal.await(pollInterval); // a commit on this replica wakes it early
+                    if (signal.await(pollInterval)) {
+                        // woken by a commit: let the commits right behind it join the same round, so that
+                        // concurrent intake is published in a few rounds rather than one per request
+                        Thread.sleep(wakeDelay.toMillis());
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
