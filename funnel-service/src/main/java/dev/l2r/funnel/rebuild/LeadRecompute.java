@@ -54,13 +54,7 @@ final class LeadRecompute {
                     return null;
                 }));
             }
-            while (running.stream().anyMatch(f -> !f.isDone())) {
-                progress.save(status);
-                Thread.sleep(250);
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
+            progress.await(status, running);
         } finally {
             pool.shutdownNow();
         }

@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,6 +54,18 @@ final class RebuildProgress {
             savedAt = now;
             Rebuilder.writeStatus(c, new RebuildStatus("RUNNING", reason, phase, started, null, total, read.get(),
                     unreadable.get(), leads.get(), null, null));
+        }
+    }
+
+    /** Waits for work running in other threads, saving the progress meanwhile; rethrows the first failure. */
+    void await(Connection status, List<? extends Future<?>> work)
+            throws SQLException, InterruptedException, ExecutionException {
+        while (work.stream().anyMatch(f -> !f.isDone())) {
+            save(status);
+            Thread.sleep(250);
+        }
+        for (Future<?> f : work) {
+            f.get();
         }
     }
 

@@ -318,13 +318,7 @@ public class Rebuilder {
                     return null;
                 }));
             }
-            while (done.stream().anyMatch(f -> !f.isDone())) {
-                progress.save(status);
-                Thread.sleep(250);
-            }
-            for (java.util.concurrent.Future<?> f : done) {
-                f.get();
-            }
+            progress.await(status, done);
         } finally {
             pool.shutdownNow();
         }

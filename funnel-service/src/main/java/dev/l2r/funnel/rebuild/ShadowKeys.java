@@ -29,38 +29,44 @@ final class ShadowKeys {
     static List<Step> drop(Connection c, String schema, List<String> tables) throws SQLException {
         List<Step> restore = new ArrayList<>();
         List<String> drops = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT k.conname, t.relname, pg_get_constraintdef(k.oid) "
+        catalog(c, "SELECT k.conname, t.relname, pg_get_constraintdef(k.oid) "
                 + "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-                + "WHERE n.nspname = ? AND k.contype = 'p' AND t.relname = ANY (?)")) {
-            ps.setString(1, schema);
-            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                + "WHERE n.nspname = ? AND k.contype = 'p' AND t.relname = ANY (?)", schema, tables, rs -> {
                     String table = schema + "." + rs.getString(2);
                     String add = "ALTER TABLE " + table + " ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(3);
                     drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + rs.getString(1));
                     restore.add(primaryKey(table, add));
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                });
+        catalog(c, "SELECT i.indexname, i.indexdef FROM pg_indexes i "
                 + "WHERE i.schemaname = ? AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
                 + "JOIN pg_class x ON x.oid = k.conindid JOIN pg_namespace n ON n.oid = x.relnamespace "
-                + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)")) {
-            ps.setString(1, schema);
-            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)", schema, tables, rs -> {
                     drops.add("DROP INDEX " + schema + "." + rs.getString(1));
                     String create = rs.getString(2);
                     restore.add(s -> execute(s, create));
-                }
-            }
-        }
+                });
         for (String sql : drops) {
             execute(c, sql);
         }
         return restore;
+    }
+
+    private interface CatalogRow {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a catalog query whose two parameters are the schema and the table names, row by row. */
+    private static void catalog(Connection c, String sql, String schema, List<String> tables, CatalogRow row)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
+        }
     }
 
     private static Step primaryKey(String table, String add) {
