@@ -5,6 +5,7 @@ import dev.l2r.events.funnel.StageDefinition;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.List;
@@ -49,12 +50,15 @@ public final class Stages {
         return to.equals(funnel.wonStage()) || next(funnel, from).map(to::equals).orElse(false);
     }
 
-    /** For each stage, the stages that make a hot pair with it ({@link #isHot}), computed once. */
+    /** For each stage, the targets that make a hot pair with it ({@link #isHot}), computed once per batch. */
     public static Map<String, Set<String>> hotTargets(FunnelDefinition funnel) {
         Map<String, Set<String>> hot = new HashMap<>();
         for (StageDefinition s : funnel.stages()) {
-            next(funnel, s.key()).ifPresent(n -> hot.put(s.key(),
-                    n.equals(funnel.wonStage()) ? Set.of(n) : Set.of(n, funnel.wonStage())));
+            for (String to : targets(funnel, s.key())) {
+                if (isHot(funnel, s.key(), to)) {
+                    hot.computeIfAbsent(s.key(), k -> new HashSet<>()).add(to);
+                }
+            }
         }
         return hot;
     }
