@@ -202,10 +202,12 @@ public final class CellQueries {
      */
     public long[][] parts(Connection c, List<Parts> queries, Predicate<Pair> hot) throws SQLException {
         long[][] result = new long[queries.size()][Velocity.FINE];
-        Map<PairBucket, List<Integer>> shared = new java.util.LinkedHashMap<>();
+        // per pair and bucket, the queries asking for it by group (a null key: the unknown attribute)
+        Map<PairBucket, Map<String, List<Integer>>> shared = new java.util.LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             Parts q = queries.get(i);
-            shared.computeIfAbsent(new PairBucket(q.target().pair(), q.bucket()), k -> new ArrayList<>()).add(i);
+            shared.computeIfAbsent(new PairBucket(q.target().pair(), q.bucket()), k -> new HashMap<>())
+                    .computeIfAbsent(q.target().groupKey(), k -> new ArrayList<>()).add(i);
         }
         List<PairBucket> reads = new ArrayList<>(shared.keySet());
         Rows cells = new Rows("j int4", "f text", "t text", "b int2", "s date", "e date");
@@ -223,14 +225,12 @@ public final class CellQueries {
             String group = rs.getString(2);
             java.sql.Array fine = rs.getArray(3);
             Integer[] n = fine == null ? null : (Integer[]) fine.getArray();
-            for (int i : shared.get(reads.get(rs.getInt(1)))) {
-                if (java.util.Objects.equals(queries.get(i).target().groupKey(), group)) {
-                    if (n == null) {
-                        result[i][rs.getInt(4)] += rs.getLong(5);
-                    } else {
-                        for (int f = 0; f < n.length; f++) {
-                            result[i][f] += n[f];
-                        }
+            for (int i : shared.get(reads.get(rs.getInt(1))).getOrDefault(group, List.of())) {
+                if (n == null) {
+                    result[i][rs.getInt(4)] += rs.getLong(5);
+                } else {
+                    for (int f = 0; f < n.length; f++) {
+                        result[i][f] += n[f];
                     }
                 }
             }
