@@ -157,8 +157,4 @@ public final class Columns {
     public int size() {
         return columns.get(0).size();
     }
-
-    public void clear() {
-        columns.forEach(List::clear);
-    }
 }
