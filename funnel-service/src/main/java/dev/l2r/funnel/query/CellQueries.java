@@ -211,14 +211,18 @@ public final class CellQueries {
         }
         List<PairBucket> reads = new ArrayList<>(shared.keySet());
         Rows cells = new Rows("j int4", "f text", "t text", "b int2", "s date", "e date");
-        Rows rows = new Rows("j int4", "f text", "t text", "b int2", "s timestamptz", "e timestamptz");
+        ByHotness rows = new ByHotness(hot, "j int4", "f text", "t text", "b int2", "s timestamptz", "e timestamptz");
         for (int j = 0; j < reads.size(); j++) {
             Pair pair = reads.get(j).pair();
             boolean fromCells = dims >= 0 && withinDays == null && hot.test(pair);
             WindowPlan plan = fromCells ? WindowPlan.of(slice.from(), slice.to(), WindowPlan.Grain.WEEK, false) : perLead();
             for (Piece piece : pieces(plan, fromCells)) {
-                (piece.cells() ? cells : rows).add(j, pair.from(), pair.to(), (short) reads.get(j).bucket(),
-                        piece.start(), piece.end());
+                Object[] row = {j, pair.from(), pair.to(), (short) reads.get(j).bucket(), piece.start(), piece.end()};
+                if (piece.cells()) {
+                    cells.add(row);
+                } else {
+                    rows.add(pair, row);
+                }
             }
         }
         Row add = rs -> {
@@ -242,17 +246,17 @@ public final class CellQueries {
             attributes(sql);
             sql.query(c, add);
         }
-        if (!rows.isEmpty()) {
+        rows.each((hotRows, sql) -> {
             // bucket and every part, so that the look-up index reads only this bucket's rows of the period
-            Sql sql = rows.lateral("SELECT q.j, " + groupColumn() + " AS g, NULL::int[], fine, count(*) FROM lead_conversion "
+            sql.text("SELECT q.j, " + groupColumn() + " AS g, NULL::int[], fine, count(*) FROM lead_conversion "
                     + "WHERE from_stage = q.f AND to_stage = q.t AND bucket = q.b AND fine = ANY (?) AND entered_at >= q.s "
-                    + "AND entered_at < q.e");
+                    + "AND entered_at < q.e" + hotRows);
             sql.param(ALL_PARTS);
             attributes(sql);
             within(sql);
             sql.text(" GROUP BY 1, 2, 4");
             sql.query(c, add);
-        }
+        });
         return result;
     }
 
@@ -260,26 +264,25 @@ public final class CellQueries {
     }
 
     /** Exact velocities (microseconds) for each lookup, in order, each read among the rows of one part of a bucket. */
-    public long[] values(Connection c, List<Lookup> lookups) throws SQLException {
+    public long[] values(Connection c, List<Lookup> lookups, Predicate<Pair> hot) throws SQLException {
         long[] values = new long[lookups.size()];
-        if (lookups.isEmpty()) {
-            return values;
-        }
-        Rows rows = new Rows("i int4", "f text", "t text", "b int2", "p int2", "k text", "o int8");
+        ByHotness rows = new ByHotness(hot, "i int4", "f text", "t text", "b int2", "p int2", "k text", "o int8");
         for (int i = 0; i < lookups.size(); i++) {
             Lookup l = lookups.get(i);
-            rows.add(i, l.target().pair().from(), l.target().pair().to(), (short) l.bucket(), (short) l.fine(),
-                    l.target().groupKey(), l.rank() - 1);
+            rows.add(l.target().pair(), i, l.target().pair().from(), l.target().pair().to(), (short) l.bucket(),
+                    (short) l.fine(), l.target().groupKey(), l.rank() - 1);
         }
-        Sql sql = rows.lateral("SELECT q.i, velocity_us FROM lead_conversion WHERE from_stage = q.f AND to_stage = q.t "
-                + "AND bucket = q.b AND fine = q.p AND entered_at >= ? AND entered_at < ?");
-        sql.param(Timestamp.from(slice.from()));
-        sql.param(Timestamp.from(slice.to()));
-        attributes(sql);
-        within(sql);
-        group(sql);
-        sql.text(" ORDER BY velocity_us OFFSET q.o LIMIT 1");
-        sql.query(c, rs -> values[rs.getInt(1)] = rs.getLong(2));
+        rows.each((hotRows, sql) -> {
+            sql.text("SELECT q.i, velocity_us FROM lead_conversion WHERE from_stage = q.f AND to_stage = q.t "
+                    + "AND bucket = q.b AND fine = q.p AND entered_at >= ? AND entered_at < ?" + hotRows);
+            sql.param(Timestamp.from(slice.from()));
+            sql.param(Timestamp.from(slice.to()));
+            attributes(sql);
+            within(sql);
+            group(sql);
+            sql.text(" ORDER BY velocity_us OFFSET q.o LIMIT 1");
+            sql.query(c, rs -> values[rs.getInt(1)] = rs.getLong(2));
+        });
         return values;
     }
 
@@ -421,6 +424,42 @@ public final class CellQueries {
             sql.text(") AS q(" + String.join(", ", names) + ") CROSS JOIN LATERAL (SELECT * FROM (" + inner);
             sql.closeWith(") i OFFSET 0) x");
             return sql;
+        }
+    }
+
+    /**
+     * Parameter rows of per-lead look-ups split by whether their pair is hot: the look-up index holds only the hot
+     * pairs' rows (a partial index), which the planner uses only when the statement says {@code AND hot}; the
+     * other pairs' rows are read from the pair-and-time index.
+     */
+    private static final class ByHotness {
+        private final Predicate<Pair> hot;
+        private final Rows hotRows;
+        private final Rows otherRows;
+
+        ByHotness(Predicate<Pair> hot, String... columns) {
+            this.hot = hot;
+            this.hotRows = new Rows(columns);
+            this.otherRows = new Rows(columns);
+        }
+
+        void add(Pair pair, Object... values) {
+            (hot.test(pair) ? hotRows : otherRows).add(values);
+        }
+
+        interface Statement {
+            /** @param hotCondition " AND hot" or "", to end the inner statement's conditions on the pair */
+            void run(String hotCondition, Sql lateral) throws SQLException;
+        }
+
+        /** Runs the statement once for each non-empty set of rows, its inner SELECT written by {@code statement}. */
+        void each(Statement statement) throws SQLException {
+            if (!hotRows.isEmpty()) {
+                statement.run(" AND hot", hotRows.lateral(""));
+            }
+            if (!otherRows.isEmpty()) {
+                statement.run("", otherRows.lateral(""));
+            }
         }
     }
 

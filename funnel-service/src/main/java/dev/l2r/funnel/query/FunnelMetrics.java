@@ -320,7 +320,7 @@ public class FunnelMetrics {
             Percentile.Position inBucket = Percentile.locate(spread[partsIndex.get(p.parts())], p.rankInBucket());
             lookups.add(new Lookup(p.parts().target(), p.parts().bucket(), inBucket.bucket(), inBucket.rankInBucket()));
         }
-        long[] found = q.values(c, lookups);
+        long[] found = q.values(c, lookups, hot);
         for (int i = 0; i < pending.size(); i++) {
             values.get(pending.get(i).key())[pending.get(i).percentile()] = found[i];
         }
