@@ -53,11 +53,9 @@ public final class ProjectionTables {
         static final Grouping WEEKS = new Grouping("((1 - GROUPING(channel)) + 2 * (1 - GROUPING(segment)))::smallint AS dims, "
                 + "week, channel, segment", "week, GROUPING SETS ((), (channel), (segment))");
 
-        /** One of the sets of {@link #ALL}: "D" or "M", dims 0, 1 or 2. */
-        static Grouping one(String grain, int dims) {
-            String period = grain.equals("D") ? "day" : "month";
-            return new Grouping("'" + grain + "'::char(1), " + dims + "::smallint, " + period + ", " + attributes(dims),
-                    period + attributeGroup(dims));
+        /** One of the day sets of {@link #ALL}: dims 0, 1 or 2. */
+        static Grouping days(int dims) {
+            return new Grouping("'D'::char(1), " + dims + "::smallint, day, " + attributes(dims), "day" + attributeGroup(dims));
         }
 
         /** One of the sets of {@link #WEEKS}. */
@@ -120,24 +118,31 @@ public final class ProjectionTables {
     }
 
     /**
-     * The statements that compute every cell from the per-lead rows into empty cubes, one per set of cells (each
-     * a plain hash aggregation, which a single GROUPING SETS statement was not); independent of each other.
+     * The statements that compute every cell from the per-lead rows into empty cubes: steps independent of each
+     * other, each a list of statements run in order. Day cells are aggregated from the per-lead rows (each set a
+     * plain hash aggregation, which a single GROUPING SETS statement was not); month cells then from the day cells,
+     * a twentieth as many rows, which is exact since a month is the sum of its days.
      */
-    public List<String> buildCells() {
+    public List<List<String>> buildCells() {
         String entries = "(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")";
         String conversions = "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")";
-        List<String> statements = new ArrayList<>();
+        List<List<String>> steps = new ArrayList<>();
         for (int dims = 0; dims <= 2; dims++) {
-            for (String grain : List.of("D", "M")) {
-                List<String> sql = aggregates(entries, conversions, false, Grouping.one(grain, dims), Grouping.week(dims));
-                statements.add(sql.get(0));
-                statements.add(sql.get(1));
-                if (grain.equals("D")) {
-                    statements.add(sql.get(2));
-                }
-            }
+            List<String> days = aggregates(entries, conversions, false, Grouping.days(dims), Grouping.week(dims));
+            steps.add(List.of(days.get(0), monthsFromDays("cohort_cube", "stage", "leads", dims, "sum(leads)")));
+            steps.add(List.of(days.get(1), monthsFromDays("conversion_cube", "from_stage, to_stage", "leads, velocity_us, hist",
+                    dims, "sum(leads), sum(velocity_us), " + sumArrays("hist", Velocity.BUCKETS))));
+            steps.add(List.of(days.get(2)));
         }
-        return statements;
+        return steps;
+    }
+
+    /** Month cells of one dims summed from the day cells of a cube. */
+    private String monthsFromDays(String cube, String stageColumns, String valueColumns, int dims, String sums) {
+        String keys = stageColumns + ", dims, channel, segment, skipped";
+        return "INSERT INTO " + table(cube) + " (" + keys + ", grain, period, " + valueColumns + ") SELECT " + keys
+                + ", 'M', date_trunc('month', period::timestamp)::date AS month, " + sums + " FROM " + table(cube)
+                + " WHERE grain = 'D' AND dims = " + dims + " GROUP BY " + keys + ", month";
     }
 
     private void insert(Connection c, FunnelDefinition funnel, List<LeadFacts> facts, boolean trackDelta)
@@ -241,6 +246,15 @@ public final class ProjectionTables {
 
     private static String zeros(int size) {
         return "array_fill(0, ARRAY[" + size + "])";
+    }
+
+    /** The element-by-element sum of an integer array column over a group, as one expression (no function call). */
+    private static String sumArrays(String column, int size) {
+        StringBuilder sum = new StringBuilder("ARRAY[");
+        for (int i = 1; i <= size; i++) {
+            sum.append(i > 1 ? ", " : "").append("sum(").append(column).append('[').append(i).append("])::integer");
+        }
+        return sum.append(']').toString();
     }
 
     /** The element-by-element sum of a cell's array and the incoming one, as one expression (no function call). */

@@ -201,14 +201,17 @@ public class Rebuilder {
             progress.phase(writer, "recomputing every lead");
             new LeadRecompute(this::open, funnel, shadow, workers).run(writer, progress);
             progress.phase(writer, "indexing and aggregating cells");
-            List<ShadowKeys.Step> work = new ArrayList<>();
+            // the index builds first: they are the longest steps, and two workers finish together when the short
+            // ones come last
+            List<ShadowKeys.Step> work = new ArrayList<>(keys);
             // hash aggregation in memory: sorting millions of rows by their text keys is what is slow
-            shadow.buildCells().forEach(sql -> work.add(c -> {
+            shadow.buildCells().forEach(statements -> work.add(c -> {
                 ShadowKeys.execute(c, "SET enable_sort TO off");
                 ShadowKeys.execute(c, "SET max_parallel_workers_per_gather TO 0");
-                ShadowKeys.execute(c, sql);
+                for (String sql : statements) {
+                    ShadowKeys.execute(c, sql);
+                }
             }));
-            work.addAll(keys);
             runInParallel(work, writer, progress);
             for (String t : ProjectionTables.TABLES) {
                 ShadowKeys.execute(writer, "ANALYZE " + shadow.table(t));
