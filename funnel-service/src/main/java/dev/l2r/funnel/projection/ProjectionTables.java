@@ -92,11 +92,11 @@ public final class ProjectionTables {
     public void replace(Connection c, FunnelDefinition funnel, Collection<String> leadIds, List<LeadFacts> facts)
             throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_entry (sign int, stage text, day date, skipped boolean, "
-                    + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
-            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_conversion (sign int, from_stage text, to_stage text, "
-                    + "day date, skipped boolean, bucket smallint, fine smallint, velocity_us bigint, hot boolean, "
-                    + "channel text, segment text, owner text) ON COMMIT DELETE ROWS");
+            // the columns of the tables themselves, collation included, so that the cells group and sort alike
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_entry ON COMMIT DELETE ROWS AS SELECT 1 AS sign, "
+                    + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + " WITH NO DATA");
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS delta_conversion ON COMMIT DELETE ROWS AS SELECT 1 AS sign, "
+                    + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + " WITH NO DATA");
         }
         String[] leads = leadIds.toArray(String[]::new);
         executeWithArray(c, "WITH old AS (DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) RETURNING "
