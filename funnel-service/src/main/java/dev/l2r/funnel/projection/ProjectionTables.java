@@ -117,32 +117,50 @@ public final class ProjectionTables {
         insert(c, funnel, facts, false);
     }
 
+    /** A cube as the roll-ups see it: its key columns before the attributes, its period, and how values add up. */
+    private record Cube(String name, String leading, String period, boolean grains, String values, String sums) {
+    }
+
+    private static final Cube COHORTS = new Cube("cohort_cube", "stage, skipped", "period", true, "leads", "sum(leads)");
+    private static final Cube CONVERSIONS = new Cube("conversion_cube", "from_stage, to_stage, skipped", "period", true,
+            "leads, velocity_us, hist", "sum(leads), sum(velocity_us), " + sumArrays("hist", Velocity.BUCKETS));
+    private static final Cube VELOCITIES = new Cube("velocity_cube", "from_stage, to_stage, bucket, skipped", "week", false,
+            "fine", sumArrays("fine", Velocity.FINE));
+
     /**
      * The statements that compute every cell from the per-lead rows into empty cubes: steps independent of each
-     * other, each a list of statements run in order. Day cells are aggregated from the per-lead rows (each set a
-     * plain hash aggregation, which a single GROUPING SETS statement was not); month cells then from the day cells,
-     * a twentieth as many rows, which is exact since a month is the sum of its days.
+     * other, each a list of statements run in order. Only the day (and week) cells by channel and by segment are
+     * aggregated from the per-lead rows (each set a plain hash aggregation, which a single GROUPING SETS statement
+     * was not); month cells are then summed from day cells, and cells with no attribute from the cells by channel
+     * (every lead has one channel, perhaps unknown): exact, and over a fraction of the rows.
      */
     public List<List<String>> buildCells() {
         String entries = "(SELECT 1 AS sign, " + ENTRY_COLUMNS + " FROM " + table("lead_stage_entry") + ")";
         String conversions = "(SELECT 1 AS sign, " + CONVERSION_COLUMNS + " FROM " + table("lead_conversion") + ")";
-        List<List<String>> steps = new ArrayList<>();
-        for (int dims = 0; dims <= 2; dims++) {
-            List<String> days = aggregates(entries, conversions, false, Grouping.days(dims), Grouping.week(dims));
-            steps.add(List.of(days.get(0), monthsFromDays("cohort_cube", "stage", "leads", dims, "sum(leads)")));
-            steps.add(List.of(days.get(1), monthsFromDays("conversion_cube", "from_stage, to_stage", "leads, velocity_us, hist",
-                    dims, "sum(leads), sum(velocity_us), " + sumArrays("hist", Velocity.BUCKETS))));
-            steps.add(List.of(days.get(2)));
-        }
-        return steps;
+        List<String> byChannel = aggregates(entries, conversions, false, Grouping.days(1), Grouping.week(1));
+        List<String> bySegment = aggregates(entries, conversions, false, Grouping.days(2), Grouping.week(2));
+        return List.of(
+                List.of(byChannel.get(0), months(COHORTS, 1), overall(COHORTS)),
+                List.of(byChannel.get(1), months(CONVERSIONS, 1), overall(CONVERSIONS)),
+                List.of(byChannel.get(2), overall(VELOCITIES)),
+                List.of(bySegment.get(0), months(COHORTS, 2)),
+                List.of(bySegment.get(1), months(CONVERSIONS, 2)),
+                List.of(bySegment.get(2)));
     }
 
-    /** Month cells of one dims summed from the day cells of a cube. */
-    private String monthsFromDays(String cube, String stageColumns, String valueColumns, int dims, String sums) {
-        String keys = stageColumns + ", dims, channel, segment, skipped";
-        return "INSERT INTO " + table(cube) + " (" + keys + ", grain, period, " + valueColumns + ") SELECT " + keys
-                + ", 'M', date_trunc('month', period::timestamp)::date AS month, " + sums + " FROM " + table(cube)
-                + " WHERE grain = 'D' AND dims = " + dims + " GROUP BY " + keys + ", month";
+    /** Month cells of one dims, summed from its day cells. */
+    private String months(Cube cube, int dims) {
+        String keys = cube.leading() + ", dims, channel, segment";
+        return "INSERT INTO " + table(cube.name()) + " (" + keys + ", grain, period, " + cube.values() + ") SELECT "
+                + keys + ", 'M', date_trunc('month', period::timestamp)::date AS month, " + cube.sums() + " FROM "
+                + table(cube.name()) + " WHERE grain = 'D' AND dims = " + dims + " GROUP BY " + keys + ", month";
+    }
+
+    /** The cells with no attribute (dims 0), summed from the cells by channel, every grain of them. */
+    private String overall(Cube cube) {
+        String keys = cube.leading() + (cube.grains() ? ", grain, " : ", ") + cube.period();
+        return "INSERT INTO " + table(cube.name()) + " (" + keys + ", dims, " + cube.values() + ") SELECT " + keys
+                + ", 0, " + cube.sums() + " FROM " + table(cube.name()) + " WHERE dims = 1 GROUP BY " + keys;
     }
 
     private void insert(Connection c, FunnelDefinition funnel, List<LeadFacts> facts, boolean trackDelta)
