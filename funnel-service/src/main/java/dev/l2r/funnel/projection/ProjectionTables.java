@@ -23,7 +23,8 @@ import java.util.Set;
  * shadow schema a rebuild fills). The per-lead rows are replaced whole; the cells (cubes) are kept by adding
  * the lead's new contribution and subtracting its old one, which the same aggregate statement computes from a
  * signed delta, so a late event that happened earlier corrects every figure it touches. A rebuild runs that
- * statement once over all per-lead rows instead.
+ * statement once over all per-lead rows instead, for the cells by channel and by segment, and sums the others
+ * from those ({@link #buildCells}).
  */
 public final class ProjectionTables {
 
