@@ -71,8 +71,12 @@ public final class CellQueries {
     public record Target(Pair pair, String groupKey) {
     }
 
-    /** Find the {@code rank}-th smallest velocity (1-based) in part {@code fine} of {@code bucket} of a target. */
+    /**
+     * Find the {@code rank}-th smallest velocity (1-based) in part {@code fine} of {@code bucket} of a target, or in
+     * the whole bucket ({@link #WHOLE_BUCKET}: pairs the cells do not keep, whose rows are read by entry time anyway).
+     */
     public record Lookup(Target target, int bucket, int fine, long rank) {
+        public static final int WHOLE_BUCKET = -1;
     }
 
     /** How a target's velocities in {@code bucket} spread over the bucket's parts. */
@@ -197,11 +201,17 @@ public final class CellQueries {
 
     /**
      * For each query, the leads of its bucket in each of the bucket's {@link Velocity#FINE} parts: whole ISO weeks
-     * from the week cells, the rest from per-lead rows. Queries of a grouped slice that share a pair and bucket
-     * are read together, every group at once, and told apart here.
+     * from the week cells, the rest from per-lead rows (through the look-up index, which holds the hot pairs' rows
+     * only: queries of hot pairs only). Queries of a grouped slice that share a pair and bucket are read together,
+     * every group at once, and told apart here.
      */
     public long[][] parts(Connection c, List<Parts> queries, Predicate<Pair> hot) throws SQLException {
         long[][] result = new long[queries.size()][Velocity.FINE];
+        for (Parts q : queries) {
+            if (!hot.test(q.target().pair())) {
+                throw new IllegalArgumentException("parts of a pair the cells do not keep: " + q.target().pair());
+            }
+        }
         // per pair and bucket, the queries asking for it by group (a null key: the unknown attribute)
         Map<PairBucket, Map<String, List<Integer>>> shared = new java.util.LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
@@ -211,7 +221,7 @@ public final class CellQueries {
         }
         List<PairBucket> reads = new ArrayList<>(shared.keySet());
         Rows cells = new Rows("j int4", "f text", "t text", "b int2", "s date", "e date");
-        ByHotness rows = new ByHotness(hot, "j int4", "f text", "t text", "b int2", "s timestamptz", "e timestamptz");
+        Rows rows = new Rows("j int4", "f text", "t text", "b int2", "s timestamptz", "e timestamptz");
         for (int j = 0; j < reads.size(); j++) {
             Pair pair = reads.get(j).pair();
             boolean fromCells = dims >= 0 && withinDays == null && hot.test(pair);
@@ -221,7 +231,7 @@ public final class CellQueries {
                 if (piece.cells()) {
                     cells.add(row);
                 } else {
-                    rows.add(pair, row);
+                    rows.add(row);
                 }
             }
         }
@@ -246,17 +256,17 @@ public final class CellQueries {
             attributes(sql);
             sql.query(c, add);
         }
-        rows.each((hotRows, sql) -> {
+        if (!rows.isEmpty()) {
             // bucket and every part, so that the look-up index reads only this bucket's rows of the period
-            sql.text("SELECT q.j, " + groupColumn() + " AS g, NULL::int[], fine, count(*) FROM lead_conversion "
-                    + "WHERE from_stage = q.f AND to_stage = q.t AND bucket = q.b AND fine = ANY (?) AND entered_at >= q.s "
-                    + "AND entered_at < q.e" + hotRows);
+            Sql sql = rows.lateral("SELECT q.j, " + groupColumn() + " AS g, NULL::int[], fine, count(*) FROM lead_conversion "
+                    + "WHERE from_stage = q.f AND to_stage = q.t AND hot AND bucket = q.b AND fine = ANY (?) "
+                    + "AND entered_at >= q.s AND entered_at < q.e");
             sql.param(ALL_PARTS);
             attributes(sql);
             within(sql);
             sql.text(" GROUP BY 1, 2, 4");
             sql.query(c, add);
-        });
+        }
         return result;
     }
 
@@ -272,9 +282,10 @@ public final class CellQueries {
             rows.add(l.target().pair(), i, l.target().pair().from(), l.target().pair().to(), (short) l.bucket(),
                     (short) l.fine(), l.target().groupKey(), l.rank() - 1);
         }
-        rows.each((hotRows, sql) -> {
+        rows.each((hotPairs, sql) -> {
             sql.text("SELECT q.i, velocity_us FROM lead_conversion WHERE from_stage = q.f AND to_stage = q.t "
-                    + "AND bucket = q.b AND fine = q.p AND entered_at >= ? AND entered_at < ?" + hotRows);
+                    + (hotPairs ? "AND hot AND bucket = q.b AND fine = q.p" : "AND bucket = q.b")
+                    + " AND entered_at >= ? AND entered_at < ?");
             sql.param(Timestamp.from(slice.from()));
             sql.param(Timestamp.from(slice.to()));
             attributes(sql);
@@ -448,17 +459,17 @@ public final class CellQueries {
         }
 
         interface Statement {
-            /** @param hotCondition " AND hot" or "", to end the inner statement's conditions on the pair */
-            void run(String hotCondition, Sql lateral) throws SQLException;
+            /** @param hotPairs whether the rows are the hot pairs' (the inner statement then says {@code AND hot}) */
+            void run(boolean hotPairs, Sql lateral) throws SQLException;
         }
 
         /** Runs the statement once for each non-empty set of rows, its inner SELECT written by {@code statement}. */
         void each(Statement statement) throws SQLException {
             if (!hotRows.isEmpty()) {
-                statement.run(" AND hot", hotRows.lateral(""));
+                statement.run(true, hotRows.lateral(""));
             }
             if (!otherRows.isEmpty()) {
-                statement.run("", otherRows.lateral(""));
+                statement.run(false, otherRows.lateral(""));
             }
         }
     }

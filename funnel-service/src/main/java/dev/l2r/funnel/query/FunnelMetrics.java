@@ -292,7 +292,8 @@ public class FunnelMetrics {
     /**
      * Mean from the exact sum; median and p90 by locating their rank in the bucket histogram, then in the parts of
      * that bucket, and then reading the exact value at that rank among the few rows of that part (one statement
-     * for each step, for every key at once). Bucket 0 holds only zeros.
+     * for each step, for every key at once). A pair the cells do not keep skips the parts: its value is ranked
+     * among the rows of the whole bucket, which one range read of the pair's rows finds. Bucket 0 holds only zeros.
      */
     private static <K> Map<K, VelocityDays> velocityDays(Connection c, CellQueries q, Predicate<Pair> hot,
                                                          Map<K, Totals> totals, java.util.function.Function<K, Target> targetOf)
@@ -309,7 +310,9 @@ public class FunnelMetrics {
                 Percentile.Position pos = Percentile.locate(e.getValue().histogram(), Percentile.rank(PERCENTILES[j], n));
                 if (pos.bucket() > 0) {
                     Parts parts = new Parts(targetOf.apply(e.getKey()), pos.bucket());
-                    partsIndex.putIfAbsent(parts, partsIndex.size());
+                    if (hot.test(parts.target().pair())) {
+                        partsIndex.putIfAbsent(parts, partsIndex.size());
+                    }
                     pending.add(new Pending(e.getKey(), j, parts, pos.rankInBucket()));
                 }
             }
@@ -317,7 +320,12 @@ public class FunnelMetrics {
         long[][] spread = q.parts(c, new ArrayList<>(partsIndex.keySet()), hot);
         List<Lookup> lookups = new ArrayList<>();
         for (Pending p : pending) {
-            Percentile.Position inBucket = Percentile.locate(spread[partsIndex.get(p.parts())], p.rankInBucket());
+            Integer narrowed = partsIndex.get(p.parts());
+            if (narrowed == null) { // a pair the cells do not keep: ranked within the whole bucket, in one range read
+                lookups.add(new Lookup(p.parts().target(), p.parts().bucket(), Lookup.WHOLE_BUCKET, p.rankInBucket()));
+                continue;
+            }
+            Percentile.Position inBucket = Percentile.locate(spread[narrowed], p.rankInBucket());
             lookups.add(new Lookup(p.parts().target(), p.parts().bucket(), inBucket.bucket(), inBucket.rankInBucket()));
         }
         long[] found = q.values(c, lookups, hot);
