@@ -138,17 +138,18 @@ public final class Columns {
         text.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
-    public void insert(Connection c, String sql, String... types) throws SQLException {
+    /** One statement whose parameters are the columns as arrays of these PostgreSQL types (e.g. an unnest() insert). */
+    public void insert(Connection c, String sql, List<String> types) throws SQLException {
         if (columns.get(0).isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < types.length; i++) {
+            for (int i = 0; i < types.size(); i++) {
                 List<Object> column = columns.get(i);
-                Object[] values = types[i].equals("date")
+                Object[] values = types.get(i).equals("date")
                         ? column.stream().map(d -> java.sql.Date.valueOf((LocalDate) d)).toArray()
                         : column.toArray();
-                ps.setArray(i + 1, c.createArrayOf(types[i], values));
+                ps.setArray(i + 1, c.createArrayOf(types.get(i), values));
             }
             ps.executeUpdate();
         }

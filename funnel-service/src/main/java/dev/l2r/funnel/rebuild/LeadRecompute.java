@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
 /**
  * Recomputes every lead from the shadow event log and COPYs its per-lead rows, in several workers that each take
  * the leads of one hash class, so that their reads, sorts and COPYs run side by side on the database's cores and
- * their parsing on the service's. A repeated event (the topic may hold one twice) counts once.
+ * their parsing on the service's; the leads' cells are summed as they go ({@link RebuildCells}). A repeated event
+ * (the topic may hold one twice) counts once.
  */
 final class LeadRecompute {
 
@@ -33,12 +34,15 @@ final class LeadRecompute {
     private final Connections connections;
     private final FunnelDefinition funnel;
     private final ProjectionTables shadow;
+    private final RebuildCells cells;
     private final int workers;
 
-    LeadRecompute(Connections connections, FunnelDefinition funnel, ProjectionTables shadow, int workers) {
+    LeadRecompute(Connections connections, FunnelDefinition funnel, ProjectionTables shadow, RebuildCells cells,
+                  int workers) {
         this.connections = connections;
         this.funnel = funnel;
         this.shadow = shadow;
+        this.cells = cells;
         this.workers = workers;
     }
 
@@ -104,6 +108,7 @@ final class LeadRecompute {
 
     private void flush(Connection writer, List<LeadFacts> chunk, RebuildProgress progress) throws SQLException {
         shadow.insertNew(writer, funnel, chunk);
+        cells.add(writer, chunk);
         progress.leads.addAndGet(chunk.size());
         chunk.clear();
     }

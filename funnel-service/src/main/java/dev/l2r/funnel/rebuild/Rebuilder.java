@@ -6,6 +6,7 @@ import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.funnel.consumer.EventChecks;
 import dev.l2r.funnel.definition.DefinitionStore;
 import dev.l2r.funnel.metrics.LeadFacts;
+import dev.l2r.funnel.metrics.Stages;
 import dev.l2r.funnel.projection.FunnelProjector;
 import dev.l2r.funnel.projection.ProjectionTables;
 import dev.l2r.platform.consume.EventLog;
@@ -85,7 +86,11 @@ public class Rebuilder {
     @ConfigProperty(name = "l2r.rebuild.workers")
     int workers;
 
-    /** PostgreSQL work_mem of the rebuild's sessions: the sort by lead and the cells' aggregation. */
+    /** How many cells a rebuild sums in memory before it spills partial sums to the database (about 250 bytes each). */
+    @ConfigProperty(name = "l2r.rebuild.cells-in-memory")
+    int cellsInMemory;
+
+    /** PostgreSQL work_mem of the rebuild's sessions: the sort by lead, adding up spilled cells. */
     @ConfigProperty(name = "l2r.rebuild.work-mem")
     String workMem;
 
@@ -106,6 +111,9 @@ public class Rebuilder {
                 throw new IllegalArgumentException("not a PostgreSQL memory size: '" + memory
                         + "' (l2r.rebuild.work-mem, l2r.rebuild.maintenance-work-mem: e.g. 128MB)");
             }
+        }
+        if (cellsInMemory < 1) {
+            throw new IllegalArgumentException("l2r.rebuild.cells-in-memory must be at least 1, not " + cellsInMemory);
         }
         if (workers < 1) {
             throw new IllegalArgumentException("l2r.rebuild.workers must be at least 1, not " + workers);
@@ -199,19 +207,13 @@ public class Rebuilder {
             progress.phase(writer, "reading the topic from offset zero");
             new TopicReplay(kafkaConfig, topic, shadow.table("event_log")).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
-            new LeadRecompute(this::open, funnel, shadow, workers).run(writer, progress);
-            progress.phase(writer, "indexing and aggregating cells");
+            RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), cellsInMemory);
+            new LeadRecompute(this::open, funnel, shadow, cells, workers).run(writer, progress);
+            progress.phase(writer, "indexing and writing cells");
             // the index builds first: they are the longest steps, and two workers finish together when the short
-            // ones come last
+            // one comes last
             List<ShadowKeys.Step> work = new ArrayList<>(keys);
-            // hash aggregation in memory: sorting millions of rows by their text keys is what is slow
-            shadow.buildCells().forEach(statements -> work.add(c -> {
-                ShadowKeys.execute(c, "SET enable_sort TO off");
-                ShadowKeys.execute(c, "SET max_parallel_workers_per_gather TO 0");
-                for (String sql : statements) {
-                    ShadowKeys.execute(c, sql);
-                }
-            }));
+            work.add(cells::write);
             runInParallel(work, writer, progress);
             for (String t : ProjectionTables.TABLES) {
                 ShadowKeys.execute(writer, "ANALYZE " + shadow.table(t));
