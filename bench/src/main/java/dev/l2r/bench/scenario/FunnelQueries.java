@@ -74,7 +74,9 @@ public final class FunnelQueries implements Scenario {
         long events = publish(bootstrap, jdbc, leads);
         double bare = bareConsumerRate(bootstrap, events);
 
-        ServiceProcess funnel = context.service("funnel-service");
+        // this dataset's cells take about 160 MB while a rebuild sums them: allowed, so the rebuild keeps them in memory
+        ServiceProcess funnel = context.service("funnel-service", List.of("-Xmx512m"),
+                Map.of("L2R_REBUILD_CELL_MEMORY", "256MB"));
         double first = counter(funnel, "l2r_funnel_events_applied_total");
         long t0 = System.nanoTime();
         Thread.sleep(context.quick() ? 10_000 : 60_000);

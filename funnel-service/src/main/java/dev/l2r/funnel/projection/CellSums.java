@@ -23,11 +23,12 @@ import java.util.Set;
  * month, each whole, by channel and by segment; UTC) and three velocity cells (its ISO week, whole, by channel
  * and by segment). The live projector sums a batch's new rows minus the rows they replace and adds the result to
  * the stored cells; a rebuild sums every lead and writes the cells once.
+ * <p>
+ * A rebuild holds a million cells or more, touched tens of millions of times: cells are kept in flat arrays under
+ * two-long keys (names replaced by small numbers), not as objects in hash maps, which took ten times the time and
+ * a third more memory.
  */
 public final class CellSums {
-
-    /** Which attribute a cell keeps (the cubes' {@code dims}): none, the channel, the segment. */
-    private static final short[] DIMS = {0, 1, 2};
 
     /** A cohort cell: {@code period} is the UTC day (grain D) or the first day of the month (grain M). */
     public record CohortCell(String stage, char grain, short dims, LocalDate period, boolean skipped,
@@ -44,47 +45,24 @@ public final class CellSums {
     }
 
     /** A conversion cell's sums: converted leads, their velocities (exact), and how many fell in each bucket. */
-    public static final class Conversions {
-        private long leads;
-        private long velocity;
-        private BigInteger bigVelocity; // once the sum leaves the range of a long
-        private final int[] hist = new int[Velocity.BUCKETS];
-
-        public long leads() {
-            return leads;
-        }
-
-        public BigInteger velocityMicros() {
-            return bigVelocity != null ? bigVelocity : BigInteger.valueOf(velocity);
-        }
-
-        public int[] hist() {
-            return hist;
-        }
-
-        private void add(int sign, long micros, int bucket) {
-            leads += sign;
-            hist[bucket] += sign;
-            long v = sign * micros;
-            if (bigVelocity == null) {
-                try {
-                    velocity = Math.addExact(velocity, v);
-                    return;
-                } catch (ArithmeticException overflow) {
-                    bigVelocity = BigInteger.valueOf(velocity);
-                }
-            }
-            bigVelocity = bigVelocity.add(BigInteger.valueOf(v));
-        }
-
-        private boolean isZero() {
-            return leads == 0 && velocityMicros().signum() == 0 && allZero(hist);
-        }
+    public record Conversions(long leads, BigInteger velocityMicros, int[] hist) {
     }
 
-    private final Map<CohortCell, long[]> cohorts = new HashMap<>();
-    private final Map<ConversionCell, Conversions> conversions = new HashMap<>();
-    private final Map<VelocityCell, int[]> velocities = new HashMap<>();
+    /** A cell and its sums, as written out. */
+    public record Cell<K, V>(K key, V sums) {
+    }
+
+    // names (stages, channels, segments) and stage pairs as numbers; 0 is "none" (a null attribute)
+    private final Map<String, Integer> nameIds = new HashMap<>();
+    private final List<String> names = new ArrayList<>(List.of(""));
+    private final Map<Long, Integer> pairIds = new HashMap<>();
+    private final List<long[]> pairs = new ArrayList<>(List.of(new long[2]));
+
+    private final Table cohorts = new Table(0, false);
+    private final Table conversions = new Table(Velocity.BUCKETS, true);
+    private final Table velocities = new Table(Velocity.FINE, false);
+    /** Velocity sums of conversion cells that left the range of a long (by cell), exact. */
+    private final Map<Integer, BigInteger> bigVelocities = new HashMap<>();
 
     /** Every row of one lead: its stage entries, and its conversions of the hot pairs. */
     public void add(int sign, LeadFacts lead, Map<String, Set<String>> hotTargets) {
@@ -100,50 +78,163 @@ public final class CellSums {
     }
 
     public void addEntry(int sign, String stage, LocalDate day, boolean skipped, String channel, String segment) {
-        LocalDate month = day.withDayOfMonth(1);
-        for (short dims : DIMS) {
-            String ch = dims == 1 ? channel : null;
-            String seg = dims == 2 ? segment : null;
-            cohorts.computeIfAbsent(new CohortCell(stage, 'D', dims, day, skipped, ch, seg), k -> new long[1])[0] += sign;
-            cohorts.computeIfAbsent(new CohortCell(stage, 'M', dims, month, skipped, ch, seg), k -> new long[1])[0] += sign;
+        long stageId = (long) id(stage) << 32;
+        int[] attribute = {0, id(channel), id(segment)};
+        long dayBits = day.toEpochDay() << 8;
+        long monthBits = day.withDayOfMonth(1).toEpochDay() << 8 | 1 << 3;
+        for (int dims = 0; dims < 3; dims++) {
+            long a = stageId | attribute[dims];
+            long low = dims << 1 | (skipped ? 1 : 0);
+            cohorts.addSum(cohorts.cell(a, dayBits | low), sign);
+            cohorts.addSum(cohorts.cell(a, monthBits | low), sign);
         }
     }
 
     /** A conversion of a hot pair (one the cells keep). */
     public void addConversion(int sign, String from, String to, LocalDate day, boolean skipped, long velocityMicros,
                               String channel, String segment) {
-        LocalDate month = day.withDayOfMonth(1);
-        LocalDate week = day.with(DayOfWeek.MONDAY);
+        long pairId = (long) pair(from, to) << 32;
+        int[] attribute = {0, id(channel), id(segment)};
         int bucket = Velocity.bucket(velocityMicros);
         int fine = Velocity.fine(velocityMicros);
-        for (short dims : DIMS) {
-            String ch = dims == 1 ? channel : null;
-            String seg = dims == 2 ? segment : null;
-            conversions.computeIfAbsent(new ConversionCell(from, to, 'D', dims, day, skipped, ch, seg),
-                    k -> new Conversions()).add(sign, velocityMicros, bucket);
-            conversions.computeIfAbsent(new ConversionCell(from, to, 'M', dims, month, skipped, ch, seg),
-                    k -> new Conversions()).add(sign, velocityMicros, bucket);
-            velocities.computeIfAbsent(new VelocityCell(from, to, dims, (short) bucket, week, skipped, ch, seg),
-                    k -> new int[Velocity.FINE])[fine] += sign;
+        long dayBits = day.toEpochDay() << 8;
+        long monthBits = day.withDayOfMonth(1).toEpochDay() << 8 | 1 << 3;
+        long weekBits = day.with(DayOfWeek.MONDAY).toEpochDay() << 16 | (long) bucket << 3;
+        long velocity = sign * velocityMicros;
+        for (int dims = 0; dims < 3; dims++) {
+            long a = pairId | attribute[dims];
+            long low = dims << 1 | (skipped ? 1 : 0);
+            for (long period : new long[]{dayBits, monthBits}) {
+                int cell = conversions.cell(a, period | low);
+                conversions.addSum(cell, sign);
+                conversions.addCount(cell, bucket, sign);
+                addVelocity(cell, velocity);
+            }
+            velocities.addCount(velocities.cell(a, weekBits | low), fine, sign);
         }
     }
 
     /** How many cells are held. */
     public int size() {
-        return cohorts.size() + conversions.size() + velocities.size();
+        return cohorts.size + conversions.size + velocities.size;
     }
 
-    /** Cohort cells whose sum is not zero, in key order (writers lock cells in one order). */
-    public List<Map.Entry<CohortCell, long[]>> cohorts() {
-        return sorted(cohorts, v -> v[0] == 0, COHORT_ORDER);
+    /** About how many bytes of heap the cells take. */
+    public long bytes() {
+        return cohorts.bytes() + conversions.bytes() + velocities.bytes();
     }
 
-    public List<Map.Entry<ConversionCell, Conversions>> conversions() {
-        return sorted(conversions, Conversions::isZero, CONVERSION_ORDER);
+    /** Cohort cells whose sum is not zero; in key order if asked (writers that lock cells lock them in one order). */
+    public List<Cell<CohortCell, Long>> cohorts(boolean inKeyOrder) {
+        List<Cell<CohortCell, Long>> out = new ArrayList<>();
+        for (int i = 0; i < cohorts.size; i++) {
+            if (cohorts.sum(i) != 0) {
+                long a = cohorts.a(i);
+                long b = cohorts.b(i);
+                out.add(new Cell<>(new CohortCell(names.get((int) (a >>> 32)), grain(b), dims(b), period(b, 8),
+                        skipped(b), attribute(a, b, 1), attribute(a, b, 2)), cohorts.sum(i)));
+            }
+        }
+        return ordered(out, inKeyOrder, COHORT_ORDER);
     }
 
-    public List<Map.Entry<VelocityCell, int[]>> velocities() {
-        return sorted(velocities, CellSums::allZero, VELOCITY_ORDER);
+    public List<Cell<ConversionCell, Conversions>> conversions(boolean inKeyOrder) {
+        List<Cell<ConversionCell, Conversions>> out = new ArrayList<>();
+        for (int i = 0; i < conversions.size; i++) {
+            int[] hist = conversions.counts(i);
+            BigInteger velocity = velocity(i);
+            if (conversions.sum(i) != 0 || velocity.signum() != 0 || !allZero(hist)) {
+                long a = conversions.a(i);
+                long b = conversions.b(i);
+                long[] pair = pairs.get((int) (a >>> 32));
+                out.add(new Cell<>(new ConversionCell(names.get((int) pair[0]), names.get((int) pair[1]), grain(b),
+                        dims(b), period(b, 8), skipped(b), attribute(a, b, 1), attribute(a, b, 2)),
+                        new Conversions(conversions.sum(i), velocity, hist)));
+            }
+        }
+        return ordered(out, inKeyOrder, CONVERSION_ORDER);
+    }
+
+    public List<Cell<VelocityCell, int[]>> velocities(boolean inKeyOrder) {
+        List<Cell<VelocityCell, int[]>> out = new ArrayList<>();
+        for (int i = 0; i < velocities.size; i++) {
+            int[] fine = velocities.counts(i);
+            if (!allZero(fine)) {
+                long a = velocities.a(i);
+                long b = velocities.b(i);
+                long[] pair = pairs.get((int) (a >>> 32));
+                out.add(new Cell<>(new VelocityCell(names.get((int) pair[0]), names.get((int) pair[1]), dims(b),
+                        (short) (b >>> 3 & 63), period(b, 16), skipped(b), attribute(a, b, 1), attribute(a, b, 2)), fine));
+            }
+        }
+        return ordered(out, inKeyOrder, VELOCITY_ORDER);
+    }
+
+    // the second key long: period << 8 (or week << 16 | bucket << 3), then grain << 3, dims << 1, skipped
+
+    private static char grain(long b) {
+        return (b >>> 3 & 1) == 0 ? 'D' : 'M';
+    }
+
+    private static short dims(long b) {
+        return (short) (b >>> 1 & 3);
+    }
+
+    private static boolean skipped(long b) {
+        return (b & 1) == 1;
+    }
+
+    private static LocalDate period(long b, int shift) {
+        return LocalDate.ofEpochDay(b >> shift);
+    }
+
+    /** The channel (dims 1) or the segment (dims 2) a cell keeps; null for the other, or when unknown. */
+    private String attribute(long a, long b, int dims) {
+        int id = (int) a;
+        return dims(b) == dims && id != 0 ? names.get(id) : null;
+    }
+
+    private int id(String name) {
+        if (name == null) {
+            return 0;
+        }
+        Integer id = nameIds.get(name);
+        if (id == null) {
+            id = names.size();
+            names.add(name);
+            nameIds.put(name, id);
+        }
+        return id;
+    }
+
+    private int pair(String from, String to) {
+        long key = (long) id(from) << 32 | id(to);
+        Integer id = pairIds.get(key);
+        if (id == null) {
+            id = pairs.size();
+            pairs.add(new long[]{key >>> 32, key & 0xffff_ffffL});
+            pairIds.put(key, id);
+        }
+        return id;
+    }
+
+    private void addVelocity(int cell, long micros) {
+        BigInteger big = bigVelocities.get(cell);
+        if (big == null) {
+            long sum = conversions.velocity(cell);
+            long added = sum + micros;
+            if (((sum ^ added) & (micros ^ added)) >= 0) { // no overflow
+                conversions.setVelocity(cell, added);
+                return;
+            }
+            big = BigInteger.valueOf(sum);
+        }
+        bigVelocities.put(cell, big.add(BigInteger.valueOf(micros)));
+    }
+
+    private BigInteger velocity(int cell) {
+        BigInteger big = bigVelocities.get(cell);
+        return big != null ? big : BigInteger.valueOf(conversions.velocity(cell));
     }
 
     private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
@@ -165,23 +256,150 @@ public final class CellSums {
             .thenComparing(VelocityCell::skipped).thenComparing(VelocityCell::channel, TEXT)
             .thenComparing(VelocityCell::segment, TEXT);
 
-    private static <K, V> List<Map.Entry<K, V>> sorted(Map<K, V> cells, java.util.function.Predicate<V> zero,
-                                                       Comparator<K> order) {
-        List<Map.Entry<K, V>> out = new ArrayList<>(cells.size());
-        for (Map.Entry<K, V> e : cells.entrySet()) {
-            if (!zero.test(e.getValue())) {
-                out.add(e);
-            }
+    private static <K, V> List<Cell<K, V>> ordered(List<Cell<K, V>> cells, boolean inKeyOrder, Comparator<K> order) {
+        if (inKeyOrder) {
+            cells.sort(Comparator.comparing(Cell::key, order));
         }
-        out.sort(Map.Entry.comparingByKey(order));
-        return out;
+        return cells;
     }
 
     private static boolean allZero(int[] values) {
-        return Arrays.stream(values).allMatch(v -> v == 0);
+        for (int v : values) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static LocalDate day(Instant t) {
         return LocalDate.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    /**
+     * Cells under two-long keys, numbered in the order they first appear, found through an open-addressing index;
+     * each has a long sum and, if asked, a long velocity sum and a run of integer counts. Stored in pages, so that
+     * growing never copies (nor briefly doubles) what is held.
+     */
+    private static final class Table {
+        private static final int PAGE_BITS = 12;
+        private static final int PAGE = 1 << PAGE_BITS;
+
+        private final int width;
+        private final boolean velocitySums;
+        private long[][] keys = new long[1][];
+        private long[][] sums = new long[1][];
+        private long[][] velocity = new long[1][];
+        private int[][] counts = new int[1][];
+        private int size;
+        private int[] index = new int[1024]; // cell number + 1, 0 = free
+        private int mask = index.length - 1;
+
+        Table(int width, boolean velocitySums) {
+            this.width = width;
+            this.velocitySums = velocitySums;
+        }
+
+        /** The cell of this key, added (all zero) if new. */
+        int cell(long ka, long kb) {
+            int slot = hash(ka, kb) & mask;
+            while (true) {
+                int found = index[slot] - 1;
+                if (found < 0) {
+                    return add(slot, ka, kb);
+                }
+                long[] page = keys[found >>> PAGE_BITS];
+                int at = (found & (PAGE - 1)) * 2;
+                if (page[at] == ka && page[at + 1] == kb) {
+                    return found;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+
+        long a(int cell) {
+            return keys[cell >>> PAGE_BITS][(cell & (PAGE - 1)) * 2];
+        }
+
+        long b(int cell) {
+            return keys[cell >>> PAGE_BITS][(cell & (PAGE - 1)) * 2 + 1];
+        }
+
+        long sum(int cell) {
+            return sums[cell >>> PAGE_BITS][cell & (PAGE - 1)];
+        }
+
+        void addSum(int cell, long value) {
+            sums[cell >>> PAGE_BITS][cell & (PAGE - 1)] += value;
+        }
+
+        long velocity(int cell) {
+            return velocity[cell >>> PAGE_BITS][cell & (PAGE - 1)];
+        }
+
+        void setVelocity(int cell, long value) {
+            velocity[cell >>> PAGE_BITS][cell & (PAGE - 1)] = value;
+        }
+
+        void addCount(int cell, int i, int value) {
+            counts[cell >>> PAGE_BITS][(cell & (PAGE - 1)) * width + i] += value;
+        }
+
+        int[] counts(int cell) {
+            int from = (cell & (PAGE - 1)) * width;
+            return Arrays.copyOfRange(counts[cell >>> PAGE_BITS], from, from + width);
+        }
+
+        /** Bytes held (pages and index). */
+        long bytes() {
+            long perCell = 16 + 8 + (velocitySums ? 8 : 0) + 4L * width;
+            return (long) pages() * PAGE * perCell + 4L * index.length;
+        }
+
+        private int pages() {
+            return (size + PAGE - 1) >>> PAGE_BITS;
+        }
+
+        private int add(int slot, long ka, long kb) {
+            int cell = size;
+            int page = cell >>> PAGE_BITS;
+            if ((cell & (PAGE - 1)) == 0) {
+                if (page == keys.length) {
+                    keys = Arrays.copyOf(keys, page * 2);
+                    sums = Arrays.copyOf(sums, page * 2);
+                    velocity = Arrays.copyOf(velocity, page * 2);
+                    counts = Arrays.copyOf(counts, page * 2);
+                }
+                keys[page] = new long[PAGE * 2];
+                sums[page] = new long[PAGE];
+                velocity[page] = velocitySums ? new long[PAGE] : null;
+                counts[page] = width > 0 ? new int[PAGE * width] : null;
+            }
+            size++;
+            keys[page][(cell & (PAGE - 1)) * 2] = ka;
+            keys[page][(cell & (PAGE - 1)) * 2 + 1] = kb;
+            index[slot] = cell + 1;
+            if (size * 2 > index.length) {
+                reindex();
+            }
+            return cell;
+        }
+
+        private void reindex() {
+            index = new int[index.length * 2];
+            mask = index.length - 1;
+            for (int cell = 0; cell < size; cell++) {
+                int slot = hash(a(cell), b(cell)) & mask;
+                while (index[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                index[slot] = cell + 1;
+            }
+        }
+
+        private static int hash(long ka, long kb) {
+            long h = ka * 0x9E3779B97F4A7C15L ^ kb * 0xC2B2AE3D27D4EB4FL;
+            return (int) (h ^ h >>> 31);
+        }
     }
 }

@@ -54,14 +54,11 @@ public final class ProjectionTables {
             throws SQLException {
         CellSums delta = new CellSums();
         Array leads = c.createArrayOf("text", leadIds.toArray());
-        forEachRow(c, "DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) "
-                + "RETURNING stage, day, skipped, channel, segment", leads, rs -> delta.addEntry(-1, rs.getString(1),
-                rs.getObject(2, LocalDate.class), rs.getBoolean(3), rs.getString(4), rs.getString(5)));
-        forEachRow(c, "WITH old AS (DELETE FROM " + table("lead_conversion") + " WHERE lead_id = ANY (?) RETURNING "
-                + "hot, from_stage, to_stage, day, skipped, velocity_us, channel, segment) "
-                + "SELECT from_stage, to_stage, day, skipped, velocity_us, channel, segment FROM old WHERE hot", leads,
-                rs -> delta.addConversion(-1, rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class),
-                        rs.getBoolean(4), rs.getLong(5), rs.getString(6), rs.getString(7)));
+        forEachRow(c, "DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) RETURNING "
+                + ENTRY_CELL_COLUMNS, entries(delta, -1), leads);
+        forEachRow(c, "WITH old AS (DELETE FROM " + table("lead_conversion") + " WHERE lead_id = ANY (?) RETURNING hot, "
+                + CONVERSION_CELL_COLUMNS + ") SELECT " + CONVERSION_CELL_COLUMNS + " FROM old WHERE hot",
+                conversions(delta, -1), leads);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)")) {
             ps.setArray(1, leads);
             ps.executeUpdate();
@@ -73,7 +70,7 @@ public final class ProjectionTables {
                 CONVERSION_TYPES);
         rows.current.insert(c, unnestInsert(table("lead_current"), CURRENT_COLUMNS, CURRENT_TYPES), CURRENT_TYPES);
         facts.forEach(f -> delta.add(1, f, hot));
-        writeCells(delta, (cells, cube) -> cells.insert(c, upsert(cube), cube.types()));
+        writeCells(delta, true, (cells, cube) -> cells.insert(c, upsert(cube), cube.types()));
     }
 
     /** Adds the rows of leads that have none yet (a rebuild), by COPY; the rebuild sums their cells itself. */
@@ -86,12 +83,29 @@ public final class ProjectionTables {
 
     /** Writes cells into the empty cubes of a rebuild, by COPY. */
     public void copyCells(Connection c, CellSums cells) throws SQLException {
-        writeCells(cells, (rows, cube) -> rows.copy(c, table(cube.name()) + " (" + cube.columns() + ")"));
+        writeCells(cells, false, (rows, cube) -> rows.copy(c, table(cube.name()) + " (" + cube.columns() + ")"));
     }
 
     /**
-     * Writes partial sums of cells aside (a rebuild whose cells do not fit in memory at once), into unlogged tables
-     * shaped like the cubes; {@link #mergeSpilledCells} adds them up into the cubes.
+     * Sums the cells of the per-lead rows whose day is in {@code [from, to)}: a rebuild whose cells do not fit in
+     * memory at once reads its rows back a range at a time.
+     */
+    public void sumCells(Connection c, LocalDate from, LocalDate to, CellSums into) throws SQLException {
+        c.setAutoCommit(false); // a cursor: rows arrive a fetch at a time
+        try {
+            forEachRow(c, "SELECT " + ENTRY_CELL_COLUMNS + " FROM " + table("lead_stage_entry")
+                    + " WHERE day >= ? AND day < ?", entries(into, 1), from, to);
+            forEachRow(c, "SELECT " + CONVERSION_CELL_COLUMNS + " FROM " + table("lead_conversion")
+                    + " WHERE hot AND day >= ? AND day < ?", conversions(into, 1), from, to);
+        } finally {
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Writes partial sums of cells aside, into unlogged tables shaped like the cubes; {@link #mergeSpilledCells}
+     * adds them up into the cubes.
      */
     public void spillCells(Connection c, CellSums cells) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -100,7 +114,7 @@ public final class ProjectionTables {
                         + table(cube.name()) + ")");
             }
         }
-        writeCells(cells, (rows, cube) -> rows.copy(c, table(cube.name() + "_spill") + " (" + cube.columns() + ")"));
+        writeCells(cells, false, (rows, cube) -> rows.copy(c, table(cube.name() + "_spill") + " (" + cube.columns() + ")"));
     }
 
     /** Sums the spilled partial cells into the (empty) cubes, and drops them. */
@@ -201,22 +215,22 @@ public final class ProjectionTables {
     /** Cells go out in pieces: a rebuild's hundreds of thousands would otherwise be one huge text. */
     private static final int CELL_PIECE = 50_000;
 
-    private static void writeCells(CellSums cells, CellWrite write) throws SQLException {
-        writeCells(COHORTS, cells.cohorts(), e -> {
-            CellSums.CohortCell k = e.getKey();
+    private static void writeCells(CellSums cells, boolean inKeyOrder, CellWrite write) throws SQLException {
+        writeCells(COHORTS, cells.cohorts(inKeyOrder), e -> {
+            CellSums.CohortCell k = e.key();
             return new Object[]{k.stage(), String.valueOf(k.grain()), k.dims(), k.period(), k.skipped(), k.channel(),
-                    k.segment(), e.getValue()[0]};
+                    k.segment(), e.sums()};
         }, write);
-        writeCells(CONVERSIONS, cells.conversions(), e -> {
-            CellSums.ConversionCell k = e.getKey();
-            CellSums.Conversions v = e.getValue();
+        writeCells(CONVERSIONS, cells.conversions(inKeyOrder), e -> {
+            CellSums.ConversionCell k = e.key();
+            CellSums.Conversions v = e.sums();
             return new Object[]{k.fromStage(), k.toStage(), String.valueOf(k.grain()), k.dims(), k.period(), k.skipped(),
                     k.channel(), k.segment(), v.leads(), new BigDecimal(v.velocityMicros()), arrayText(v.hist())};
         }, write);
-        writeCells(VELOCITIES, cells.velocities(), e -> {
-            CellSums.VelocityCell k = e.getKey();
+        writeCells(VELOCITIES, cells.velocities(inKeyOrder), e -> {
+            CellSums.VelocityCell k = e.key();
             return new Object[]{k.fromStage(), k.toStage(), k.dims(), k.bucket(), k.week(), k.skipped(), k.channel(),
-                    k.segment(), arrayText(e.getValue())};
+                    k.segment(), arrayText(e.sums())};
         }, write);
     }
 
@@ -261,13 +275,30 @@ public final class ProjectionTables {
         return sum.append(']').toString();
     }
 
+    /** What a row contributes to the cells: the columns {@link CellSums} reads, of entries and of hot conversions. */
+    private static final String ENTRY_CELL_COLUMNS = "stage, day, skipped, channel, segment";
+    private static final String CONVERSION_CELL_COLUMNS = "from_stage, to_stage, day, skipped, velocity_us, channel, segment";
+
     private interface RowReader {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private static void forEachRow(Connection c, String sql, Array leads, RowReader reader) throws SQLException {
+    private static RowReader entries(CellSums sums, int sign) {
+        return rs -> sums.addEntry(sign, rs.getString(1), rs.getObject(2, LocalDate.class), rs.getBoolean(3),
+                rs.getString(4), rs.getString(5));
+    }
+
+    private static RowReader conversions(CellSums sums, int sign) {
+        return rs -> sums.addConversion(sign, rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class),
+                rs.getBoolean(4), rs.getLong(5), rs.getString(6), rs.getString(7));
+    }
+
+    private static void forEachRow(Connection c, String sql, RowReader reader, Object... parameters) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, leads);
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     reader.accept(rs);

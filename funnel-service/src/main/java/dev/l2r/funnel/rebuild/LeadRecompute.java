@@ -108,7 +108,7 @@ final class LeadRecompute {
 
     private void flush(Connection writer, List<LeadFacts> chunk, RebuildProgress progress) throws SQLException {
         shadow.insertNew(writer, funnel, chunk);
-        cells.add(writer, chunk);
+        cells.add(chunk);
         progress.leads.addAndGet(chunk.size());
         chunk.clear();
     }

@@ -86,9 +86,9 @@ public class Rebuilder {
     @ConfigProperty(name = "l2r.rebuild.workers")
     int workers;
 
-    /** How many cells a rebuild sums in memory before it spills partial sums to the database (about 250 bytes each). */
-    @ConfigProperty(name = "l2r.rebuild.cells-in-memory")
-    int cellsInMemory;
+    /** Heap the cells a rebuild sums in memory may take; beyond it they are summed from the per-lead rows. */
+    @ConfigProperty(name = "l2r.rebuild.cell-memory")
+    String cellMemory;
 
     /** PostgreSQL work_mem of the rebuild's sessions: the sort by lead, adding up spilled cells. */
     @ConfigProperty(name = "l2r.rebuild.work-mem")
@@ -106,14 +106,11 @@ public class Rebuilder {
 
     @PostConstruct
     void checkSettings() {
-        for (String memory : List.of(workMem, maintenanceWorkMem)) {
+        for (String memory : List.of(workMem, maintenanceWorkMem, cellMemory)) {
             if (!memory.matches("[0-9]+(kB|MB|GB)?")) {
-                throw new IllegalArgumentException("not a PostgreSQL memory size: '" + memory
-                        + "' (l2r.rebuild.work-mem, l2r.rebuild.maintenance-work-mem: e.g. 128MB)");
+                throw new IllegalArgumentException("not a memory size: '" + memory + "' (l2r.rebuild.work-mem, "
+                        + "l2r.rebuild.maintenance-work-mem, l2r.rebuild.cell-memory: e.g. 128MB)");
             }
-        }
-        if (cellsInMemory < 1) {
-            throw new IllegalArgumentException("l2r.rebuild.cells-in-memory must be at least 1, not " + cellsInMemory);
         }
         if (workers < 1) {
             throw new IllegalArgumentException("l2r.rebuild.workers must be at least 1, not " + workers);
@@ -207,7 +204,7 @@ public class Rebuilder {
             progress.phase(writer, "reading the topic from offset zero");
             new TopicReplay(kafkaConfig, topic, shadow.table("event_log")).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
-            RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), cellsInMemory);
+            RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), bytes(cellMemory));
             new LeadRecompute(this::open, funnel, shadow, cells, workers).run(writer, progress);
             progress.phase(writer, "indexing and writing cells");
             // the index builds first: they are the longest steps, and two workers finish together when the short
@@ -379,6 +376,17 @@ public class Rebuilder {
             ps.setString(10, s.error());
             ps.executeUpdate();
         }
+    }
+
+    /** A size such as 128MB in bytes, read as PostgreSQL reads it (units of 1024; no unit: kB). */
+    static long bytes(String size) {
+        String digits = size.replaceAll("[a-zA-Z]+$", "");
+        long n = Long.parseLong(digits);
+        return switch (size.substring(digits.length())) {
+            case "MB" -> n << 20;
+            case "GB" -> n << 30;
+            default -> n << 10;
+        };
     }
 
     private static Instant instant(Timestamp t) {
