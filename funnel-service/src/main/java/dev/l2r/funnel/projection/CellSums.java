@@ -63,6 +63,7 @@ public final class CellSums {
     private final Table velocities = new Table(Velocity.FINE, false);
     /** Velocity sums of conversion cells that left the range of a long (by cell), exact. */
     private final Map<Integer, BigInteger> bigVelocities = new HashMap<>();
+    private boolean rolledUp;
 
     /** Every row of one lead: its stage entries, and its conversions of the hot pairs. */
     public void add(int sign, LeadFacts lead, Map<String, Set<String>> hotTargets) {
@@ -78,39 +79,86 @@ public final class CellSums {
     }
 
     public void addEntry(int sign, String stage, LocalDate day, boolean skipped, String channel, String segment) {
+        open();
         long stageId = (long) id(stage) << 32;
-        int[] attribute = {0, id(channel), id(segment)};
+        long low = skipped ? 1 : 0;
         long dayBits = day.toEpochDay() << 8;
-        long monthBits = day.withDayOfMonth(1).toEpochDay() << 8 | 1 << 3;
-        for (int dims = 0; dims < 3; dims++) {
-            long a = stageId | attribute[dims];
-            long low = dims << 1 | (skipped ? 1 : 0);
-            cohorts.addSum(cohorts.cell(a, dayBits | low), sign);
-            cohorts.addSum(cohorts.cell(a, monthBits | low), sign);
-        }
+        cohorts.addSum(cohorts.cell(stageId | id(channel), dayBits | 1 << 1 | low), sign);
+        cohorts.addSum(cohorts.cell(stageId | id(segment), dayBits | 2 << 1 | low), sign);
     }
 
     /** A conversion of a hot pair (one the cells keep). */
     public void addConversion(int sign, String from, String to, LocalDate day, boolean skipped, long velocityMicros,
                               String channel, String segment) {
+        open();
         long pairId = (long) pair(from, to) << 32;
-        int[] attribute = {0, id(channel), id(segment)};
         int bucket = Velocity.bucket(velocityMicros);
         int fine = Velocity.fine(velocityMicros);
-        long dayBits = day.toEpochDay() << 8;
-        long monthBits = day.withDayOfMonth(1).toEpochDay() << 8 | 1 << 3;
-        long weekBits = day.with(DayOfWeek.MONDAY).toEpochDay() << 16 | (long) bucket << 3;
+        long dayBits = day.toEpochDay() << 8 | (skipped ? 1 : 0);
+        long weekBits = day.with(DayOfWeek.MONDAY).toEpochDay() << 16 | (long) bucket << 3 | (skipped ? 1 : 0);
         long velocity = sign * velocityMicros;
-        for (int dims = 0; dims < 3; dims++) {
-            long a = pairId | attribute[dims];
-            long low = dims << 1 | (skipped ? 1 : 0);
-            for (long period : new long[]{dayBits, monthBits}) {
-                int cell = conversions.cell(a, period | low);
-                conversions.addSum(cell, sign);
-                conversions.addCount(cell, bucket, sign);
-                addVelocity(cell, velocity);
+        for (int dims = 1; dims <= 2; dims++) {
+            long a = pairId | (dims == 1 ? id(channel) : id(segment));
+            int cell = conversions.cell(a, dayBits | dims << 1);
+            conversions.addSum(cell, sign);
+            conversions.addCount(cell, bucket, sign);
+            addVelocity(cell, velocity);
+            velocities.addCount(velocities.cell(a, weekBits | dims << 1), fine, sign);
+        }
+    }
+
+    /**
+     * Rows are added to the day (and week) cells by channel and by segment only; the month cells and the cells with
+     * no attribute are summed from those when the cells are first read (every row has one channel, perhaps
+     * unknown): a third of the work while adding, which is where a rebuild spends it.
+     */
+    private void rollUp() {
+        if (rolledUp) {
+            return;
+        }
+        rolledUp = true;
+        for (int i = 0, n = cohorts.size; i < n; i++) {
+            long sum = cohorts.sum(i);
+            for (int target : rollUps(cohorts, i)) {
+                cohorts.addSum(target, sum);
             }
-            velocities.addCount(velocities.cell(a, weekBits | low), fine, sign);
+        }
+        for (int i = 0, n = conversions.size; i < n; i++) {
+            for (int target : rollUps(conversions, i)) {
+                conversions.addSum(target, conversions.sum(i));
+                conversions.addCounts(target, i);
+                BigInteger big = bigVelocities.get(i);
+                if (big == null) {
+                    addVelocity(target, conversions.velocity(i));
+                } else {
+                    bigVelocities.put(target, velocity(target).add(big));
+                }
+            }
+        }
+        for (int i = 0, n = velocities.size; i < n; i++) {
+            long b = velocities.b(i);
+            if (dims(b) == 1) {
+                velocities.addCounts(velocities.cell(velocities.a(i) & ~0xffff_ffffL, b & ~6L), i);
+            }
+        }
+    }
+
+    /** The month cell of a day cell, and for a cell by channel the day and month cells with no attribute. */
+    private static int[] rollUps(Table table, int cell) {
+        long a = table.a(cell);
+        long b = table.b(cell);
+        long month = LocalDate.ofEpochDay(b >> 8).withDayOfMonth(1).toEpochDay() << 8 | 1 << 3;
+        int sameDims = table.cell(a, month | (b & 7));
+        if (dims(b) != 1) {
+            return new int[]{sameDims};
+        }
+        long none = a & ~0xffff_ffffL;
+        return new int[]{sameDims, table.cell(none, b & ~6L), table.cell(none, month | (b & 1))};
+    }
+
+    private void open() {
+        if (rolledUp) {
+            throw new IllegalStateException("cells already read: sum first, then read");
         }
     }
 
@@ -126,6 +174,7 @@ public final class CellSums {
 
     /** Cohort cells whose sum is not zero; in key order if asked (writers that lock cells lock them in one order). */
     public List<Cell<CohortCell, Long>> cohorts(boolean inKeyOrder) {
+        rollUp();
         List<Cell<CohortCell, Long>> out = new ArrayList<>();
         for (int i = 0; i < cohorts.size; i++) {
             if (cohorts.sum(i) != 0) {
@@ -139,6 +188,7 @@ public final class CellSums {
     }
 
     public List<Cell<ConversionCell, Conversions>> conversions(boolean inKeyOrder) {
+        rollUp();
         List<Cell<ConversionCell, Conversions>> out = new ArrayList<>();
         for (int i = 0; i < conversions.size; i++) {
             int[] hist = conversions.counts(i);
@@ -156,6 +206,7 @@ public final class CellSums {
     }
 
     public List<Cell<VelocityCell, int[]>> velocities(boolean inKeyOrder) {
+        rollUp();
         List<Cell<VelocityCell, int[]>> out = new ArrayList<>();
         for (int i = 0; i < velocities.size; i++) {
             int[] fine = velocities.counts(i);
@@ -343,6 +394,17 @@ public final class CellSums {
 
         void addCount(int cell, int i, int value) {
             counts[cell >>> PAGE_BITS][(cell & (PAGE - 1)) * width + i] += value;
+        }
+
+        /** Adds one cell's counts to another's. */
+        void addCounts(int to, int from) {
+            int[] source = counts[from >>> PAGE_BITS];
+            int[] target = counts[to >>> PAGE_BITS];
+            int s = (from & (PAGE - 1)) * width;
+            int t = (to & (PAGE - 1)) * width;
+            for (int i = 0; i < width; i++) {
+                target[t + i] += source[s + i];
+            }
         }
 
         int[] counts(int cell) {

@@ -200,17 +200,17 @@ public class Rebuilder {
             progress.phase(writer, "creating shadow tables");
             createShadow(writer);
             ProjectionTables shadow = new ProjectionTables(SHADOW);
-            List<ShadowKeys.Step> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
+            List<ShadowKeys.Build> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
             progress.phase(writer, "reading the topic from offset zero");
             new TopicReplay(kafkaConfig, topic, shadow.table("event_log")).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
             RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), bytes(cellMemory));
             new LeadRecompute(this::open, funnel, shadow, cells, workers).run(writer, progress);
             progress.phase(writer, "indexing and writing cells");
-            // the index builds first: they are the longest steps, and two workers finish together when the short
-            // one comes last
-            List<ShadowKeys.Step> work = new ArrayList<>(keys);
+            // the cells first (which also frees their memory), then the longest index builds first
+            List<ShadowKeys.Step> work = new ArrayList<>();
             work.add(cells::write);
+            work.addAll(ShadowKeys.longestFirst(writer, keys));
             runInParallel(work, writer, progress);
             for (String t : ProjectionTables.TABLES) {
                 ShadowKeys.execute(writer, "ANALYZE " + shadow.table(t));
