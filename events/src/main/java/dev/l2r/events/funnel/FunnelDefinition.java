@@ -56,6 +56,8 @@ public final class FunnelDefinition {
     private final List<StageDefinition> stages;
     private final Map<String, Integer> index = new HashMap<>();
     private final List<String> openStages;
+    /** {@link #rank} of every stage, computed once: the funnel's projections ask for it per stage entry. */
+    private final Map<String, Integer> ranks = new HashMap<>();
 
     @JsonCreator
     public FunnelDefinition(@JsonProperty("stages") List<StageDefinition> stages) {
@@ -71,6 +73,7 @@ public final class FunnelDefinition {
             }
         }
         this.openStages = List.copyOf(open);
+        index.forEach((key, i) -> ranks.put(key, computeRank(this.stages.get(i))));
     }
 
     @JsonProperty("stages")
@@ -147,9 +150,16 @@ public final class FunnelDefinition {
      * and no-decision stages have no position (-1), as they are not "further" than any stage.
      */
     public int rank(String key) {
-        StageDefinition stage = stage(key).orElseThrow(() -> new IllegalArgumentException("unknown stage " + key));
+        Integer rank = key == null ? null : ranks.get(key);
+        if (rank == null) {
+            throw new IllegalArgumentException("unknown stage " + key);
+        }
+        return rank;
+    }
+
+    private int computeRank(StageDefinition stage) {
         if (!stage.terminal()) {
-            return openStages.indexOf(key);
+            return openStages.indexOf(stage.key());
         }
         return stage.won() ? openStages.size() : -1;
     }

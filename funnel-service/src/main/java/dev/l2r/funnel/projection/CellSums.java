@@ -270,7 +270,7 @@ public final class CellSums {
     }
 
     private void addVelocity(int cell, long micros) {
-        BigInteger big = bigVelocities.get(cell);
+        BigInteger big = bigVelocities.isEmpty() ? null : bigVelocities.get(cell); // (almost) always empty
         if (big == null) {
             long sum = conversions.velocity(cell);
             long added = sum + micros;
@@ -284,7 +284,7 @@ public final class CellSums {
     }
 
     private BigInteger velocity(int cell) {
-        BigInteger big = bigVelocities.get(cell);
+        BigInteger big = bigVelocities.isEmpty() ? null : bigVelocities.get(cell);
         return big != null ? big : BigInteger.valueOf(conversions.velocity(cell));
     }
 

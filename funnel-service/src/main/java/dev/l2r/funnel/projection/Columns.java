@@ -128,7 +128,10 @@ public final class Columns {
             text.append(d);
             return;
         }
-        text.append(d.getYear()).append('-');
+        int year = d.getYear();
+        two(text, year / 100);
+        two(text, year % 100);
+        text.append('-');
         two(text, d.getMonthValue());
         text.append('-');
         two(text, d.getDayOfMonth());
