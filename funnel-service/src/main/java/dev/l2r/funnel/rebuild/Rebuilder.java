@@ -209,7 +209,7 @@ public class Rebuilder {
             progress.phase(writer, "indexing and writing cells");
             // the cells first (which also frees their memory), then the longest index builds first
             List<ShadowKeys.Step> work = new ArrayList<>();
-            work.add(cells::write);
+            work.add(new ShadowKeys.Step("cells", cells::write));
             work.addAll(ShadowKeys.longestFirst(writer, keys));
             runInParallel(work, writer, progress);
             for (String t : ProjectionTables.TABLES) {
@@ -246,6 +246,10 @@ public class Rebuilder {
             s.execute("SET synchronous_commit TO off");
             s.execute("SET work_mem TO '" + workMem + "'");
             s.execute("SET maintenance_work_mem TO '" + maintenanceWorkMem + "'");
+            // the rebuild runs its work side by side itself (two workers, two index builds): parallel workers of
+            // PostgreSQL's own would only compete with them for the cores
+            s.execute("SET max_parallel_maintenance_workers TO 0");
+            s.execute("SET max_parallel_workers_per_gather TO 0");
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -314,9 +318,11 @@ public class Rebuilder {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (ShadowKeys.Step step : steps) {
                 done.add(pool.submit(() -> {
+                    Instant start = Instant.now();
                     try (Connection c = open()) {
-                        step.run(c);
+                        step.work().run(c);
                     }
+                    LOG.infof("rebuild step %s took %s", step.name(), Duration.between(start, Instant.now()));
                     return null;
                 }));
             }

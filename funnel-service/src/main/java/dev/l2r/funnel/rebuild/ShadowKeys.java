@@ -18,11 +18,12 @@ import java.util.Map;
 final class ShadowKeys {
 
     /** One piece of work on its own connection. */
-    interface Step {
+    interface Work {
         void run(Connection c) throws SQLException;
     }
 
-    private ShadowKeys() {
+    /** A named piece of work (the name goes into the log with its duration). */
+    record Step(String name, Work work) {
     }
 
     /** A step that builds one key or index of one table. */
@@ -42,7 +43,7 @@ final class ShadowKeys {
                     String table = schema + "." + rs.getString(2);
                     String add = "ALTER TABLE " + table + " ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(3);
                     drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + rs.getString(1));
-                    restore.add(new Build(table, true, primaryKey(table, add)));
+                    restore.add(new Build(table, true, new Step(rs.getString(1), primaryKey(table, add))));
                 });
         catalog(c, "SELECT i.indexname, i.indexdef, i.tablename FROM pg_indexes i "
                 + "WHERE i.schemaname = ? AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
@@ -50,7 +51,8 @@ final class ShadowKeys {
                 + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)", schema, tables, rs -> {
                     drops.add("DROP INDEX " + schema + "." + rs.getString(1));
                     String create = rs.getString(2);
-                    restore.add(new Build(schema + "." + rs.getString(3), false, s -> execute(s, create)));
+                    restore.add(new Build(schema + "." + rs.getString(3), false,
+                            new Step(rs.getString(1), s -> execute(s, create))));
                 });
         for (String sql : drops) {
             execute(c, sql);
@@ -100,7 +102,7 @@ final class ShadowKeys {
         }
     }
 
-    private static Step primaryKey(String table, String add) {
+    private static Work primaryKey(String table, String add) {
         if (!table.endsWith(".event_log")) {
             return c -> execute(c, add); // the recomputed rows are unique by construction
         }
