@@ -246,10 +246,6 @@ public class Rebuilder {
             s.execute("SET synchronous_commit TO off");
             s.execute("SET work_mem TO '" + workMem + "'");
             s.execute("SET maintenance_work_mem TO '" + maintenanceWorkMem + "'");
-            // the rebuild runs its work side by side itself (two workers, two index builds): parallel workers of
-            // PostgreSQL's own would only compete with them for the cores
-            s.execute("SET max_parallel_maintenance_workers TO 0");
-            s.execute("SET max_parallel_workers_per_gather TO 0");
         } catch (SQLException e) {
             c.close();
             throw e;
