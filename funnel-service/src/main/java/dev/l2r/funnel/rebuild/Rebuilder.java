@@ -200,17 +200,17 @@ public class Rebuilder {
             progress.phase(writer, "creating shadow tables");
             createShadow(writer);
             ProjectionTables shadow = new ProjectionTables(SHADOW);
-            List<ShadowKeys.Build> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
+            List<ShadowKeys.Step> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
             progress.phase(writer, "reading the topic from offset zero");
             new TopicReplay(kafkaConfig, topic, shadow.table("event_log")).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
             RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), bytes(cellMemory));
             new LeadRecompute(this::open, funnel, shadow, cells, workers).run(writer, progress);
             progress.phase(writer, "indexing and writing cells");
-            // the cells first (which also frees their memory), then the longest index builds first
+            // the cells first: they free their memory, and read back from the per-lead rows they are a long step
             List<ShadowKeys.Step> work = new ArrayList<>();
             work.add(new ShadowKeys.Step("cells", cells::write));
-            work.addAll(ShadowKeys.longestFirst(writer, keys));
+            work.addAll(keys);
             runInParallel(work, writer, progress);
             for (String t : ProjectionTables.TABLES) {
                 ShadowKeys.execute(writer, "ANALYZE " + shadow.table(t));

@@ -6,10 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The primary keys and indexes of the shadow's bulk-loaded tables: dropped before loading (rows go in faster
@@ -26,16 +23,12 @@ final class ShadowKeys {
     record Step(String name, Work work) {
     }
 
-    /** A step that builds one key or index of one table. */
-    record Build(String table, boolean primaryKey, Step step) {
-    }
-
     /**
      * Drops them and returns the steps that build them again. A primary key that finds the same key twice (the
      * event log, when the topic held an event twice) has its repeats deleted and is built again.
      */
-    static List<Build> drop(Connection c, String schema, List<String> tables) throws SQLException {
-        List<Build> restore = new ArrayList<>();
+    static List<Step> drop(Connection c, String schema, List<String> tables) throws SQLException {
+        List<Step> restore = new ArrayList<>();
         List<String> drops = new ArrayList<>();
         catalog(c, "SELECT k.conname, t.relname, pg_get_constraintdef(k.oid) "
                 + "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
@@ -43,45 +36,20 @@ final class ShadowKeys {
                     String table = schema + "." + rs.getString(2);
                     String add = "ALTER TABLE " + table + " ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(3);
                     drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + rs.getString(1));
-                    restore.add(new Build(table, true, new Step(rs.getString(1), primaryKey(table, add))));
+                    restore.add(new Step(rs.getString(1), primaryKey(table, add)));
                 });
-        catalog(c, "SELECT i.indexname, i.indexdef, i.tablename FROM pg_indexes i "
+        catalog(c, "SELECT i.indexname, i.indexdef FROM pg_indexes i "
                 + "WHERE i.schemaname = ? AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
                 + "JOIN pg_class x ON x.oid = k.conindid JOIN pg_namespace n ON n.oid = x.relnamespace "
                 + "WHERE x.relname = i.indexname AND n.nspname = i.schemaname)", schema, tables, rs -> {
                     drops.add("DROP INDEX " + schema + "." + rs.getString(1));
                     String create = rs.getString(2);
-                    restore.add(new Build(schema + "." + rs.getString(3), false,
-                            new Step(rs.getString(1), s -> execute(s, create))));
+                    restore.add(new Step(rs.getString(1), s -> execute(s, create)));
                 });
         for (String sql : drops) {
             execute(c, sql);
         }
         return restore;
-    }
-
-    /**
-     * The builds in the order to run them once the tables are loaded: those of the largest tables first, and a
-     * table's secondary indexes (wider) before its primary key, so that the longest steps start first and two
-     * workers finish together.
-     */
-    static List<Step> longestFirst(Connection c, List<Build> builds) throws SQLException {
-        Map<String, Long> sizes = new HashMap<>();
-        for (Build b : builds) {
-            if (!sizes.containsKey(b.table())) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size(?::regclass)")) {
-                    ps.setString(1, b.table());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        sizes.put(b.table(), rs.getLong(1));
-                    }
-                }
-            }
-        }
-        return builds.stream()
-                .sorted(Comparator.comparing((Build b) -> sizes.get(b.table())).reversed().thenComparing(Build::primaryKey))
-                .map(Build::step)
-                .toList();
     }
 
     private interface CatalogRow {

@@ -67,14 +67,6 @@ class RebuildCellsTest {
         }
     }
 
-    @Test
-    void memorySizesAreReadAsPostgresqlReadsThem() {
-        assertThat(Rebuilder.bytes("128MB")).isEqualTo(128L << 20);
-        assertThat(Rebuilder.bytes("2GB")).isEqualTo(2L << 30);
-        assertThat(Rebuilder.bytes("64kB")).isEqualTo(64L << 10);
-        assertThat(Rebuilder.bytes("1024")).isEqualTo(1L << 20);
-    }
-
     private static void rebuild(Connection c, String schema, List<LeadFacts> leads, long limitBytes) throws Exception {
         ProjectionTables tables = new ProjectionTables(schema);
         RebuildCells cells = new RebuildCells(tables, Stages.hotTargets(FUNNEL), limitBytes);
