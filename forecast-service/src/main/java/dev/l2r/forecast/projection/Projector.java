@@ -78,7 +78,7 @@ public class Projector {
             List<LeadStageChanged> fresh = EVENT_LOG.append(c, events);
             Set<String> leads = new LinkedHashSet<>();
             fresh.forEach(e -> leads.add(e.leadId()));
-            ProjectionWriter.rewrite(c, funnel, leads, EVENT_LOG.eventsOf(c, leads));
+            ProjectionWriter.rewrite(c, funnel, leads, EVENT_LOG.eventsOf(c, leads, fresh));
             applied.increment(fresh.size());
             duplicates.increment(events.size() - fresh.size());
             return fresh.size();

@@ -288,23 +288,24 @@ public final class CellSums {
         return big != null ? big : BigInteger.valueOf(conversions.velocity(cell));
     }
 
+    // no boxing of the small fields: sorting a live batch's cells was a tenth of its CPU
     private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
 
     private static final Comparator<CohortCell> COHORT_ORDER = Comparator.comparing(CohortCell::stage)
-            .thenComparing(CohortCell::grain).thenComparing(CohortCell::dims).thenComparing(CohortCell::period)
-            .thenComparing(CohortCell::skipped).thenComparing(CohortCell::channel, TEXT)
+            .thenComparingInt(CohortCell::grain).thenComparingInt(CohortCell::dims).thenComparing(CohortCell::period)
+            .thenComparingInt(c -> c.skipped() ? 1 : 0).thenComparing(CohortCell::channel, TEXT)
             .thenComparing(CohortCell::segment, TEXT);
 
     private static final Comparator<ConversionCell> CONVERSION_ORDER = Comparator.comparing(ConversionCell::fromStage)
-            .thenComparing(ConversionCell::toStage).thenComparing(ConversionCell::grain)
-            .thenComparing(ConversionCell::dims).thenComparing(ConversionCell::period)
-            .thenComparing(ConversionCell::skipped).thenComparing(ConversionCell::channel, TEXT)
+            .thenComparing(ConversionCell::toStage).thenComparingInt(ConversionCell::grain)
+            .thenComparingInt(ConversionCell::dims).thenComparing(ConversionCell::period)
+            .thenComparingInt(c -> c.skipped() ? 1 : 0).thenComparing(ConversionCell::channel, TEXT)
             .thenComparing(ConversionCell::segment, TEXT);
 
     private static final Comparator<VelocityCell> VELOCITY_ORDER = Comparator.comparing(VelocityCell::fromStage)
-            .thenComparing(VelocityCell::toStage).thenComparing(VelocityCell::dims)
-            .thenComparing(VelocityCell::bucket).thenComparing(VelocityCell::week)
-            .thenComparing(VelocityCell::skipped).thenComparing(VelocityCell::channel, TEXT)
+            .thenComparing(VelocityCell::toStage).thenComparingInt(VelocityCell::dims)
+            .thenComparingInt(VelocityCell::bucket).thenComparing(VelocityCell::week)
+            .thenComparingInt(c -> c.skipped() ? 1 : 0).thenComparing(VelocityCell::channel, TEXT)
             .thenComparing(VelocityCell::segment, TEXT);
 
     private static <K, V> List<Cell<K, V>> ordered(List<Cell<K, V>> cells, boolean inKeyOrder, Comparator<K> order) {

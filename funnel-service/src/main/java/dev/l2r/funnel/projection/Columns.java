@@ -1,9 +1,9 @@
 package dev.l2r.funnel.projection;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -60,14 +60,25 @@ public final class Columns {
     private static void appendCopyValue(StringBuilder text, Object v) {
         if (v == null) {
             text.append("\\N");
-        } else if (v instanceof Instant t) {
+        } else if (v instanceof String s) {
+            appendEscaped(text, s);
+        } else {
+            appendValue(text, v);
+        }
+    }
+
+    /** A value as PostgreSQL's input functions read it, unescaped. */
+    private static void appendValue(StringBuilder text, Object v) {
+        if (v instanceof Instant t) {
             appendTimestamp(text, t);
         } else if (v instanceof LocalDate d) {
             appendDate(text, d);
         } else if (v instanceof Boolean b) {
             text.append(b ? 't' : 'f');
+        } else if (v instanceof BigDecimal n) {
+            text.append(n.toPlainString());
         } else {
-            appendEscaped(text, v.toString());
+            text.append(v);
         }
     }
 
@@ -141,21 +152,45 @@ public final class Columns {
         text.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
-    /** One statement whose parameters are the columns as arrays of these PostgreSQL types (e.g. an unnest() insert). */
+    /**
+     * One statement whose parameters are the columns as arrays of these PostgreSQL types (e.g. an unnest() insert).
+     * Each column goes as a typed Java array, which the driver sends in binary (text, booleans, integers); dates,
+     * timestamps and numbers go as text arrays that the statement's casts read. The driver's own text form of an
+     * {@code Object[]} escaped every character and was a quarter of a live batch's CPU.
+     */
     public void insert(Connection c, String sql, List<String> types) throws SQLException {
         if (columns.get(0).isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < types.size(); i++) {
-                List<Object> column = columns.get(i);
-                Object[] values = types.get(i).equals("date")
-                        ? column.stream().map(d -> java.sql.Date.valueOf((LocalDate) d)).toArray()
-                        : column.toArray();
-                ps.setArray(i + 1, c.createArrayOf(types.get(i), values));
+                ps.setObject(i + 1, array(types.get(i), columns.get(i)));
             }
             ps.executeUpdate();
         }
+    }
+
+    private static Object array(String type, List<Object> column) {
+        return switch (type) {
+            case "boolean" -> column.toArray(new Boolean[0]);
+            case "int2" -> column.toArray(new Short[0]);
+            case "bigint" -> column.toArray(new Long[0]);
+            default -> {
+                String[] text = new String[column.size()];
+                StringBuilder value = new StringBuilder(40);
+                for (int r = 0; r < text.length; r++) {
+                    Object v = column.get(r);
+                    if (v instanceof String s) {
+                        text[r] = s;
+                    } else if (v != null) {
+                        value.setLength(0);
+                        appendValue(value, v);
+                        text[r] = value.toString();
+                    }
+                }
+                yield text;
+            }
+        };
     }
 
     public int size() {

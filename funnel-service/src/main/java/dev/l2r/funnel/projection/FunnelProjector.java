@@ -76,7 +76,7 @@ public class FunnelProjector {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_advisory_xact_lock(?, h)) FROM "
                 + "(SELECT h FROM unnest(?::int[]) AS h ORDER BY h) AS sorted")) {
             ps.setInt(1, LEAD_LOCKS);
-            ps.setArray(2, c.createArrayOf("int4", java.util.Arrays.stream(hashes).boxed().toArray()));
+            ps.setObject(2, hashes);
             ps.execute();
         }
     }
@@ -88,7 +88,7 @@ public class FunnelProjector {
         }
         Set<String> leads = new LinkedHashSet<>();
         fresh.forEach(e -> leads.add(e.leadId()));
-        Map<String, List<LeadStageChanged>> history = LOG.eventsOf(c, leads);
+        Map<String, List<LeadStageChanged>> history = LOG.eventsOf(c, leads, fresh);
         List<LeadFacts> facts = new ArrayList<>(leads.size());
         for (String lead : leads) {
             facts.add(LeadFacts.of(funnel, lead, history.get(lead)));

@@ -7,7 +7,6 @@ import dev.l2r.funnel.metrics.Velocity;
 import dev.l2r.events.timeline.LeadTimeline;
 
 import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,14 +52,14 @@ public final class ProjectionTables {
     public void replace(Connection c, FunnelDefinition funnel, Collection<String> leadIds, List<LeadFacts> facts)
             throws SQLException {
         CellSums delta = new CellSums();
-        Array leads = c.createArrayOf("text", leadIds.toArray());
+        String[] leads = leadIds.toArray(new String[0]); // sent in binary
         forEachRow(c, "DELETE FROM " + table("lead_stage_entry") + " WHERE lead_id = ANY (?) RETURNING "
-                + ENTRY_CELL_COLUMNS, entries(delta, -1), leads);
+                + ENTRY_CELL_COLUMNS, entries(delta, -1), (Object) leads);
         forEachRow(c, "WITH old AS (DELETE FROM " + table("lead_conversion") + " WHERE lead_id = ANY (?) RETURNING hot, "
                 + CONVERSION_CELL_COLUMNS + ") SELECT " + CONVERSION_CELL_COLUMNS + " FROM old WHERE hot",
-                conversions(delta, -1), leads);
+                conversions(delta, -1), (Object) leads);
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table("lead_current") + " WHERE lead_id = ANY (?)")) {
-            ps.setArray(1, leads);
+            ps.setObject(1, leads);
             ps.executeUpdate();
         }
         Map<String, Set<String>> hot = Stages.hotTargets(funnel);

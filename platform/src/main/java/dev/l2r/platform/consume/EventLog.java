@@ -61,9 +61,10 @@ public final class EventLog {
         Set<UUID> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("uuid", ids));
-            ps.setArray(2, c.createArrayOf("text", leads));
+            // String[] goes in binary; the driver's text form of an array escapes every character of the JSON
+            ps.setObject(2, leads);
             ps.setArray(3, c.createArrayOf("timestamptz", times));
-            ps.setArray(4, c.createArrayOf("text", payloads));
+            ps.setObject(4, payloads);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getObject(1, UUID.class));
@@ -77,17 +78,29 @@ public final class EventLog {
 
     /** Every stored event of these leads, by lead. */
     public Map<String, List<LeadStageChanged>> eventsOf(Connection c, Collection<String> leadIds) throws SQLException {
+        return eventsOf(c, leadIds, List.of());
+    }
+
+    /**
+     * Every stored event of these leads, by lead; those among {@code known} (e.g. the batch just appended, which in
+     * a catch-up is nearly all of them) are taken as they are instead of being parsed from their stored JSON again.
+     */
+    public Map<String, List<LeadStageChanged>> eventsOf(Connection c, Collection<String> leadIds,
+                                                        Collection<LeadStageChanged> known) throws SQLException {
         Map<String, List<LeadStageChanged>> byLead = new HashMap<>();
         if (leadIds.isEmpty()) {
             return byLead;
         }
+        Map<UUID, LeadStageChanged> byId = new HashMap<>();
+        known.forEach(e -> byId.put(e.eventId(), e));
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT lead_id, payload FROM " + table + " WHERE lead_id = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("text", leadIds.toArray()));
+                "SELECT lead_id, event_id, payload FROM " + table + " WHERE lead_id = ANY (?)")) {
+            ps.setObject(1, leadIds.toArray(new String[0]));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    LeadStageChanged event = byId.get(rs.getObject(2, UUID.class));
                     byLead.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(EventJson.readLeadStageChanged(rs.getString(2)));
+                            .add(event != null ? event : EventJson.readLeadStageChanged(rs.getString(3)));
                 }
             }
         }
