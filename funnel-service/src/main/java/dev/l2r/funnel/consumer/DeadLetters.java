@@ -31,6 +31,8 @@ public class DeadLetters {
 
     public static final String REASON = "dead-letter-reason";
     public static final String ORIGIN = "dead-letter-origin";
+    /** Who found the record unreadable: {@code consumer} (the live consumer) or {@code replay} (a rebuild). */
+    public static final String FOUND_BY = "dead-letter-found-by";
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
@@ -65,12 +67,14 @@ public class DeadLetters {
         producer.close();
     }
 
-    public void send(ConsumerRecord<String, String> record, Exception error)
+    /** @param foundBy {@code consumer} or {@code replay}, so that a record both dead-lettered can be told apart */
+    public void send(ConsumerRecord<String, String> record, Exception error, String foundBy)
             throws ExecutionException, InterruptedException, TimeoutException {
         ProducerRecord<String, String> dead = new ProducerRecord<>(topic, record.key(), record.value());
         dead.headers().add(REASON, String.valueOf(error.getMessage()).getBytes(StandardCharsets.UTF_8));
         dead.headers().add(ORIGIN, (record.topic() + "/" + record.partition() + "@" + record.offset())
                 .getBytes(StandardCharsets.UTF_8));
+        dead.headers().add(FOUND_BY, foundBy.getBytes(StandardCharsets.UTF_8));
         producer.send(dead).get(30, TimeUnit.SECONDS);
         counter.increment();
         LOG.warnf("unreadable record %s/%d@%d sent to %s: %s", record.topic(), record.partition(), record.offset(),

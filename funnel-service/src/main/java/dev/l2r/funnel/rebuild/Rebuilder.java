@@ -3,6 +3,10 @@ package dev.l2r.funnel.rebuild;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
+import dev.l2r.funnel.catchup.Backlog;
+import dev.l2r.funnel.catchup.ReplayedOffsets;
+import dev.l2r.funnel.catchup.TopicOffsets;
+import dev.l2r.funnel.consumer.DeadLetters;
 import dev.l2r.funnel.consumer.EventChecks;
 import dev.l2r.funnel.definition.DefinitionStore;
 import dev.l2r.funnel.metrics.LeadFacts;
@@ -52,8 +56,9 @@ import java.util.concurrent.TimeUnit;
  * Drops the projections and replays the topic from offset zero, without stopping the service: the replay fills
  * a shadow schema created by the same migrations, and the finished tables are swapped in at the end in one
  * transaction. Until then queries answer from the old tables. Live batches (of every replica) wait on the
- * projection lock meanwhile, and continue from their committed offsets afterwards: what they see again is
- * already in the rebuilt event log, so it changes nothing.
+ * projection lock meanwhile, and continue from their committed offsets afterwards: the swap records where the
+ * replay stopped reading ({@link ReplayedOffsets}), and live batches pass over the records below without reading
+ * them (were they read, the rebuilt event log would drop them as already seen).
  */
 @ApplicationScoped
 public class Rebuilder {
@@ -74,6 +79,12 @@ public class Rebuilder {
 
     @Inject
     Flyway flyway;
+
+    @Inject
+    TopicOffsets offsets;
+
+    @Inject
+    DeadLetters deadLetters;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -202,7 +213,10 @@ public class Rebuilder {
             ProjectionTables shadow = new ProjectionTables(SHADOW);
             List<ShadowKeys.Step> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
             progress.phase(writer, "reading the topic from offset zero");
-            new TopicReplay(kafkaConfig, topic, shadow.table("event_log")).run(copier, writer, progress);
+            Map<Integer, Long> unseen = offsets.backlog(ReplayedOffsets.read(writer, topic)).map(Backlog::positions)
+                    .orElse(Map.of());
+            Map<Integer, Long> replayed = new TopicReplay(kafkaConfig, topic, shadow.table("event_log"), unseen,
+                    deadLetters).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
             RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), bytes(cellMemory));
             new LeadRecompute(this::open, funnel, shadow, cells, workers).run(writer, progress);
@@ -216,7 +230,7 @@ public class Rebuilder {
                 ShadowKeys.execute(writer, "ANALYZE " + shadow.table(t));
             }
             progress.phase(writer, "swapping in the new tables");
-            swap(writer, served);
+            swap(writer, served, topic, replayed);
             progress.finish(writer, "DONE", null);
             unlockAll(lockHolder);
             LOG.infof("rebuild done: %d events, %d leads in %s", progress.read.get(), progress.leads.get(),
@@ -328,10 +342,12 @@ public class Rebuilder {
         }
     }
 
-    private static void swap(Connection c, List<RebuildRequests.Request> served) throws SQLException {
+    private static void swap(Connection c, List<RebuildRequests.Request> served, String topic,
+                             Map<Integer, Long> replayed) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             RebuildRequests.clear(c, served);
+            ReplayedOffsets.save(c, topic, replayed);
             s.execute("DROP SCHEMA IF EXISTS funnel_retired CASCADE");
             s.execute("CREATE SCHEMA funnel_retired");
             for (String t : ProjectionTables.TABLES) {

@@ -1,6 +1,7 @@
 package dev.l2r.funnel.rebuild;
 
 import dev.l2r.events.LeadStageChanged;
+import dev.l2r.funnel.consumer.DeadLetters;
 import dev.l2r.funnel.consumer.EventChecks;
 import dev.l2r.funnel.projection.Columns;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,12 +22,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the topic from offset zero up to the end offsets it finds when it starts, and COPYs every readable event
  * (as received) into the shadow event_log, which has no keys yet: duplicates are dropped later, per lead. Reading
  * and parsing run in the calling thread while the previous chunk is being copied in another, so Kafka, JSON and
  * the database work side by side.
+ * <p>
+ * A record that cannot be read is dead-lettered here when the live consumer has not reached it (at or past the
+ * position it is known to have reached: the group's committed offset or the previous replay point), since the live
+ * consumer will pass over it; one it handled after its last commit may so be dead-lettered twice, never not at all.
  */
 final class TopicReplay {
 
@@ -37,17 +43,25 @@ final class TopicReplay {
     private final Map<String, Object> kafkaConfig;
     private final String topic;
     private final String eventLog;
+    private final Map<Integer, Long> unseenFrom;
+    private final DeadLetters deadLetters;
 
-    TopicReplay(Map<String, Object> kafkaConfig, String topic, String eventLog) {
+    /** @param unseenFrom per partition, the first offset the live consumer may not have read */
+    TopicReplay(Map<String, Object> kafkaConfig, String topic, String eventLog, Map<Integer, Long> unseenFrom,
+                DeadLetters deadLetters) {
         this.kafkaConfig = kafkaConfig;
         this.topic = topic;
         this.eventLog = eventLog;
+        this.unseenFrom = unseenFrom;
+        this.deadLetters = deadLetters;
     }
 
     /**
      * @param writer copies chunks; {@code status} saves the progress, in this thread
+     * @return per partition, the offset reading stopped at: every record below it is in the event log
      */
-    void run(Connection writer, Connection status, RebuildProgress progress) throws SQLException, InterruptedException {
+    Map<Integer, Long> run(Connection writer, Connection status, RebuildProgress progress)
+            throws SQLException, InterruptedException, TimeoutException {
         BlockingQueue<Columns> chunks = new ArrayBlockingQueue<>(2);
         ExecutorService copier = Executors.newSingleThreadExecutor(r -> new Thread(r, "funnel-rebuild-copy"));
         Future<?> copying = copier.submit(() -> {
@@ -76,7 +90,10 @@ final class TopicReplay {
                     try {
                         e = EventChecks.read(r.value());
                     } catch (RuntimeException unreadable) {
-                        progress.unreadable.incrementAndGet(); // the live consumer dead-lettered it when it first saw it
+                        progress.unreadable.incrementAndGet();
+                        if (r.offset() >= unseenFrom.getOrDefault(r.partition(), 0L)) {
+                            deadLetters.send(r, unreadable, "replay");
+                        } // else the live consumer dead-lettered it when it read it
                         continue;
                     }
                     chunk.add(e.eventId(), e.leadId(), e.occurredAt(), r.value());
@@ -90,6 +107,9 @@ final class TopicReplay {
             hand(chunks, chunk, copying);
             hand(chunks, END, copying);
             copying.get();
+            Map<Integer, Long> stopped = new HashMap<>();
+            end.forEach((p, offset) -> stopped.put(p.partition(), offset));
+            return stopped;
         } catch (ExecutionException e) {
             throw new SQLException("replaying the topic failed", e.getCause());
         } finally {
