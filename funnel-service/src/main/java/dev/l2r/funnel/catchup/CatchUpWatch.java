@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,11 +81,10 @@ public class CatchUpWatch {
     /** One look: the backlog now, and a replay if it calls for one. */
     void look() {
         try {
-            Map<Integer, Long> replayed;
+            Optional<Backlog> backlog;
             try (Connection c = dataSource.getConnection()) {
-                replayed = ReplayedOffsets.read(c, offsets.topic());
+                backlog = offsets.backlog(c);
             }
-            Optional<Backlog> backlog = offsets.backlog(replayed);
             if (backlog.isEmpty()) {
                 return;
             }

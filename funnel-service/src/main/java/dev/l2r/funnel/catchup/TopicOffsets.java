@@ -13,6 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,16 +57,13 @@ public class TopicOffsets {
         admin.close();
     }
 
-    public String topic() {
-        return topic;
-    }
-
     /**
-     * The consumer group's backlog, counting as done what lies below the replay points given (see
-     * {@link ReplayedOffsets}); empty while the topic does not exist.
+     * The consumer group's backlog, counting as done what lies below the last replay's points (read through
+     * {@code c}, see {@link ReplayedOffsets}); empty while the topic does not exist.
      */
-    public Optional<Backlog> backlog(Map<Integer, Long> replayed)
-            throws ExecutionException, InterruptedException, TimeoutException {
+    public Optional<Backlog> backlog(Connection c)
+            throws SQLException, ExecutionException, InterruptedException, TimeoutException {
+        Map<Integer, Long> replayed = ReplayedOffsets.read(c, topic);
         List<TopicPartition> partitions;
         try {
             partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -81,8 +80,8 @@ public class TopicOffsets {
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<Backlog.Partition> rows = new ArrayList<>();
         for (TopicPartition p : partitions) {
-            OffsetAndMetadata c = committed.get(p);
-            rows.add(new Backlog.Partition(p.partition(), earliest.get(p), latest.get(p), c == null ? null : c.offset(),
+            OffsetAndMetadata done = committed.get(p);
+            rows.add(new Backlog.Partition(p.partition(), earliest.get(p), latest.get(p), done == null ? null : done.offset(),
                     replayed.get(p.partition())));
         }
         return Optional.of(Backlog.of(rows));

@@ -213,8 +213,7 @@ public class Rebuilder {
             ProjectionTables shadow = new ProjectionTables(SHADOW);
             List<ShadowKeys.Step> keys = ShadowKeys.drop(writer, SHADOW, BULK_TABLES);
             progress.phase(writer, "reading the topic from offset zero");
-            Map<Integer, Long> unseen = offsets.backlog(ReplayedOffsets.read(writer, topic)).map(Backlog::positions)
-                    .orElse(Map.of());
+            Map<Integer, Long> unseen = offsets.backlog(writer).map(Backlog::positions).orElse(Map.of());
             Map<Integer, Long> replayed = new TopicReplay(kafkaConfig, topic, shadow.table("event_log"), unseen,
                     deadLetters).run(copier, writer, progress);
             progress.phase(writer, "recomputing every lead");
