@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  * funnel-service with a million synthetic leads (about 4.3 million events, published straight to the topic, not
  * through lead-service): the live consumer's and the rebuild's rates beside a bare KafkaConsumer on the same
  * topic, and the latency of GET /api/funnel and GET /api/funnel/conversion (MQL→CLOSED_WON by channel) over
- * random 12-month windows beside the plain SQL over the raw transitions a newcomer would write.
+ * random 12-month windows beside the plain SQL over the raw transitions a newcomer would write; last, how fast a
+ * backfill of a quarter as many leads again is caught up (by live batches or a replay, as the service decides).
  */
 public final class FunnelQueries implements Scenario {
 
@@ -152,6 +153,44 @@ public final class FunnelQueries implements Scenario {
             report.addVersus(name(), "GET /api/funnel p95", funnelLatency.p95Millis(), "ms",
                     "pgbench select-only latency", 1000.0 / tps, "one client");
         }
+
+        // last, a mid-size backfill onto the loaded topic: the consumer measures its own rate and, with the last
+        // rebuild's, replays the topic only if that is faster (docs/DECISIONS.md)
+        int backfillLeads = leads / 4;
+        double seenBefore = seen(funnel);
+        long b0 = System.nanoTime();
+        long backfill = publishBackfill(bootstrap, leads, backfillLeads);
+        while (seen(funnel) - seenBefore < backfill || get(funnel, "/api/admin/rebuild").contains("RUNNING")) {
+            Thread.sleep(1_000);
+        }
+        double backfillRate = backfill / ((System.nanoTime() - b0) / 1e9);
+        String how = get(funnel, "/api/admin/rebuild");
+        boolean replayed = how.contains("estimated");
+        report.addVersus(name(), "backfill caught up (" + (replayed ? "replayed" : "live batches") + ")", backfillRate,
+                "events/s", "bare KafkaConsumer", bare, backfillLeads + " more leads, " + backfill + " events onto "
+                        + events + "; from the first published until all applied or passed over; the consumer's "
+                        + "measured rate " + round(counter(funnel, "l2r_funnel_consumer_catch_up_rate"))
+                        + " events/s; live batches above " + round(live) + " events/s");
+    }
+
+    /** Publishes more leads (numbered after the first ones), as a backfill would: not copied for the newcomer SQL. */
+    private static long publishBackfill(String bootstrap, int first, int leads) {
+        SyntheticLeads generator = new SyntheticLeads(43);
+        long count = 0;
+        try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+            for (int i = first; i < first + leads; i++) {
+                for (LeadStageChanged e : generator.next(i)) {
+                    producer.send(new ProducerRecord<>(LeadStageChanged.TOPIC, e.leadId(), EventJson.write(e)));
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 20, "batch.size", 262_144,
+                "acks", "all"), new StringSerializer(), new StringSerializer());
     }
 
     /** Records below the funnel consumer group's committed offsets, summed over partitions. */
@@ -172,8 +211,7 @@ public final class FunnelQueries implements Scenario {
     private static long publish(String bootstrap, String jdbc, int leads) throws Exception {
         SyntheticLeads generator = new SyntheticLeads(42);
         long count = 0;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
-                "linger.ms", 20, "batch.size", 262_144, "acks", "all"), new StringSerializer(), new StringSerializer());
+        try (KafkaProducer<String, String> producer = producer(bootstrap);
              Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
             try (Statement s = c.createStatement()) {
                 // a schema of its own: the service's migrations own the public schema

@@ -1,18 +1,31 @@
 package dev.l2r.funnel.catchup;
 
+import dev.l2r.funnel.rebuild.RebuildStatus;
+
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * When the live consumer should stop applying its backlog poll by poll and have a rebuild replay the topic
- * instead. A rebuild reads everything the topic holds but writes each cell once, about seven times faster per
- * event than live batches when the backlog spreads over years (BENCHMARKS.md); live batches cost in proportion to
- * the backlog. So a replay pays off once the backlog is a large enough share of the topic, and is worth its
+ * instead. A rebuild reads everything the topic holds but writes each cell once, several times faster per event
+ * than live batches when the backlog spreads over years (BENCHMARKS.md); live batches cost in proportion to the
+ * backlog. So a replay pays off once the backlog is a large enough share of the topic, and is worth its
  * disruption (queries answer from the previous state until it swaps in) only when the backlog is large at all.
+ * <p>
+ * Where that share lies is measured, not guessed, once both speeds are known: the consumer's own rate through a
+ * backlog ({@link LiveRate}) and the last rebuild's, if it read at least {@code minLag} events. Applying a
+ * backlog of L records at v events/s while intake adds i takes L / (v − i); replaying the N records the topic
+ * holds at r takes N / r, and the records that arrive meanwhile are applied after it, which stretches it by
+ * v / (v − i). The intake cancels out: a replay is faster when L / N exceeds v / r. It is started when faster by
+ * at least {@code minSpeedUp}. Until both speeds are known, a replay needs the backlog to be {@code minShare} of
+ * the topic.
  *
- * @param minLag   replay only from this many records behind
- * @param minShare and only when the backlog is at least this share of what the topic holds
+ * @param minLag     replay only from this many records behind
+ * @param minShare   without measured speeds, only when the backlog is at least this share of the topic
+ * @param minSpeedUp with measured speeds, only when a replay is estimated this many times faster
  */
-public record CatchUpPolicy(boolean enabled, long minLag, double minShare) {
+public record CatchUpPolicy(boolean enabled, long minLag, double minShare, double minSpeedUp) {
 
     public CatchUpPolicy {
         if (minLag < 1) {
@@ -21,16 +34,43 @@ public record CatchUpPolicy(boolean enabled, long minLag, double minShare) {
         if (!(minShare >= 0 && minShare <= 1)) {
             throw new IllegalArgumentException("l2r.catch-up.min-share must be between 0 and 1, not " + minShare);
         }
+        if (!(minSpeedUp >= 1 && minSpeedUp < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("l2r.catch-up.min-speed-up must be at least 1, not " + minSpeedUp);
+        }
     }
 
-    public boolean replay(Backlog backlog) {
-        return enabled && backlog.lag() >= minLag && backlog.share() >= minShare;
+    /**
+     * @param liveRate    the consumer's measured rate through a backlog, if measured
+     * @param lastRebuild the latest rebuild, whose rate counts when it finished and read at least minLag events
+     * @return why a replay should start now, or empty when the backlog is better applied poll by poll
+     */
+    public Optional<String> replay(Backlog backlog, OptionalDouble liveRate, RebuildStatus lastRebuild) {
+        if (!enabled || backlog.lag() < minLag) {
+            return Optional.empty();
+        }
+        String behind = String.format(Locale.ROOT, "catching up: the consumer was %,d events behind (%.1f %% of the "
+                + "%,d the topic holds); ", backlog.lag(), backlog.share() * 100, backlog.retained());
+        OptionalDouble replayRate = replayRate(lastRebuild);
+        if (liveRate.isEmpty() || replayRate.isEmpty()) {
+            return backlog.share() >= minShare
+                    ? Optional.of(behind + "replaying them is faster than applying them poll by poll")
+                    : Optional.empty();
+        }
+        double live = liveRate.getAsDouble();
+        double replay = replayRate.getAsDouble();
+        double liveSeconds = backlog.lag() / live;
+        double replaySeconds = backlog.retained() / replay;
+        if (liveSeconds < minSpeedUp * replaySeconds) {
+            return Optional.empty();
+        }
+        return Optional.of(behind + String.format(Locale.ROOT, "replaying the topic takes an estimated %,.0f s at "
+                + "the last rebuild's %,.0f events/s, applying them poll by poll %,.0f s at the consumer's measured "
+                + "%,.0f events/s", replaySeconds, replay, liveSeconds, live));
     }
 
-    /** Why a replay was started, as the rebuild reports it. */
-    public static String reason(Backlog backlog) {
-        return String.format(Locale.ROOT, "catching up: the consumer was %,d events behind (%.1f %% of the %,d the "
-                + "topic holds); replaying them is faster than applying them poll by poll", backlog.lag(),
-                backlog.share() * 100, backlog.retained());
+    private OptionalDouble replayRate(RebuildStatus last) {
+        boolean measured = "DONE".equals(last.state()) && last.eventsRead() >= minLag && last.eventsPerSecond() != null
+                && last.eventsPerSecond().signum() > 0;
+        return measured ? OptionalDouble.of(last.eventsPerSecond().doubleValue()) : OptionalDouble.empty();
     }
 }

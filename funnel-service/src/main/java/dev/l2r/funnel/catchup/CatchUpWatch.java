@@ -1,5 +1,6 @@
 package dev.l2r.funnel.catchup;
 
+import dev.l2r.funnel.rebuild.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
 import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,14 +25,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Looks at the live consumer's backlog every little while (from the start, so a service deployed beside a topic
- * full of history finds it at once) and, when {@link CatchUpPolicy} says so, has a rebuild replay the topic. Every
- * replica looks; only one rebuild runs at a time, the others' attempts are refused and ignored. The backlog is
- * also published as the gauge {@value #BACKLOG}.
+ * full of history finds it at once), measures from it how fast the consumer gets through a backlog
+ * ({@link LiveRate}), and, when {@link CatchUpPolicy} says so, has a rebuild replay the topic. Every replica looks;
+ * only one rebuild runs at a time, the others' attempts are refused and ignored. The backlog and the measured rate
+ * are published as the gauges {@value #BACKLOG} and {@value #LIVE_RATE}.
  */
 @ApplicationScoped
 public class CatchUpWatch {
 
     static final String BACKLOG = "l2r.funnel.consumer.backlog";
+    static final String LIVE_RATE = "l2r.funnel.consumer.catch-up.rate";
+    /** Polls a consumer may hold in flight (being applied, and queued): behind by more, it is busy until the next look. */
+    private static final int POLLS_IN_FLIGHT = 8;
     private static final Logger LOG = Logger.getLogger(CatchUpWatch.class);
 
     @Inject
@@ -54,8 +60,14 @@ public class CatchUpWatch {
     @ConfigProperty(name = "l2r.catch-up.min-share")
     double minShare;
 
+    @ConfigProperty(name = "l2r.catch-up.min-speed-up")
+    double minSpeedUp;
+
     @ConfigProperty(name = "l2r.catch-up.check-interval")
     Duration interval;
+
+    @ConfigProperty(name = "mp.messaging.incoming.lead-stage-changed.max.poll.records")
+    int maxPollRecords;
 
     private final AtomicLong lastLag = new AtomicLong(-1);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,11 +76,16 @@ public class CatchUpWatch {
         return t;
     });
     private CatchUpPolicy policy;
+    private LiveRate liveRate;
 
     void onStart(@Observes StartupEvent start) {
-        policy = new CatchUpPolicy(replay, minLag, minShare);
+        policy = new CatchUpPolicy(replay, minLag, minShare, minSpeedUp);
+        liveRate = new LiveRate((long) POLLS_IN_FLIGHT * maxPollRecords);
         Gauge.builder(BACKLOG, lastLag, l -> l.get() < 0 ? Double.NaN : l.get())
                 .description("records of lead-stage-changed the projections do not hold yet (at the last look)")
+                .register(registry);
+        Gauge.builder(LIVE_RATE, this, w -> w.liveRate.eventsPerSecond().orElse(Double.NaN))
+                .description("events per second the live consumer was measured to get through a backlog")
                 .register(registry);
         timer.scheduleWithFixedDelay(this::look, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -90,10 +107,12 @@ public class CatchUpWatch {
             }
             Backlog b = backlog.get();
             lastLag.set(b.lag());
-            if (policy.replay(b)) {
-                String reason = CatchUpPolicy.reason(b);
-                rebuilder.start(reason);
-                LOG.info(reason);
+            RebuildStatus last = rebuilder.status();
+            liveRate.observe(Instant.now(), b, last.running()); // looks run one at a time, on the timer's thread
+            Optional<String> reason = last.running() ? Optional.empty() : policy.replay(b, liveRate.eventsPerSecond(), last);
+            if (reason.isPresent()) {
+                rebuilder.start(reason.get());
+                LOG.info(reason.get());
             }
         } catch (ProblemException running) {
             LOG.debug("a rebuild is already running");

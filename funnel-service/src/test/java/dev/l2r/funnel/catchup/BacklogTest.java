@@ -20,6 +20,17 @@ class BacklogTest {
         assertThat(b.lag()).isEqualTo(600 + 100 + 50 + 1_000);
         assertThat(b.retained()).isEqualTo(4_000);
         assertThat(b.share()).isEqualTo(1_750 / 4_000.0);
+        // the group's own offsets, and that it is passing over replayed records in partition 1
+        assertThat(b.consumed()).isEqualTo(400 + 400 + 950 + 0);
+        assertThat(b.passingOver()).isTrue();
+    }
+
+    @Test
+    void noPartitionBehindItsReplayPointIsNoPassingOver() {
+        Backlog b = Backlog.of(List.of(new Backlog.Partition(0, 0, 1_000, 950L, 900L),
+                new Backlog.Partition(1, 0, 1_000, 1_000L, 5_000L))); // at the end: nothing left to pass over
+        assertThat(b.passingOver()).isFalse();
+        assertThat(b.consumed()).isEqualTo(1_950);
     }
 
     @Test
@@ -27,6 +38,7 @@ class BacklogTest {
         // retention removed offsets below 700; the group committed 500 long ago
         Backlog b = Backlog.of(List.of(new Backlog.Partition(0, 700, 1_000, 500L, null)));
         assertThat(b.positions()).isEqualTo(Map.of(0, 700L));
+        assertThat(b.consumed()).isEqualTo(700);
         assertThat(b.lag()).isEqualTo(300);
         assertThat(b.retained()).isEqualTo(300);
     }
