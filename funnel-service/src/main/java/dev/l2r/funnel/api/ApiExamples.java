@@ -54,6 +54,14 @@ final class ApiExamples {
              "finishedAt":"2025-04-01T08:09:18Z","eventsTotal":4273437,"eventsRead":4273437,"unreadable":0,
              "leads":1000000,"eventsPerSecond":7663.9}""";
 
+    static final String CATCH_UP = """
+            {"lookedAt":"2026-12-03T10:50:39Z","backlog":1010608,"retained":5340594,"share":0.1892,
+             "rebuildRunning":false,"replay":true,"why":"catching up: the consumer was 1,010,608 events behind (18.9 % \
+            of the 5,340,594 the topic holds); replaying the topic takes an estimated 199 s at the last rebuild's \
+            26,772 events/s, applying them poll by poll 315 s at the consumer's measured 3,213 events/s",
+             "consumerEventsPerSecond":3213.0,"lastRebuildEventsPerSecond":26772.0,"applyingSeconds":314.5,
+             "replayingSeconds":199.5}""";
+
     static final String INVALID = """
             {"type":"https://l2r.dev/problems/400","title":"Invalid input","status":400,
              "detail":"from: is required (ISO-8601 date or date-time)","field":"from",

@@ -3,7 +3,6 @@ package dev.l2r.funnel.catchup;
 import dev.l2r.funnel.rebuild.RebuildStatus;
 
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -40,32 +39,51 @@ public record CatchUpPolicy(boolean enabled, long minLag, double minShare, doubl
     }
 
     /**
+     * What the policy made of one look at the backlog: whether to replay, why (as the rebuild and
+     * {@code GET /api/admin/catch-up} report it), and the speeds and estimates it went by, where known.
+     */
+    public record Decision(boolean replay, String why, OptionalDouble liveRate, OptionalDouble replayRate,
+                           OptionalDouble applyingSeconds, OptionalDouble replayingSeconds) {
+    }
+
+    /**
      * @param liveRate    the consumer's measured rate through a backlog, if measured
      * @param lastRebuild the latest rebuild, whose rate counts when it finished and read at least minLag events
-     * @return why a replay should start now, or empty when the backlog is better applied poll by poll
      */
-    public Optional<String> replay(Backlog backlog, OptionalDouble liveRate, RebuildStatus lastRebuild) {
-        if (!enabled || backlog.lag() < minLag) {
-            return Optional.empty();
-        }
-        String behind = String.format(Locale.ROOT, "catching up: the consumer was %,d events behind (%.1f %% of the "
-                + "%,d the topic holds); ", backlog.lag(), backlog.share() * 100, backlog.retained());
+    public Decision decide(Backlog backlog, OptionalDouble liveRate, RebuildStatus lastRebuild) {
         OptionalDouble replayRate = replayRate(lastRebuild);
-        if (liveRate.isEmpty() || replayRate.isEmpty()) {
-            return backlog.share() >= minShare
-                    ? Optional.of(behind + "replaying them is faster than applying them poll by poll")
-                    : Optional.empty();
+        OptionalDouble applying = divide(backlog.lag(), liveRate);
+        OptionalDouble replaying = divide(backlog.retained(), replayRate);
+        String behind = String.format(Locale.ROOT, "the consumer was %,d events behind (%.1f %% of the %,d the "
+                + "topic holds); ", backlog.lag(), backlog.share() * 100, backlog.retained());
+        boolean replay;
+        String why;
+        if (!enabled) {
+            replay = false;
+            why = behind + "catching up by replay is turned off";
+        } else if (backlog.lag() < minLag) {
+            replay = false;
+            why = behind + String.format(Locale.ROOT, "a replay is considered from %,d", minLag);
+        } else if (applying.isEmpty() || replaying.isEmpty()) {
+            replay = backlog.share() >= minShare;
+            why = behind + (replay ? "replaying them is faster than applying them poll by poll"
+                    : String.format(Locale.ROOT, "until the speeds are measured, a replay needs %.1f %% of the topic",
+                    minShare * 100));
+        } else {
+            double speedUp = applying.getAsDouble() / replaying.getAsDouble();
+            replay = speedUp >= minSpeedUp;
+            why = behind + String.format(Locale.ROOT, "replaying the topic takes an estimated %,.0f s at the last "
+                    + "rebuild's %,.0f events/s, applying them poll by poll %,.0f s at the consumer's measured %,.0f "
+                    + "events/s", replaying.getAsDouble(), replayRate.getAsDouble(), applying.getAsDouble(),
+                    liveRate.getAsDouble())
+                    + (replay ? "" : String.format(Locale.ROOT, ": %.2f times faster, not the %.2f asked for", speedUp,
+                    minSpeedUp));
         }
-        double live = liveRate.getAsDouble();
-        double replay = replayRate.getAsDouble();
-        double liveSeconds = backlog.lag() / live;
-        double replaySeconds = backlog.retained() / replay;
-        if (liveSeconds < minSpeedUp * replaySeconds) {
-            return Optional.empty();
-        }
-        return Optional.of(behind + String.format(Locale.ROOT, "replaying the topic takes an estimated %,.0f s at "
-                + "the last rebuild's %,.0f events/s, applying them poll by poll %,.0f s at the consumer's measured "
-                + "%,.0f events/s", replaySeconds, replay, liveSeconds, live));
+        return new Decision(replay, replay ? "catching up: " + why : why, liveRate, replayRate, applying, replaying);
+    }
+
+    private static OptionalDouble divide(long records, OptionalDouble perSecond) {
+        return perSecond.isPresent() ? OptionalDouble.of(records / perSecond.getAsDouble()) : OptionalDouble.empty();
     }
 
     private OptionalDouble replayRate(RebuildStatus last) {

@@ -77,6 +77,7 @@ public class CatchUpWatch {
     });
     private CatchUpPolicy policy;
     private LiveRate liveRate;
+    private volatile CatchUpView lastLook = CatchUpView.NOT_YET;
 
     void onStart(@Observes StartupEvent start) {
         policy = new CatchUpPolicy(replay, minLag, minShare, minSpeedUp);
@@ -88,6 +89,11 @@ public class CatchUpWatch {
                 .description("events per second the live consumer was measured to get through a backlog")
                 .register(registry);
         timer.scheduleWithFixedDelay(this::look, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The last look at the backlog, and what was made of it. */
+    public CatchUpView lastLook() {
+        return lastLook;
     }
 
     @PreDestroy
@@ -108,11 +114,17 @@ public class CatchUpWatch {
             Backlog b = backlog.get();
             lastLag.set(b.lag());
             RebuildStatus last = rebuilder.status();
-            liveRate.observe(Instant.now(), b, last.running()); // looks run one at a time, on the timer's thread
-            Optional<String> reason = last.running() ? Optional.empty() : policy.replay(b, liveRate.eventsPerSecond(), last);
-            if (reason.isPresent()) {
-                rebuilder.start(reason.get());
-                LOG.info(reason.get());
+            Instant now = Instant.now();
+            liveRate.observe(now, b, last.running()); // looks run one at a time, on the timer's thread
+            if (last.running()) {
+                lastLook = CatchUpView.rebuilding(now, b);
+                return;
+            }
+            CatchUpPolicy.Decision decision = policy.decide(b, liveRate.eventsPerSecond(), last);
+            lastLook = CatchUpView.of(now, b, decision);
+            if (decision.replay()) {
+                rebuilder.start(decision.why());
+                LOG.info(decision.why());
             }
         } catch (ProblemException running) {
             LOG.debug("a rebuild is already running");

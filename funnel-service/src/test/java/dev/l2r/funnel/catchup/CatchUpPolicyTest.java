@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class CatchUpPolicyTest {
 
@@ -27,7 +28,11 @@ class CatchUpPolicyTest {
     }
 
     private static boolean replays(CatchUpPolicy policy, Backlog backlog) {
-        return policy.replay(backlog, UNMEASURED, RebuildStatus.IDLE).isPresent();
+        return policy.decide(backlog, UNMEASURED, RebuildStatus.IDLE).replay();
+    }
+
+    private static CatchUpPolicy.Decision decide(Backlog backlog, double live, RebuildStatus last) {
+        return POLICY.decide(backlog, OptionalDouble.of(live), last);
     }
 
     @Test
@@ -45,50 +50,65 @@ class CatchUpPolicyTest {
         // 213.7 s, 1.35 times faster: replayed, although the backlog is under the unmeasured quarter
         Backlog backfill = behind(1_070_000, 5_343_437);
         RebuildStatus last = rebuilt("DONE", 4_273_437, 25_000);
-        assertThat(POLICY.replay(backfill, OptionalDouble.of(3_700), last)).hasValueSatisfying(reason -> assertThat(reason)
+        CatchUpPolicy.Decision replay = decide(backfill, 3_700, last);
+        assertThat(replay.replay()).isTrue();
+        assertThat(replay.why())
                 .startsWith("catching up: the consumer was 1,070,000 events behind (20.0 % of the 5,343,437 the topic holds)")
                 .contains("replaying the topic takes an estimated 214 s at the last rebuild's 25,000 events/s")
-                .contains("applying them poll by poll 289 s at the consumer's measured 3,700 events/s"));
-        // a faster consumer: 237.8 s live against 213.7 s is only 1.11 times: applied poll by poll
-        assertThat(POLICY.replay(backfill, OptionalDouble.of(4_500), last)).isEmpty();
+                .endsWith("applying them poll by poll 289 s at the consumer's measured 3,700 events/s");
+        assertThat(replay.applyingSeconds().getAsDouble()).isCloseTo(1_070_000 / 3_700.0, within(1e-9));
+        assertThat(replay.replayingSeconds().getAsDouble()).isCloseTo(5_343_437 / 25_000.0, within(1e-9));
+        assertThat(replay.replayRate()).hasValue(25_000);
+        // a faster consumer: 237.8 s live against 213.7 s is only 1.11 times: applied poll by poll, and it says so
+        CatchUpPolicy.Decision live = decide(backfill, 4_500, last);
+        assertThat(live.replay()).isFalse();
+        assertThat(live.why()).startsWith("the consumer was 1,070,000 events behind")
+                .endsWith("applying them poll by poll 238 s at the consumer's measured 4,500 events/s: 1.11 times "
+                        + "faster, not the 1.25 asked for");
         // the break-even point with this margin: live seconds = 1.25 x replay seconds, at 4,006 events/s
         double breakEven = 1_070_000 / (1.25 * 5_343_437 / 25_000.0);
-        assertThat(POLICY.replay(backfill, OptionalDouble.of(breakEven * 0.999), last)).isPresent();
-        assertThat(POLICY.replay(backfill, OptionalDouble.of(breakEven * 1.001), last)).isEmpty();
+        assertThat(decide(backfill, breakEven * 0.999, last).replay()).isTrue();
+        assertThat(decide(backfill, breakEven * 1.001, last).replay()).isFalse();
     }
 
     @Test
     void measuredItLeavesEvenTheWholeTopicToLiveBatchesWhenThoseAreFaster() {
         // a topic of short, dense history: the consumer applies 30,000 events/s, a replay ran at 20,000
-        assertThat(POLICY.replay(behind(4_000_000, 4_000_000), OptionalDouble.of(30_000), rebuilt("DONE", 4_000_000, 20_000)))
-                .isEmpty();
+        assertThat(decide(behind(4_000_000, 4_000_000), 30_000, rebuilt("DONE", 4_000_000, 20_000)).replay()).isFalse();
     }
 
     @Test
     void aRebuildThatFailedOrWasSmallGivesNoSpeed() {
         Backlog backfill = behind(1_070_000, 5_343_437); // 20 %: replayed only on a measured speed
-        OptionalDouble live = OptionalDouble.of(3_700);
-        assertThat(POLICY.replay(backfill, live, rebuilt("DONE", 4_273_437, 25_000))).isPresent();
-        assertThat(POLICY.replay(backfill, live, rebuilt("FAILED", 4_273_437, 25_000))).isEmpty();
+        assertThat(decide(backfill, 3_700, rebuilt("DONE", 4_273_437, 25_000)).replay()).isTrue();
+        CatchUpPolicy.Decision failed = decide(backfill, 3_700, rebuilt("FAILED", 4_273_437, 25_000));
+        assertThat(failed.replay()).isFalse();
+        assertThat(failed.replayRate()).isEmpty();
+        assertThat(failed.applyingSeconds().getAsDouble()).isCloseTo(289.19, within(0.01));
+        assertThat(failed.why()).endsWith("until the speeds are measured, a replay needs 25.0 % of the topic");
         // a rebuild of a few events is mostly fixed costs: its rate says nothing about replaying millions
-        assertThat(POLICY.replay(backfill, live, rebuilt("DONE", 199_999, 25_000))).isEmpty();
-        assertThat(POLICY.replay(backfill, UNMEASURED, rebuilt("DONE", 4_273_437, 25_000))).isEmpty();
+        assertThat(decide(backfill, 3_700, rebuilt("DONE", 199_999, 25_000)).replay()).isFalse();
+        assertThat(POLICY.decide(backfill, UNMEASURED, rebuilt("DONE", 4_273_437, 25_000)).replay()).isFalse();
     }
 
     @Test
     void neverReplaysASmallBacklogNorWhenTurnedOff() {
         RebuildStatus fast = rebuilt("DONE", 4_000_000, 1_000_000);
-        assertThat(POLICY.replay(behind(199_999, 200_000), OptionalDouble.of(1), fast)).isEmpty();
+        CatchUpPolicy.Decision small = decide(behind(199_999, 200_000), 1, fast);
+        assertThat(small.replay()).isFalse();
+        assertThat(small.why()).endsWith("a replay is considered from 200,000");
         CatchUpPolicy off = new CatchUpPolicy(false, 1, 0, 1);
-        assertThat(off.replay(behind(4_000_000, 4_000_000), UNMEASURED, RebuildStatus.IDLE)).isEmpty();
-        assertThat(off.replay(behind(4_000_000, 4_000_000), OptionalDouble.of(1), fast)).isEmpty();
+        assertThat(off.decide(behind(4_000_000, 4_000_000), UNMEASURED, RebuildStatus.IDLE).replay()).isFalse();
+        CatchUpPolicy.Decision offMeasured = off.decide(behind(4_000_000, 4_000_000), OptionalDouble.of(1), fast);
+        assertThat(offMeasured.replay()).isFalse();
+        assertThat(offMeasured.why()).endsWith("catching up by replay is turned off");
     }
 
     @Test
     void unmeasuredTheReasonStatesTheBacklogAndItsShare() {
-        assertThat(POLICY.replay(behind(1_500_000, 4_000_000), UNMEASURED, RebuildStatus.IDLE)).hasValueSatisfying(
-                reason -> assertThat(reason).startsWith("catching up: the consumer was 1,500,000 events behind "
-                        + "(37.5 % of the 4,000,000 the topic holds); replaying them is faster"));
+        assertThat(POLICY.decide(behind(1_500_000, 4_000_000), UNMEASURED, RebuildStatus.IDLE).why()).startsWith(
+                "catching up: the consumer was 1,500,000 events behind (37.5 % of the 4,000,000 the topic holds); "
+                        + "replaying them is faster");
     }
 
     @Test

@@ -37,6 +37,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
@@ -100,6 +102,13 @@ class CatchUpReplayTest {
         Publisher.publish(infra.kafka().bootstrapServers(), List.of(Publisher.event(channel + "-late", "MQL", at,
                 attributes)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mqls(channel)).isEqualTo(LEADS + 1));
+        // caught up, the watch says so, and it now knows the replay's speed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/admin/catch-up").then()
+                .statusCode(200).body("backlog", equalTo(0)).body("replay", equalTo(false))
+                .body("rebuildRunning", equalTo(false))
+                .body("why", startsWith("the consumer was 0 events behind"))
+                .body("why", endsWith("; a replay is considered from 1,000"))
+                .body("lastRebuildEventsPerSecond", greaterThan(0f)));
         // the replay dead-lettered it (the consumer, which may have fetched it before the swap, perhaps too)
         assertThat(deadLettered(unreadable)).contains("replay").hasSizeLessThanOrEqualTo(2);
     }
