@@ -22,16 +22,19 @@ public record CatchUpView(Instant lookedAt, Long backlog, Long retained, BigDeci
             "the backlog has not been looked at yet (the topic may not exist)", null, null, null, null);
 
     static CatchUpView of(Instant at, Backlog backlog, CatchUpPolicy.Decision decision) {
-        return new CatchUpView(at, backlog.lag(), backlog.retained(), BigDecimal.valueOf(backlog.share())
-                .setScale(4, RoundingMode.HALF_UP), false, decision.replay(), decision.why(),
-                rounded(decision.liveRate()), rounded(decision.replayRate()), rounded(decision.applyingSeconds()),
+        return new CatchUpView(at, backlog.lag(), backlog.retained(), share(backlog), false, decision.replay(),
+                decision.why(), rounded(decision.liveRate()), rounded(decision.replayRate()), rounded(decision.applyingSeconds()),
                 rounded(decision.replayingSeconds()));
     }
 
     /** A look while a rebuild runs: the policy is not asked (that rebuild is catching up already). */
     static CatchUpView rebuilding(Instant at, Backlog backlog) {
-        return new CatchUpView(at, backlog.lag(), backlog.retained(), BigDecimal.valueOf(backlog.share())
-                .setScale(4, RoundingMode.HALF_UP), true, false, "a rebuild is running", null, null, null, null);
+        return new CatchUpView(at, backlog.lag(), backlog.retained(), share(backlog), true, false,
+                "a rebuild is running", null, null, null, null);
+    }
+
+    private static BigDecimal share(Backlog backlog) {
+        return BigDecimal.valueOf(backlog.share()).setScale(4, RoundingMode.HALF_UP);
     }
 
     private static BigDecimal rounded(OptionalDouble value) {

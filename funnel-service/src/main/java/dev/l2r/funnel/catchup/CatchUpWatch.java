@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Looks at the live consumer's backlog every little while (from the start, so a service deployed beside a topic
@@ -69,7 +68,6 @@ public class CatchUpWatch {
     @ConfigProperty(name = "mp.messaging.incoming.lead-stage-changed.max.poll.records")
     int maxPollRecords;
 
-    private final AtomicLong lastLag = new AtomicLong(-1);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "funnel-catch-up");
         t.setDaemon(true);
@@ -82,7 +80,10 @@ public class CatchUpWatch {
     void onStart(@Observes StartupEvent start) {
         policy = new CatchUpPolicy(replay, minLag, minShare, minSpeedUp);
         liveRate = new LiveRate((long) POLLS_IN_FLIGHT * maxPollRecords);
-        Gauge.builder(BACKLOG, lastLag, l -> l.get() < 0 ? Double.NaN : l.get())
+        Gauge.builder(BACKLOG, this, w -> {
+                    Long lag = w.lastLook.backlog();
+                    return lag == null ? Double.NaN : lag;
+                })
                 .description("records of lead-stage-changed the projections do not hold yet (at the last look)")
                 .register(registry);
         Gauge.builder(LIVE_RATE, this, w -> w.liveRate.eventsPerSecond().orElse(Double.NaN))
@@ -112,7 +113,6 @@ public class CatchUpWatch {
                 return;
             }
             Backlog b = backlog.get();
-            lastLag.set(b.lag());
             RebuildStatus last = rebuilder.status();
             Instant now = Instant.now();
             liveRate.observe(now, b, last.running()); // looks run one at a time, on the timer's thread

@@ -89,6 +89,8 @@ class CatchUpReplayTest {
             Publisher.publishRaw(infra.kafka().bootstrapServers(), List.of(Map.entry("bad", unreadable)));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/admin/rebuild").then()
                     .body("state", equalTo("RUNNING")).body("reason", startsWith("catching up: the consumer was")));
+            // the backlog gauge shows what the watch saw (nothing is swapped in while this lock is held)
+            assertThat(metric("l2r_funnel_consumer_backlog")).isGreaterThanOrEqualTo(1_000);
             lock(holder, "pg_advisory_unlock");
         }
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
@@ -109,6 +111,8 @@ class CatchUpReplayTest {
                 .body("why", startsWith("the consumer was 0 events behind"))
                 .body("why", endsWith("; a replay is considered from 1,000"))
                 .body("lastRebuildEventsPerSecond", greaterThan(0f)));
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .containsPattern("(?m)^l2r_funnel_consumer_backlog(\\{[^}]*})? 0\\.0$");
         // the replay dead-lettered it (the consumer, which may have fetched it before the swap, perhaps too)
         assertThat(deadLettered(unreadable)).contains("replay").hasSizeLessThanOrEqualTo(2);
     }
