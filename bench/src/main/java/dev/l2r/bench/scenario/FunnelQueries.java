@@ -166,11 +166,12 @@ public final class FunnelQueries implements Scenario {
         double backfillRate = backfill / ((System.nanoTime() - b0) / 1e9);
         // the explicit rebuild above was "requested over the API": a catch-up since says "catching up"
         boolean replayed = get(funnel, "/api/admin/rebuild").contains("\"reason\":\"catching up");
+        double measured = counter(funnel, "l2r_funnel_consumer_catch_up_rate"); // 0 while NaN: not measured
         report.addVersus(name(), "backfill caught up (" + (replayed ? "replayed" : "live batches") + ")", backfillRate,
                 "events/s", "bare KafkaConsumer", bare, backfillLeads + " more leads, " + backfill + " events onto "
                         + events + "; from the first published until all applied or passed over; the consumer's "
-                        + "measured rate " + round(counter(funnel, "l2r_funnel_consumer_catch_up_rate"))
-                        + " events/s; live batches above " + round(live) + " events/s");
+                        + "measured rate " + (measured > 0 ? round(measured) + " events/s" : "not measured")
+                        + "; live batches above " + round(live) + " events/s");
     }
 
     /** Publishes more leads (numbered after the first ones), as a backfill would: not copied for the newcomer SQL. */
