@@ -12,6 +12,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -133,6 +134,7 @@ class BatchIntakeTest {
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))) {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(transitions)
                     .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .header("X-API-Key", ConfigProvider.getConfig().getValue("l2r.auth.bootstrap-key", String.class))
                     .POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(413);
             assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");

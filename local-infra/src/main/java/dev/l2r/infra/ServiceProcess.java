@@ -56,12 +56,19 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The environment that points a service at this infrastructure's Kafka and its own database. */
+    /**
+     * The admin key every service started here accepts ({@code L2R_BOOTSTRAP_API_KEY}), made fresh for each run:
+     * tests and the benchmark call the services with it, as a user's scripts would.
+     */
+    public static final String ADMIN_KEY = "l2r_run_" + java.util.UUID.randomUUID().toString().replace("-", "");
+
     public static Map<String, String> envFor(LocalInfra infra, String database) {
         return Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
                 "L2R_DB_URL", infra.postgres().jdbcUrl(database),
                 "L2R_DB_USER", LocalPostgres.USER,
-                "L2R_DB_PASSWORD", LocalPostgres.PASSWORD);
+                "L2R_DB_PASSWORD", LocalPostgres.PASSWORD,
+                "L2R_BOOTSTRAP_API_KEY", ADMIN_KEY);
     }
 
     public String baseUrl() {

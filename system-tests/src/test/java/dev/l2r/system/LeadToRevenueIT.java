@@ -26,6 +26,7 @@ class LeadToRevenueIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
+        AsAdmin.everyRequest();
         infra = LocalInfra.startTemporary();
         lead = start("lead-service", "l2r_lead");
         funnel = start("funnel-service", "l2r_funnel");
@@ -79,6 +80,56 @@ class LeadToRevenueIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 given().baseUri(forecast.baseUrl()).queryParam("from", "2025-01-01").queryParam("to", "2025-12-31")
                         .get("/api/forecast/kpis").then().body("openOpportunities", equalTo(0)));
+    }
+
+    /** HTTP status of a GET with exactly these headers (no key added). */
+    static int status(String url, java.util.Map<String, String> headers) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url));
+        headers.forEach(request::header);
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void aKeyMadeInLeadServiceOpensAllThreeServicesAndItsRevocationClosesThem() throws Exception {
+        String funnelQuery = funnel.baseUrl() + "/api/funnel?from=2025-01-01&to=2025-01-31";
+        String forecastQuery = forecast.baseUrl() + "/api/forecast/kpis?from=2025-01-01&to=2025-01-31";
+        String leadQuery = lead.baseUrl() + "/api/funnel/definition";
+        for (String url : List.of(funnelQuery, forecastQuery, leadQuery)) {
+            assertThat(status(url, java.util.Map.of())).as(url).isEqualTo(401);
+        }
+        // the packaged services run in the prod profile: their API documents need a credential too, health not
+        for (ServiceProcess s : new ServiceProcess[]{lead, funnel, forecast}) {
+            assertThat(status(s.baseUrl() + "/q/openapi", java.util.Map.of())).isEqualTo(401);
+            assertThat(status(s.baseUrl() + "/q/swagger-ui/", java.util.Map.of())).isEqualTo(401);
+            assertThat(status(s.baseUrl() + "/q/openapi", java.util.Map.of("X-API-Key", ServiceProcess.ADMIN_KEY)))
+                    .isEqualTo(200);
+            assertThat(status(s.baseUrl() + "/q/health/ready", java.util.Map.of())).isEqualTo(200);
+        }
+        var made = given().baseUri(lead.baseUrl()).contentType(ContentType.JSON)
+                .body("{\"name\":\"dashboard\",\"scopes\":[\"read\"]}").post("/api/admin/keys")
+                .then().statusCode(201).extract();
+        java.util.Map<String, String> key = java.util.Map.of("X-API-Key", made.path("key"));
+        long made0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String url : List.of(funnelQuery, forecastQuery, leadQuery)) {
+                assertThat(status(url, key)).as(url).isEqualTo(200);
+            }
+        });
+        System.out.printf("a new key opened all three services %d ms after it was made%n",
+                (System.nanoTime() - made0) / 1_000_000);
+        assertThat(status(lead.baseUrl() + "/api/admin/keys", key)).isEqualTo(403);
+
+        given().baseUri(lead.baseUrl()).delete("/api/admin/keys/{id}", (String) made.path("id"))
+                .then().statusCode(200).body("revokedAt", org.hamcrest.Matchers.notNullValue());
+        long revoked0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String url : List.of(funnelQuery, forecastQuery, leadQuery)) {
+                assertThat(status(url, key)).as(url).isEqualTo(401);
+            }
+        });
+        System.out.printf("its revocation closed all three %d ms after it was made%n",
+                (System.nanoTime() - revoked0) / 1_000_000);
     }
 
     @Test

@@ -55,6 +55,7 @@ class OperationsIT {
 
     @BeforeAll
     static void startEverything() throws Exception {
+        AsAdmin.everyRequest();
         infra = LocalInfra.startTemporary();
         start("lead-service", "l2r_lead", Map.of("L2R_LOG_JSON", "true"));
         start("funnel-service", "l2r_funnel", Map.of());
@@ -294,6 +295,7 @@ class OperationsIT {
         http.setReadTimeout(30_000);
         http.setDoOutput(true);
         http.setRequestProperty("Content-Type", "application/json");
+        http.setRequestProperty("X-API-Key", ServiceProcess.ADMIN_KEY);
         http.setRequestProperty("Connection", "close");
         try (var out = http.getOutputStream()) {
             out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));

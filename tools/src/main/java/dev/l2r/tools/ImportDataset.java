@@ -90,11 +90,16 @@ public final class ImportDataset {
         URI target = URI.create(url.replaceAll("/+$", "") + "/api/imports?source=" + source);
         System.out.println("POST " + target);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest request = HttpRequest.newBuilder(target).header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofFile(csv)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofFile(csv));
+        // a key with the write scope (bin/l2r passes the admin key it started the services with)
+        String key = System.getenv("L2R_API_KEY");
+        if (key != null && !key.isBlank()) {
+            request.header("X-API-Key", key.trim());
+        }
         HttpResponse<String> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             System.err.println("l2r: could not reach lead-service at " + url + " (" + e + "); is it up? (bin/l2r up)");
             return 1;

@@ -18,10 +18,10 @@ import java.time.Duration;
 /**
  * Where the running services, a scratch database and the datasets are, from the environment that
  * {@code bin/l2r validate} sets: L2R_FUNNEL_URL, L2R_FORECAST_URL, L2R_SCRATCH_JDBC_URL (+ _USER, _PASSWORD),
- * L2R_DATASETS.
+ * L2R_DATASETS, and L2R_API_KEY (a key with the read scope).
  */
 public record Environment(String funnelUrl, String forecastUrl, String jdbcUrl, String jdbcUser, String jdbcPassword,
-                          Path datasets) {
+                          Path datasets, String apiKey) {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -33,7 +33,8 @@ public record Environment(String funnelUrl, String forecastUrl, String jdbcUrl, 
                 env("L2R_SCRATCH_JDBC_URL", "jdbc:postgresql://localhost:5432/l2r_funnel"),
                 env("L2R_SCRATCH_JDBC_USER", "postgres"),
                 env("L2R_SCRATCH_JDBC_PASSWORD", "postgres"),
-                Path.of(env("L2R_DATASETS", "../shared/datasets")));
+                Path.of(env("L2R_DATASETS", "../shared/datasets")),
+                env("L2R_API_KEY", ""));
     }
 
     /** A connection for scratch tables (temporary: they vanish with the connection). */
@@ -49,11 +50,14 @@ public record Environment(String funnelUrl, String forecastUrl, String jdbcUrl, 
         return get(forecastUrl, pathAndQuery);
     }
 
-    private static JsonNode get(String baseUrl, String pathAndQuery) throws IOException, InterruptedException {
+    private JsonNode get(String baseUrl, String pathAndQuery) throws IOException, InterruptedException {
         // a backtest over a large history takes a while
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(Duration.ofSeconds(300)).header("Accept", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(Duration.ofSeconds(300)).header("Accept", "application/json");
+        if (!apiKey.isBlank()) {
+            request.header("X-API-Key", apiKey.trim());
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
         }

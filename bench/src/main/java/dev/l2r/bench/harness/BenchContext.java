@@ -73,6 +73,11 @@ public final class BenchContext implements AutoCloseable {
         }
     }
 
+    /** A request to a service this harness started, with the admin key the services were started with. */
+    public static java.net.http.HttpRequest.Builder request(java.net.URI uri) {
+        return java.net.http.HttpRequest.newBuilder(uri).header("X-API-Key", ServiceProcess.ADMIN_KEY);
+    }
+
     private static String database(String module) {
         return switch (module) {
             case "lead-service" -> "l2r_lead";

@@ -48,14 +48,14 @@ public final class EndToEndLatency implements Scenario {
             String day = java.time.LocalDate.parse("2020-01-01").plusDays(i).toString();
             String body = "{\"toStage\":\"SQL\",\"occurredAt\":\"" + day + "T12:00:00Z\",\"source\":\"bench\"}";
             long t0 = System.nanoTime();
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+            HttpResponse<String> created = http.send(BenchContext.request(
                             URI.create(lead.baseUrl() + "/api/leads/e2e-" + i + "/transitions"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (created.statusCode() != 201) {
                 throw new IllegalStateException("intake refused: " + created.body());
             }
-            HttpRequest query = HttpRequest.newBuilder(URI.create(funnel.baseUrl() + "/api/funnel?from=" + day
+            HttpRequest query = BenchContext.request(URI.create(funnel.baseUrl() + "/api/funnel?from=" + day
                     + "&to=" + day)).build();
             while (!http.send(query, HttpResponse.BodyHandlers.ofString()).body()
                     .contains("\"stage\":\"SQL\",\"entered\":1")) {

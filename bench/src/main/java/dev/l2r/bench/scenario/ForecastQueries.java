@@ -217,7 +217,7 @@ public final class ForecastQueries implements Scenario {
     }
 
     private static LatencyStats time(HttpClient http, String url, int samples) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10)).build();
+        HttpRequest request = BenchContext.request(URI.create(url)).timeout(Duration.ofMinutes(10)).build();
         HttpResponse<String> warm = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (warm.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + warm.statusCode() + ": " + warm.body());

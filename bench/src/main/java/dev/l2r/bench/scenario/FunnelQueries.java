@@ -112,7 +112,7 @@ public final class FunnelQueries implements Scenario {
                         + "applied or passed over (replay started by the consumer)");
 
         long r0 = System.nanoTime();
-        send(funnel, HttpRequest.newBuilder(URI.create(funnel.baseUrl() + "/api/admin/rebuild"))
+        send(funnel, BenchContext.request(URI.create(funnel.baseUrl() + "/api/admin/rebuild"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         while (get(funnel, "/api/admin/rebuild").contains("RUNNING")) {
             Thread.sleep(1_000);
@@ -318,7 +318,7 @@ public final class FunnelQueries implements Scenario {
     private static LatencyStats sequential(ServiceProcess service, int count, java.util.function.IntFunction<String> path)
             throws Exception {
         HttpLoad.Result result = new HttpLoad().run(count, 1,
-                i -> HttpRequest.newBuilder(URI.create(service.baseUrl() + path.apply(i))).GET().build());
+                i -> BenchContext.request(URI.create(service.baseUrl() + path.apply(i))).GET().build());
         if (result.errors() > 0) {
             throw new IllegalStateException(result.errors() + " failed requests: " + result.firstError());
         }
@@ -340,7 +340,7 @@ public final class FunnelQueries implements Scenario {
     }
 
     private static String get(ServiceProcess service, String path) throws Exception {
-        HttpResponse<String> r = send(service, HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).GET().build());
+        HttpResponse<String> r = send(service, BenchContext.request(URI.create(service.baseUrl() + path)).GET().build());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
         }

@@ -128,7 +128,7 @@ public final class IntakeBulk implements Scenario {
 
     private HttpResponse<String> post(ServiceProcess lead, String path, String type, HttpRequest.BodyPublisher body)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(lead.baseUrl() + path)).timeout(Duration.ofMinutes(30))
+        return http.send(BenchContext.request(URI.create(lead.baseUrl() + path)).timeout(Duration.ofMinutes(30))
                 .header("Content-Type", type).POST(body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -173,7 +173,7 @@ public final class IntakeBulk implements Scenario {
     }
 
     private String get(ServiceProcess lead, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(lead.baseUrl() + path)).GET().build(),
+        return http.send(BenchContext.request(URI.create(lead.baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

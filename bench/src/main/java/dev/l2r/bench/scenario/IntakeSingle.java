@@ -63,7 +63,7 @@ public final class IntakeSingle implements Scenario {
         String body = """
                 {"toStage":"MQL","occurredAt":"%s","source":"bench","amount":1000,"currency":"USD",
                  "attributes":{"channel":"paid_search","segment":"smb","owner":"alice"}}""".formatted(at);
-        return HttpRequest.newBuilder(URI.create(lead.baseUrl() + "/api/leads/" + leadId + "/transitions"))
+        return BenchContext.request(URI.create(lead.baseUrl() + "/api/leads/" + leadId + "/transitions"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 }

@@ -1,8 +1,10 @@
 package dev.l2r.forecast.api;
 
 import dev.l2r.forecast.model.Backtest;
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +24,7 @@ import java.util.List;
 
 /** Past forecasts scored against what happened, beside two baselines. */
 @Path("/api/forecast/backtest")
+@RolesAllowed(Scope.READ_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "forecast")
 public class BacktestResource {

@@ -1,6 +1,8 @@
 package dev.l2r.forecast.api;
 
 import dev.l2r.forecast.model.Forecast;
+import dev.l2r.platform.auth.Scope;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,6 +23,7 @@ import java.util.List;
 
 /** The revenue forecast, and each open lead's part in it. */
 @Path("/api/forecast")
+@RolesAllowed(Scope.READ_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "forecast")
 public class ForecastResource {

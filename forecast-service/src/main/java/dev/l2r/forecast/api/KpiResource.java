@@ -1,7 +1,9 @@
 package dev.l2r.forecast.api;
 
 import dev.l2r.forecast.model.Kpis;
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.time.ApiTimes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ import java.sql.SQLException;
 
 /** Sales KPIs over a period of event time. */
 @Path("/api/forecast/kpis")
+@RolesAllowed(Scope.READ_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "forecast")
 public class KpiResource {

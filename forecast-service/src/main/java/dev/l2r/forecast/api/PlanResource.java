@@ -1,8 +1,10 @@
 package dev.l2r.forecast.api;
 
 import dev.l2r.forecast.model.ReversePlan;
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -27,6 +29,7 @@ import java.time.Instant;
 
 /** The reverse funnel: how many new leads each stage needs, and by when, to reach a revenue target. */
 @Path("/api/forecast/plan")
+@RolesAllowed(Scope.READ_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "forecast")

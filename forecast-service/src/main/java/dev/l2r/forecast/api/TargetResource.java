@@ -2,8 +2,10 @@ package dev.l2r.forecast.api;
 
 import dev.l2r.forecast.target.Target;
 import dev.l2r.forecast.target.TargetStore;
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -35,6 +37,7 @@ public class TargetResource {
     TargetStore store;
 
     @GET
+    @RolesAllowed(Scope.READ_ROLE)
     @Operation(summary = "The revenue targets")
     @APIResponse(responseCode = "200", description = "the targets", content = @Content(
             mediaType = MediaType.APPLICATION_JSON,
@@ -44,6 +47,7 @@ public class TargetResource {
     }
 
     @PUT
+    @RolesAllowed(Scope.ADMIN_ROLE)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace the revenue targets",
             description = "Each target is {from, to, amount, currency} with optional owner or segment (not both); "

@@ -4,6 +4,8 @@ import dev.l2r.funnel.catchup.CatchUpView;
 import dev.l2r.funnel.catchup.CatchUpWatch;
 import dev.l2r.funnel.rebuild.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
+import dev.l2r.platform.auth.Scope;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 
 /** Rebuilding the projections from the topic, and catching up by a replay. */
 @Path("/api/admin")
+@RolesAllowed(Scope.ADMIN_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")
 public class AdminResource {

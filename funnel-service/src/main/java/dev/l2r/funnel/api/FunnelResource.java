@@ -5,15 +5,17 @@ import dev.l2r.funnel.metrics.Stages;
 import dev.l2r.funnel.query.Answers;
 import dev.l2r.funnel.query.FunnelMetrics;
 import dev.l2r.funnel.query.Slice;
+import dev.l2r.platform.auth.Scope;
+import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import dev.l2r.platform.problem.Problem;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -32,6 +34,7 @@ import java.util.Map;
  * {@code Accept: text/csv}.
  */
 @Path("/api/funnel")
+@RolesAllowed(Scope.READ_ROLE)
 @Produces({MediaType.APPLICATION_JSON, CsvWriter.TEXT_CSV})
 @Tag(name = "funnel")
 public class FunnelResource {

@@ -1,8 +1,10 @@
 package dev.l2r.lead.funnel;
 
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -15,9 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -27,6 +29,7 @@ import java.util.List;
 
 /** The funnel definition: stages in order, terminal stages and outcomes, and the source-value mappings. */
 @Path("/api/funnel/definition")
+@RolesAllowed(Scope.READ_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "funnel definition")
 public class FunnelDefinitionResource {
@@ -54,6 +57,7 @@ public class FunnelDefinitionResource {
     }
 
     @PUT
+    @RolesAllowed(Scope.ADMIN_ROLE)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace the funnel definition",
             description = "Stores a new version (older ones are kept) and announces it on topic funnel-definition. "

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -23,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Many stage changes in one request: a JSON array, or NDJSON (one JSON object per line). Each item is the
@@ -30,6 +34,7 @@ import java.nio.charset.StandardCharsets;
  * a bad item is listed (by index in an array, by line in NDJSON) and the others go on.
  */
 @Path("/api/transitions")
+@RolesAllowed(Scope.WRITE_ROLE)
 @Tag(name = "intake")
 public class BatchResource {
 
@@ -46,6 +51,9 @@ public class BatchResource {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    SourcePolicy sources;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -72,6 +80,9 @@ public class BatchResource {
         if (items == null || !items.isArray()) {
             throw RejectedInput.badRequest(Reason.MALFORMED, "body", "expected a JSON array of transitions");
         }
+        for (int i = 0; i < items.size(); i++) {
+            checkSource(items.get(i), "[" + i + "].source");
+        }
         IntakeRun run = intake.run("api");
         for (int i = 0; i < items.size(); i++) {
             take(run, items.get(i), Rejection.Position.index(i));
@@ -91,24 +102,42 @@ public class BatchResource {
             examples = @ExampleObject(name = "two lines", value = ApiExamples.BATCH_NDJSON)))
     public IntakeReport ndjson(InputStream body) throws IOException {
         String text = new String(limits.readAll(body), StandardCharsets.UTF_8);
-        IntakeRun run = intake.run("api");
-        long line = 0;
+        // every line is read before any is recorded, so that a source the caller may not write refuses the
+        // whole request (403) rather than the lines after it
+        List<Line> lines = new ArrayList<>();
+        long number = 0;
         for (String content : text.split("\n", -1)) {
-            line++;
+            number++;
             if (content.isBlank()) {
                 continue;
             }
-            Rejection.Position position = Rejection.Position.line(line);
-            JsonNode item;
             try {
-                item = mapper.readTree(content);
+                JsonNode item = mapper.readTree(content);
+                checkSource(item, "line " + number + ": source");
+                lines.add(new Line(number, item, null));
             } catch (JsonProcessingException e) {
-                run.reject(position, "body", "malformed JSON: " + e.getOriginalMessage(), Reason.MALFORMED);
-                continue;
+                lines.add(new Line(number, null, "malformed JSON: " + e.getOriginalMessage()));
             }
-            take(run, item, position);
+        }
+        IntakeRun run = intake.run("api");
+        for (Line line : lines) {
+            Rejection.Position position = Rejection.Position.line(line.number());
+            if (line.error() != null) {
+                run.reject(position, "body", line.error(), Reason.MALFORMED);
+            } else {
+                take(run, line.item(), position);
+            }
         }
         return run.finish();
+    }
+
+    private record Line(long number, JsonNode item, String error) {
+    }
+
+    private void checkSource(JsonNode item, String field) {
+        if (item != null && item.isObject() && item.path("source").isTextual()) {
+            sources.requireMayWrite(item.get("source").asText(), field);
+        }
     }
 
     private void take(IntakeRun run, JsonNode item, Rejection.Position position) {

@@ -1,6 +1,8 @@
 package dev.l2r.lead.intake;
 
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -25,6 +27,7 @@ import java.util.Map;
 
 /** Bulk backfill from a CSV file, streamed: rows are recorded a chunk at a time while the body is still arriving. */
 @Path("/api/imports")
+@RolesAllowed(Scope.WRITE_ROLE)
 @Tag(name = "intake")
 public class ImportResource {
 
@@ -36,6 +39,9 @@ public class ImportResource {
 
     @Inject
     BodyLimits limits;
+
+    @Inject
+    SourcePolicy policy;
 
     @POST
     @Consumes({"text/csv", "application/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
@@ -58,6 +64,7 @@ public class ImportResource {
                                   @Parameter(example = ApiExamples.SOURCE) String source, InputStream body)
             throws IOException {
         String src = Sources.require(source);
+        policy.requireMayWrite(src, "source");
         IntakeRun run = intake.run(src);
         ImportCsv.read(limits.forImport(body), new ImportCsv.Rows() {
             @Override

@@ -5,8 +5,10 @@ import dev.l2r.lead.history.Lead;
 import dev.l2r.lead.history.LeadView;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageTransition;
+import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -44,8 +46,12 @@ public class LeadResource {
     @Inject
     FunnelDefinitions funnels;
 
+    @Inject
+    SourcePolicy sources;
+
     @POST
     @Path("/transitions")
+    @RolesAllowed(Scope.WRITE_ROLE)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record a stage change of one lead",
             description = "201 with the recorded event; 200 with the original event when source + sourceEventId "
@@ -56,6 +62,9 @@ public class LeadResource {
     @APIResponse(responseCode = "200", description = "duplicate or unchanged; nothing new recorded",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "duplicate", value = ApiExamples.DUPLICATE)))
+    @APIResponse(responseCode = "403", description = "the credential lacks the write scope, or may not write this "
+            + "source (a signed webhook's source, or one its key is not limited to)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "invalid input; the problem names the field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "amount without currency", value = ApiExamples.INVALID)))
@@ -65,6 +74,7 @@ public class LeadResource {
                                            + "\"source\":\"api\",\"sourceEventId\":\"crm-7781\","
                                            + "\"attributes\":{\"channel\":\"paid_search\",\"segment\":\"smb\"}}")))
                            @NotNull(message = "is required") @Valid TransitionRequest body) {
+        sources.requireMayWrite(body.source(), "source");
         RecordingResult result = intake.accept(changes.fromRequest(leadId, body));
         TransitionResult answer = TransitionResult.of(result);
         if (result.created()) {
@@ -75,6 +85,7 @@ public class LeadResource {
     }
 
     @GET
+    @RolesAllowed(Scope.READ_ROLE)
     @Transactional
     @Operation(summary = "A lead with its stage history in event-time order")
     @APIResponse(responseCode = "200", description = "the lead", content = @Content(mediaType = MediaType.APPLICATION_JSON,

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Creates the topics before anything is published to them: the event topic with infinite retention so that
  * consumers can rebuild from offset zero (a broker's auto-creation would give it one partition and a week's
- * retention), and the compacted one-partition {@code funnel-definition} topic.
+ * retention), and the compacted one-partition {@code funnel-definition} and {@code api-keys} topics.
  * Switched off ({@code l2r.topic.create=false}) where an operator such as Strimzi owns the topics.
  */
 @ApplicationScoped
@@ -35,6 +35,9 @@ public class TopicProvisioner {
 
     @ConfigProperty(name = "l2r.topic.funnel-definition.name")
     String funnelTopic;
+
+    @ConfigProperty(name = "l2r.topic.api-keys.name")
+    String keysTopic;
 
     @ConfigProperty(name = "l2r.topic.partitions")
     int partitions;
@@ -62,7 +65,11 @@ public class TopicProvisioner {
                 NewTopic funnel = new NewTopic(funnelTopic, 1, replicationFactor).configs(Map.of(
                         "cleanup.policy", "compact",
                         "min.insync.replicas", minInsync));
-                var results = admin.createTopics(List.of(topic, funnel)).values();
+                // every key made or revoked, the latest state per key id; only hashes travel
+                NewTopic keys = new NewTopic(keysTopic, 1, replicationFactor).configs(Map.of(
+                        "cleanup.policy", "compact",
+                        "min.insync.replicas", minInsync));
+                var results = admin.createTopics(List.of(topic, funnel, keys)).values();
                 for (var result : results.values()) {
                     try {
                         result.get(15, TimeUnit.SECONDS);

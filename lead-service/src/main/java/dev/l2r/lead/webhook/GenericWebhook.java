@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
+import dev.l2r.lead.intake.SignedSources;
 import dev.l2r.lead.intake.StageChangeFactory;
 import dev.l2r.lead.intake.TransitionRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,9 @@ public class GenericWebhook implements WebhookSource {
 
     @Inject
     StageChangeFactory changes;
+
+    @Inject
+    SignedSources signed;
 
     @Override
     public String name() {
@@ -44,7 +48,18 @@ public class GenericWebhook implements WebhookSource {
         } catch (JsonProcessingException e) {
             throw RejectedInput.badRequest(Reason.INVALID, "body", e.getOriginalMessage());
         }
+        requireOwnSource(transition.source());
         // a single change: a bad one refuses the delivery
         items.change(changes.fromItem(transition));
+    }
+
+    /** The generic secret signs for its configured sources only, never for another sender's. */
+    private void requireOwnSource(String source) {
+        boolean own = signed.generic().isEmpty() ? !SignedSources.BUILT_IN.contains(source)
+                : signed.generic().contains(source);
+        if (source != null && !own) {
+            throw RejectedInput.badRequest(Reason.INVALID, "source", "'" + source + "' is not a source the generic "
+                    + "webhook carries" + (signed.generic().isEmpty() ? "" : " " + signed.generic()));
+        }
     }
 }

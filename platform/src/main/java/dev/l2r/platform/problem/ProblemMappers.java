@@ -108,7 +108,8 @@ public class ProblemMappers {
                     } else if (node.getKey() != null) {
                         field.append('[').append(node.getKey()).append(']');
                     }
-                    if (node.getName() != null) {
+                    // an element of a list ("scopes[0]") is named by its index, not by "<list element>"
+                    if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                         if (!field.isEmpty()) {
                             field.append('.');
                         }
