@@ -1,25 +1,37 @@
 package dev.l2r.lead;
 
+import dev.l2r.events.LeadStageChanged;
+import dev.l2r.infra.LocalInfra;
+import dev.l2r.infra.test.InjectLocalInfra;
 import dev.l2r.infra.test.LocalInfraResource;
+import dev.l2r.infra.test.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -28,6 +40,9 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
 class WebhookIntakeTest {
+
+    @InjectLocalInfra
+    LocalInfra infra;
 
     static final Instant T = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
 
@@ -234,5 +249,202 @@ class WebhookIntakeTest {
         post("nosuchtool", body, signed).statusCode(404).contentType("application/problem+json");
         given().get("/api/leads/{id}", lead).then().body("history.size()", equalTo(1))
                 .body("history[0].source", equalTo("marketo"));
+    }
+
+    static String v3(String url, String body, String timestamp) {
+        return Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-hubspot-secret",
+                "POST" + url + body + timestamp));
+    }
+
+    static long newContact() {
+        return Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+    }
+
+    @Test
+    void hubspotSignaturesOverThePublicUrlVerifyBehindATlsTerminatingProxy() {
+        // HubSpot called https://public.example.com/...; the proxy terminated TLS and called us over http
+        String url = "https://public.example.com/api/webhooks/hubspot";
+        long contact = newContact();
+        String body = "[" + hubspotEvent(contact, "marketingqualifiedlead", T, 1) + "]";
+        String now = String.valueOf(Instant.now().toEpochMilli());
+        Map<String, String> signed = Map.of("X-HubSpot-Request-Timestamp", now,
+                "X-HubSpot-Signature-v3", v3(url, body, now));
+        // without the proxy's headers the service sees another URL, so the signature cannot verify
+        post("hubspot", body, signed).statusCode(401);
+        Map<String, String> forwarded = new HashMap<>(signed);
+        forwarded.putAll(Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "public.example.com",
+                "X-Forwarded-For", "203.0.113.7"));
+        post("hubspot", body, forwarded).statusCode(200).body("recorded", equalTo(1));
+
+        // the standard Forwarded header, and v2, which signs the URL as well
+        String second = "[" + hubspotEvent(contact, "salesqualifiedlead", T.plusSeconds(60), 2) + "]";
+        post("hubspot", second, Map.of("Forwarded", "for=203.0.113.7;proto=https;host=public.example.com",
+                "X-HubSpot-Signature-Version", "v2",
+                "X-HubSpot-Signature", sha256Hex("test-hubspot-secret" + "POST" + url + second)))
+                .statusCode(200).body("recorded", equalTo(1));
+
+        // an ingress that strips a path prefix says so in X-Forwarded-Prefix; HubSpot signed the full path
+        String prefixed = "https://public.example.com/l2r/api/webhooks/hubspot";
+        String third = "[" + hubspotEvent(contact, "opportunity", T.plusSeconds(120), 3) + "]";
+        post("hubspot", third, Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "public.example.com",
+                "X-Forwarded-Prefix", "/l2r", "X-HubSpot-Request-Timestamp", now,
+                "X-HubSpot-Signature-v3", v3(prefixed, third, now))).statusCode(200).body("recorded", equalTo(1));
+        given().get("/api/leads/{id}", "hubspot:" + contact).then()
+                .body("history.toStage", equalTo(List.of("MQL", "SQL", "OPPORTUNITY")));
+    }
+
+    @Test
+    void hubspotV3TimestampsFromTheFutureAreReplaysToo() {
+        String body = "[" + hubspotEvent(newContact(), "marketingqualifiedlead", T, 1) + "]";
+        String uri = "http://localhost:" + io.restassured.RestAssured.port + "/api/webhooks/hubspot";
+        String ahead = String.valueOf(Instant.now().plusSeconds(600).toEpochMilli());
+        post("hubspot", body, Map.of("X-HubSpot-Request-Timestamp", ahead, "X-HubSpot-Signature-v3",
+                v3(uri, body, ahead))).statusCode(401).body("detail", containsString("in the future"));
+    }
+
+    /** A delivery to send twice: where it goes, what it says, how it is signed, the leads it moves. */
+    record Delivery(String source, String body, Map<String, String> headers, List<String> leads) {
+    }
+
+    static Delivery genericDelivery(String lead, String sourceEventId) {
+        String body = """
+                {"leadId":"%s","toStage":"SQL","occurredAt":"%s","source":"zapier"%s}"""
+                .formatted(lead, T, sourceEventId == null ? "" : ",\"sourceEventId\":\"" + sourceEventId + "\"");
+        return new Delivery("generic", body, Map.of("X-L2R-Signature",
+                Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-generic-secret", body))), List.of(lead));
+    }
+
+    @Test
+    void aReplayedDeliveryOfASenderThatSignsNoTimestampChangesNothing() {
+        String u = UUID.randomUUID().toString().substring(0, 8);
+        long contact = newContact();
+        String hubspot = "[" + hubspotEvent(contact, "marketingqualifiedlead", T, 1) + ","
+                + hubspotEvent(contact, "opportunity", T.plusSeconds(60), 1) + "]";
+        int mauticId = Math.abs(UUID.randomUUID().hashCode());
+        String mautic = """
+                {"mautic.lead_post_save_new":[{"contact":{"id":%d,"points":120,"fields":{"core":{"email":{"value":"a@b.c"}}},
+                  "stage":{"id":3,"name":"Sales Qualified Lead"}},"timestamp":"%s"}]}""".formatted(mauticId, T);
+        String segment = """
+                {"batch":[{"type":"identify","messageId":"r1-%1$s","userId":"replay-%1$s","traits":{"email":"x@y.z"},
+                  "timestamp":"%2$s"},
+                 {"type":"track","messageId":"r2-%1$s","userId":"replay-%1$s","event":"Demo Requested","timestamp":"%3$s"}]}"""
+                .formatted(u, T, T.plusSeconds(60));
+        int deal = Math.abs(UUID.randomUUID().hashCode());
+        String pipedrive = """
+                {"meta":{"action":"change","entity":"deal","entity_id":"%d","timestamp":%d,"version":"2.0"},
+                 "data":{"id":%1$d,"status":"won","stage_id":4,"value":990.5,"currency":"EUR"},"previous":{"status":"open"}}"""
+                .formatted(deal, T.getEpochSecond());
+        List<Delivery> deliveries = List.of(
+                new Delivery("hubspot", hubspot, hubspotV1(hubspot), List.of("hubspot:" + contact)),
+                new Delivery("mautic", mautic, mauticSigned(mautic), List.of("mautic:" + mauticId)),
+                new Delivery("segment", segment, segmentSigned(segment), List.of("segment:replay-" + u)),
+                new Delivery("pipedrive", pipedrive, pipedriveAuth("test-pipedrive-password"),
+                        List.of("pipedrive:deal:" + deal)),
+                genericDelivery("replay-generic-" + u, "zap-" + u),
+                // without the sender's own id the signed body is the delivery's id
+                genericDelivery("replay-generic-noid-" + u, null));
+
+        Map<Delivery, JsonPath> first = new LinkedHashMap<>();
+        Map<String, Integer> historyAfterFirst = new HashMap<>();
+        for (Delivery d : deliveries) {
+            JsonPath report = post(d.source(), d.body(), d.headers()).statusCode(200).extract().jsonPath();
+            assertThat(report.getInt("recorded")).as("%s records", d.source()).isPositive();
+            first.put(d, report);
+            for (String lead : d.leads()) {
+                historyAfterFirst.put(lead, given().get("/api/leads/{id}", lead).then().statusCode(200)
+                        .extract().jsonPath().getList("history").size());
+            }
+        }
+        Map<String, Long> publishedAfterFirst = awaitPublished(historyAfterFirst);
+
+        for (Delivery d : deliveries) {
+            JsonPath again = post(d.source(), d.body(), d.headers()).statusCode(200).extract().jsonPath();
+            JsonPath before = first.get(d);
+            assertThat(again.getInt("recorded")).as("%s replay records", d.source()).isZero();
+            assertThat(again.getInt("duplicates")).as("%s replay duplicates", d.source())
+                    .isEqualTo(before.getInt("recorded") + before.getInt("duplicates"));
+            assertThat(again.getInt("unchanged")).isEqualTo(before.getInt("unchanged"));
+            // accepted counts what was recorded or unchanged; a duplicate is neither
+            assertThat(again.getInt("accepted")).isEqualTo(before.getInt("unchanged"));
+            assertThat(again.getInt("rejectedCount")).isEqualTo(before.getInt("rejectedCount"));
+            assertThat(again.getLong("deliveryId")).as("the same stored delivery").isEqualTo(before.getLong("deliveryId"));
+            for (String lead : d.leads()) {
+                assertThat(given().get("/api/leads/{id}", lead).then().extract().jsonPath().getList("history"))
+                        .as("%s history after the replay", lead).hasSize(historyAfterFirst.get(lead));
+            }
+        }
+        // a change after the replays, published after anything they could have written to the outbox
+        String fence = "replay-fence-" + u;
+        given().contentType("application/json").body("""
+                {"toStage":"MQL","occurredAt":"%s","source":"api"}""".formatted(T))
+                .post("/api/leads/{id}/transitions", fence).then().statusCode(201);
+        Map<String, Integer> withFence = new HashMap<>(historyAfterFirst);
+        withFence.put(fence, 1);
+        Map<String, Long> publishedAfterReplay = awaitPublished(withFence);
+        publishedAfterReplay.remove(fence);
+        assertThat(publishedAfterReplay).as("events on the topic after the replays").isEqualTo(publishedAfterFirst);
+    }
+
+    /** Waits until the topic holds as many events for each lead as its history has rows, and answers the counts. */
+    Map<String, Long> awaitPublished(Map<String, Integer> expected) {
+        Map<String, Long> published = new HashMap<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Map<String, Long> counts = TopicProbe.readAll(infra.kafka().bootstrapServers(), LeadStageChanged.TOPIC)
+                    .stream().map(ConsumerRecord::key).filter(expected::containsKey)
+                    .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+            expected.forEach((lead, rows) -> assertThat(counts.get(lead)).as("%s published", lead)
+                    .isEqualTo(rows.longValue()));
+            published.clear();
+            published.putAll(counts);
+        });
+        return published;
+    }
+
+    @Test
+    void amountsAndValuesOutOfRangeAreRefusedNamingTheirFieldNeverA500() {
+        int deal = Math.abs(UUID.randomUUID().hashCode());
+        String template = """
+                {"meta":{"action":"change","entity":"deal","entity_id":"%d","timestamp":%d,"version":"2.0"},
+                 "data":{"id":%1$d,"status":"won","stage_id":4,"value":VALUE,"currency":CURRENCY},"previous":{"status":"open"}}"""
+                .formatted(deal, T.getEpochSecond());
+        Map<String, String> auth = pipedriveAuth("test-pipedrive-password");
+        Map<String, String> fieldOf = new LinkedHashMap<>();
+        fieldOf.put(template.replace("VALUE", "1000000000000000").replace("CURRENCY", "\"EUR\""), "data.value");
+        fieldOf.put(template.replace("VALUE", "1e400").replace("CURRENCY", "\"EUR\""), "data.value");
+        fieldOf.put(template.replace("VALUE", "12.34567").replace("CURRENCY", "\"EUR\""), "data.value");
+        fieldOf.put(template.replace("VALUE", "-5").replace("CURRENCY", "\"EUR\""), "data.value");
+        fieldOf.put(template.replace("VALUE", "\"NaN\"").replace("CURRENCY", "\"EUR\""), "data.value");
+        fieldOf.put(template.replace("VALUE", "{\"amount\":5}").replace("CURRENCY", "\"EUR\""), "data.value");
+        fieldOf.put(template.replace("VALUE", "5000").replace("CURRENCY", "\"EURO\""), "data.currency");
+        fieldOf.put(template.replace("VALUE", "5000").replace("CURRENCY", "{\"code\":\"EUR\"}"), "data.currency");
+        fieldOf.put(template.replace("VALUE", "5000").replace("CURRENCY", "\"EUR\"")
+                .replace("\"stage_id\":4", "\"stage_id\":4,\"owner_id\":\"x\\u0000y\""), "data.owner_id");
+        fieldOf.put(template.replace("VALUE", "5000").replace("CURRENCY", "\"EUR\"")
+                .replace("\"status\":\"won\"", "\"status\":\"" + "w".repeat(5000) + "\""), "data.status");
+        fieldOf.forEach((body, field) -> post("pipedrive", body, auth).statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo(field)));
+        given().get("/api/leads/{id}", "pipedrive:deal:" + deal).then().statusCode(404);
+
+        // the largest amount REST takes is taken here too, to the cent
+        post("pipedrive", template.replace("VALUE", "999999999999999.9999").replace("CURRENCY", "\"EUR\""), auth)
+                .statusCode(200).body("recorded", equalTo(1));
+        assertThat(given().config(io.restassured.RestAssured.config().jsonConfig(io.restassured.config.JsonConfig
+                        .jsonConfig().numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.BIG_DECIMAL)))
+                .get("/api/leads/{id}", "pipedrive:deal:" + deal).then().extract().jsonPath()
+                .getObject("history[0].amount", java.math.BigDecimal.class))
+                .isEqualByComparingTo("999999999999999.9999");
+
+        // one bad item of a batch is refused on its own; the others are recorded
+        long contact = newContact();
+        String batch = "[" + hubspotEvent(contact, "marketingqualifiedlead", T, 1) + ","
+                + hubspotEvent(contact, "opportunity", T.plusSeconds(5), 2)
+                .replace("\"propertyValue\":\"opportunity\"", "\"propertyValue\":{\"value\":\"opportunity\"}") + ","
+                + hubspotEvent(contact, "opportunity", T.plusSeconds(9), 3).replace("\"objectId\":" + contact,
+                "\"objectId\":\"" + "9".repeat(300) + "\"") + "]";
+        post("hubspot", batch, hubspotV1(batch)).statusCode(200).body("recorded", equalTo(1))
+                .body("rejected.field", equalTo(List.of("[1].propertyValue", "[2].objectId")));
+        // nesting beyond the parser's limit is a malformed body, not a stack overflow
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        post("hubspot", deep, hubspotV1(deep)).statusCode(400).body("field", equalTo("body"));
     }
 }

@@ -11,7 +11,9 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * HubSpot webhooks: a JSON array of events; a {@code propertyChange} of a mapped property
@@ -46,26 +48,15 @@ public class HubSpotWebhook implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        String secret = support.secret(name());
+        support.secrets(name()); // an unconfigured source says so before anything else
         String uri = support.setting(name(), "url").orElse(request.uri());
         byte[] body = request.body();
         String v3 = request.header("X-HubSpot-Signature-v3");
         if (v3 != null) {
-            String timestamp = request.header("X-HubSpot-Request-Timestamp");
-            long millis;
-            try {
-                millis = Long.parseLong(timestamp == null ? "" : timestamp.trim());
-            } catch (NumberFormatException e) {
-                throw WebhookSupport.badSignature("X-HubSpot-Request-Timestamp is missing or not epoch milliseconds");
-            }
-            Duration age = Duration.between(Instant.ofEpochMilli(millis), clock.instant());
-            if (age.compareTo(MAX_AGE) > 0 || age.compareTo(MAX_AGE.negated()) < 0) {
-                throw RejectedInput.unauthorized(Reason.STALE_TIMESTAMP, "X-HubSpot-Request-Timestamp is "
-                        + age.toSeconds() + " s away from now; more than " + MAX_AGE.toMinutes() + " minutes is refused");
-            }
-            String expected = Signatures.base64(Signatures.hmac("HmacSHA256", secret,
-                    Signatures.utf8(request.method() + decodeForV3(uri)), body, Signatures.utf8(timestamp.trim())));
-            if (!Signatures.matches(expected, v3)) {
+            String timestamp = requireFresh(request.header("X-HubSpot-Request-Timestamp"));
+            byte[] signed = Signatures.utf8(request.method() + decodeForV3(uri));
+            if (!support.signedWithAny(name(), secret -> Signatures.base64(Signatures.hmac("HmacSHA256", secret,
+                    signed, body, Signatures.utf8(timestamp))), v3)) {
                 throw WebhookSupport.badSignature("X-HubSpot-Signature-v3 does not match the request");
             }
             return;
@@ -75,14 +66,36 @@ public class HubSpotWebhook implements WebhookSource {
         if (signature == null || version == null) {
             throw WebhookSupport.badSignature("no HubSpot signature (X-HubSpot-Signature-v3 or X-HubSpot-Signature)");
         }
-        String expected = switch (version.trim().toLowerCase()) {
-            case "v1" -> Signatures.hex(Signatures.sha256(Signatures.utf8(secret), body));
-            case "v2" -> Signatures.hex(Signatures.sha256(Signatures.utf8(secret + request.method() + uri), body));
-            default -> throw WebhookSupport.badSignature("unknown X-HubSpot-Signature-Version " + version);
+        Function<String, String> expected = switch (version.trim().toLowerCase(Locale.ROOT)) {
+            case "v1" -> secret -> Signatures.hex(Signatures.sha256(Signatures.utf8(secret), body));
+            case "v2" -> secret -> Signatures.hex(Signatures.sha256(Signatures.utf8(secret + request.method() + uri),
+                    body));
+            default -> throw WebhookSupport.badSignature("unknown X-HubSpot-Signature-Version; v1 and v2 are known");
         };
-        if (!Signatures.matches(expected, signature.toLowerCase())) {
+        if (!support.signedWithAny(name(), expected, signature.toLowerCase(Locale.ROOT))) {
             throw WebhookSupport.badSignature("X-HubSpot-Signature does not match the request");
         }
+    }
+
+    /**
+     * The v3 timestamp, refused when it is more than {@link #MAX_AGE} away from now in either direction: HubSpot
+     * rejects requests "older than 5 minutes", so exactly five minutes still passes; a timestamp from the future
+     * is as much a replay as an old one (HubSpot never sends one beyond clock skew).
+     */
+    private String requireFresh(String header) {
+        long millis;
+        try {
+            millis = Long.parseLong(header == null ? "" : header.trim());
+        } catch (NumberFormatException e) {
+            throw WebhookSupport.badSignature("X-HubSpot-Request-Timestamp is missing or not epoch milliseconds");
+        }
+        long now = clock.millis();
+        boolean old = millis < now - MAX_AGE.toMillis();
+        if (old || millis > now + MAX_AGE.toMillis()) {
+            throw RejectedInput.unauthorized(Reason.STALE_TIMESTAMP, "X-HubSpot-Request-Timestamp is more than "
+                    + MAX_AGE.toMinutes() + " minutes " + (old ? "old" : "in the future") + "; refused as a replay");
+        }
+        return header.trim();
     }
 
     static String decodeForV3(String uri) {
@@ -111,18 +124,18 @@ public class HubSpotWebhook implements WebhookSource {
     }
 
     private void read(JsonNode event, String at, WebhookItems items) {
-        String type = WebhookSupport.text(event, "subscriptionType");
-        String property = WebhookSupport.text(event, "propertyName");
+        String type = WebhookFields.text(event, "subscriptionType", at + ".subscriptionType");
+        String property = WebhookFields.text(event, "propertyName", at + ".propertyName");
         if (type == null || !type.endsWith(".propertyChange") || property == null) {
             items.ignore();
             return;
         }
-        String value = WebhookSupport.text(event, "propertyValue");
         if (!support.follows(name(), property)) {
             items.ignore(); // a property L2R does not follow
             return;
         }
-        if (value == null || value.isBlank()) {
+        String value = WebhookFields.nonBlank(event, "propertyValue", at + ".propertyValue");
+        if (value == null) {
             throw RejectedInput.badRequest(Reason.INVALID, at + ".propertyValue", "is required");
         }
         SourceMapping mapping = support.requireMapping(name(), property, value, at + ".propertyValue");
@@ -130,18 +143,19 @@ public class HubSpotWebhook implements WebhookSource {
             items.ignore();
             return;
         }
-        String objectId = WebhookSupport.text(event, "objectId");
-        if (objectId == null || objectId.isBlank()) {
+        String objectId = WebhookFields.nonBlank(event, "objectId", at + ".objectId");
+        if (objectId == null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".objectId", "is required");
         }
         JsonNode occurred = event.get("occurredAt");
-        if (occurred == null || !occurred.canConvertToLong()) {
+        if (occurred == null || !occurred.isNumber() || !occurred.canConvertToLong()) {
             throw RejectedInput.badRequest(Reason.INVALID_TIME, at + ".occurredAt", "is required (epoch milliseconds)");
         }
         Instant occurredAt = support.plausible(at + ".occurredAt", Instant.ofEpochMilli(occurred.asLong()));
-        String portal = WebhookSupport.text(event, "portalId");
+        String portal = WebhookFields.text(event, "portalId", at + ".portalId");
         String object = type.substring(0, type.indexOf('.'));
-        String leadId = support.leadId(name(), object.equals("contact") ? objectId : object + ":" + objectId);
+        String leadId = support.leadId(name(), object.equals("contact") ? objectId : object + ":" + objectId,
+                at + ".objectId");
         String dedupe = portal + ":" + object + ":" + objectId + ":" + property + ":" + occurred.asLong() + ":" + value;
         items.change(support.change(name(), leadId, mapping, value, occurredAt, dedupe, null, null, LeadAttributes.NONE));
     }

@@ -51,6 +51,13 @@ public class MauticWebhook implements WebhookSource {
                 items.ignore();
                 continue;
             }
+            try {
+                // the type names its items' paths, so it is checked before it is repeated in refusals
+                WebhookFields.checked(event.getKey(), "body");
+            } catch (RejectedInput e) {
+                items.refuse(Reason.INVALID, "body", "an event type " + e.error());
+                continue;
+            }
             for (int i = 0; i < event.getValue().size(); i++) {
                 String at = event.getKey() + "[" + i + "]";
                 try {
@@ -64,29 +71,31 @@ public class MauticWebhook implements WebhookSource {
 
     private void read(String type, JsonNode item, String at, WebhookItems items) {
         JsonNode contact = item.get("contact");
+        String contactAt = at + ".contact";
         if (contact == null || !contact.isObject()) {
             contact = item.get("lead"); // older Mautic versions call it lead
+            contactAt = at + ".lead";
         }
         if (contact == null || !contact.isObject()) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".contact", "is required");
         }
-        String id = WebhookSupport.text(contact, "id");
-        if (id == null || id.isBlank()) {
-            throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".contact.id", "is required");
+        String id = WebhookFields.nonBlank(contact, "id", contactAt + ".id");
+        if (id == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, contactAt + ".id", "is required");
         }
-        Instant time = support.time(at + ".timestamp", WebhookSupport.text(item, "timestamp"));
-        String leadId = support.leadId(name(), id);
-        String owner = WebhookSupport.text(contact.get("owner"), "username");
+        Instant time = support.time(at + ".timestamp", WebhookFields.text(item, "timestamp", at + ".timestamp"));
+        String leadId = support.leadId(name(), id, contactAt + ".id");
+        String owner = WebhookFields.text(contact.get("owner"), "username", contactAt + ".owner.username");
         LeadAttributes attributes = new LeadAttributes(null, null, owner, null);
         int before = items.changes().size();
 
         String stageField = support.setting(name(), "stage-field").orElse(null);
-        String stageValue = stageField != null ? fieldValue(contact, stageField)
-                : WebhookSupport.text(contact.get("stage"), "name");
+        String stagePath = contactAt + (stageField != null ? ".fields." + stageField : ".stage.name");
+        String stageValue = stageField != null ? fieldValue(contact, stageField, contactAt)
+                : WebhookFields.text(contact.get("stage"), "name", stagePath);
         String mappedField = stageField != null ? stageField : "stage";
         if (stageValue != null && !stageValue.isBlank()) {
-            SourceMapping mapping = support.requireMapping(name(), mappedField, stageValue,
-                    at + (stageField != null ? ".contact.fields." + stageField : ".contact.stage.name"));
+            SourceMapping mapping = support.requireMapping(name(), mappedField, stageValue, stagePath);
             if (mapping.stage() != null) {
                 items.change(support.change(name(), leadId, mapping, stageValue, time,
                                 dedupe(id, time, mappedField, stageValue), null, null, attributes)
@@ -94,15 +103,15 @@ public class MauticWebhook implements WebhookSource {
             }
         }
         int threshold = support.setting(name(), "mql-points").map(Integer::parseInt).orElse(100);
-        JsonNode points = item.has("points") && item.get("points").has("new_points")
-                ? item.get("points").get("new_points") : contact.get("points");
-        if (points != null && points.canConvertToInt() && points.asInt() >= threshold) {
+        JsonNode points = item.path("points").has("new_points") ? item.path("points").get("new_points")
+                : contact.get("points");
+        if (points != null && points.isNumber() && points.canConvertToInt() && points.asInt() >= threshold) {
             items.change(support.change(name(), leadId, new SourceMapping(name(), "points", "threshold",
                             FunnelDefinition.MQL), "points " + points.asInt(), time,
                     dedupe(id, time, "points", FunnelDefinition.MQL), null, null, attributes)
                     .withMode(StageChange.Mode.IF_NOT_REACHED));
         }
-        if (type.equals("mautic.lead_post_save_new") && fieldValue(contact, "email") != null) {
+        if (type.equals("mautic.lead_post_save_new") && fieldValue(contact, "email", contactAt) != null) {
             items.change(support.change(name(), leadId, new SourceMapping(name(), "contact", "new",
                             FunnelDefinition.KNOWN), "new contact", time, dedupe(id, time, "new", "KNOWN"), null, null,
                     attributes).withMode(StageChange.Mode.IF_NOT_REACHED));
@@ -112,22 +121,24 @@ public class MauticWebhook implements WebhookSource {
         }
     }
 
-    /** A contact field by alias, wherever this Mautic version puts it. */
-    static String fieldValue(JsonNode contact, String alias) {
+    /** A contact field by alias, wherever this Mautic version puts it; {@code at} is the contact's path. */
+    static String fieldValue(JsonNode contact, String alias, String at) {
         JsonNode fields = contact.get("fields");
-        if (fields != null) {
+        if (fields != null && fields.isObject()) {
             JsonNode all = fields.get("all");
             if (all != null && all.hasNonNull(alias)) {
-                return all.get(alias).asText();
+                return WebhookFields.text(all, alias, at + ".fields.all." + alias);
             }
-            for (Iterator<JsonNode> groups = fields.elements(); groups.hasNext(); ) {
-                JsonNode field = groups.next().get(alias);
+            for (Iterator<Map.Entry<String, JsonNode>> groups = fields.fields(); groups.hasNext(); ) {
+                Map.Entry<String, JsonNode> group = groups.next();
+                JsonNode field = group.getValue().get(alias);
                 if (field != null && field.hasNonNull("value")) {
-                    return field.get("value").asText();
+                    String groupAt = at + ".fields." + WebhookFields.checked(group.getKey(), at + ".fields");
+                    return WebhookFields.text(field, "value", groupAt + "." + alias + ".value");
                 }
             }
         }
-        return WebhookSupport.text(contact, alias);
+        return WebhookFields.text(contact, alias, at + "." + alias);
     }
 
     private static String dedupe(String contactId, Instant at, String what, String value) {

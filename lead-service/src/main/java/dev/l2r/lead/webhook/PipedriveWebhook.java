@@ -34,11 +34,10 @@ public class PipedriveWebhook implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        String secret = support.secret(name());
         String user = support.setting(name(), "user").orElse("l2r");
-        String expected = "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        if (!Signatures.matches(expected, request.header("Authorization"))) {
+        boolean valid = support.signedWithAny(name(), secret -> "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)), request.header("Authorization"));
+        if (!valid) {
             throw WebhookSupport.badSignature("the HTTP Basic credentials are missing or wrong");
         }
     }
@@ -51,23 +50,23 @@ public class PipedriveWebhook implements WebhookSource {
         if (meta == null || !meta.isObject()) {
             throw RejectedInput.badRequest(Reason.MALFORMED, "meta", "is required (Pipedrive webhooks v2)");
         }
-        String entity = WebhookSupport.text(meta, "entity");
-        String action = WebhookSupport.text(meta, "action");
+        String entity = WebhookFields.text(meta, "entity", "meta.entity");
+        String action = WebhookFields.text(meta, "action", "meta.action");
         if (!"deal".equals(entity) || data == null || !data.isObject()
                 || !("create".equals(action) || "change".equals(action))) {
             items.ignore();
             return;
         }
-        String id = WebhookSupport.text(meta, "entity_id");
-        if (id == null || id.isBlank()) {
+        String id = WebhookFields.nonBlank(meta, "entity_id", "meta.entity_id");
+        if (id == null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, "meta.entity_id", "is required");
         }
         JsonNode previous = body.get("previous");
         boolean created = "create".equals(action);
         boolean statusChanged = created || (previous != null && previous.has("status"));
         boolean stageChanged = created || (previous != null && previous.has("stage_id"));
-        String status = WebhookSupport.text(data, "status");
-        String stageId = WebhookSupport.text(data, "stage_id");
+        String status = WebhookFields.nonBlank(data, "status", "data.status");
+        String stageId = WebhookFields.nonBlank(data, "stage_id", "data.stage_id");
 
         // a status that is a stage (won, lost) wins; otherwise (open, or reopened) the pipeline stage decides
         SourceMapping mapping = null;
@@ -91,23 +90,37 @@ public class PipedriveWebhook implements WebhookSource {
             return;
         }
         Instant at = timestamp(meta.get("timestamp"));
-        BigDecimal amount = data.hasNonNull("value") && data.get("value").isNumber() ? data.get("value").decimalValue() : null;
-        String currency = amount == null ? null : WebhookSupport.text(data, "currency");
-        String owner = WebhookSupport.text(data, "owner_id");
-        items.change(support.change(name(), support.leadId(name(), "deal:" + id), mapping, raw, at,
-                "deal:" + id + ":" + at.toEpochMilli() + ":" + field + ":" + raw, currency == null ? null : amount,
-                currency, new LeadAttributes(null, null, owner, null)));
+        BigDecimal value = WebhookFields.number(data, "value", "data.value");
+        WebhookSupport.Money money = support.money(value, "data.value",
+                value == null ? null : WebhookFields.nonBlank(data, "currency", "data.currency"), "data.currency");
+        String owner = WebhookFields.text(data, "owner_id", "data.owner_id");
+        items.change(support.change(name(), support.leadId(name(), "deal:" + id, "meta.entity_id"), mapping, raw, at,
+                "deal:" + id + ":" + at.toEpochMilli() + ":" + field + ":" + raw,
+                money == null ? null : money.amount(), money == null ? null : money.currency(),
+                new LeadAttributes(null, null, owner, null)));
     }
 
+    /** Epoch seconds as Pipedrive sends them (milliseconds when too large to be seconds), or an ISO string. */
     private Instant timestamp(JsonNode value) {
         if (value == null || value.isNull()) {
             throw RejectedInput.badRequest(Reason.INVALID_TIME, "meta.timestamp", "is required");
         }
-        if (value.canConvertToLong() || value.asText().matches("\\d+")) {
-            long n = value.asLong();
-            // seconds, as Pipedrive sends them; milliseconds if the number is too large to be seconds
-            return support.plausible("meta.timestamp", n > 100_000_000_000L ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n));
+        if (value.isContainerNode()) {
+            throw RejectedInput.badRequest(Reason.INVALID_TIME, "meta.timestamp", "must be epoch seconds or ISO-8601");
         }
-        return support.time("meta.timestamp", value.asText());
+        String text = WebhookFields.checked(value.asText().trim(), "meta.timestamp");
+        long n;
+        if (value.isNumber()) {
+            n = value.canConvertToLong() ? value.asLong() : Long.MIN_VALUE;
+        } else if (text.matches("\\d{1,18}")) {
+            n = Long.parseLong(text);
+        } else {
+            return support.time("meta.timestamp", text);
+        }
+        if (n < 0) { // before 1970, and beyond Instant's range for the largest magnitudes
+            throw RejectedInput.badRequest(Reason.IMPLAUSIBLE_TIME, "meta.timestamp", "is out of range");
+        }
+        return support.plausible("meta.timestamp",
+                n > 100_000_000_000L ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n));
     }
 }

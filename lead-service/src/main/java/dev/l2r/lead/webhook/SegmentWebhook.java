@@ -14,7 +14,7 @@ import java.time.Instant;
 
 /**
  * Segment (webhook destination): one message, or {@code {"batch": [...]}}; {@code X-Signature} is the hex
- * HMAC-SHA1 of the body; {@code messageId} makes a retry a duplicate. The lead is the {@code userId}, or the
+ * HMAC-SHA1 of the body; {@code messageId} (required) makes a retry or a replay a duplicate. The lead is the {@code userId}, or the
  * {@code anonymousId} when there is none. An {@code identify} with the trait {@code l2r.webhooks.segment.stage-trait}
  * (default {@code lifecycle_stage}) moves the lead to the mapped stage when its current stage differs; otherwise a
  * first identify with a user id or an email makes it KNOWN. A {@code track} event mapped under field {@code event}
@@ -61,38 +61,44 @@ public class SegmentWebhook implements WebhookSource {
     }
 
     private void read(JsonNode message, String at, WebhookItems items) {
-        String type = WebhookSupport.text(message, "type");
-        String userId = WebhookSupport.text(message, "userId");
-        String anonymousId = WebhookSupport.text(message, "anonymousId");
-        String id = userId != null && !userId.isBlank() ? userId : anonymousId;
-        if (id == null || id.isBlank()) {
+        String type = WebhookFields.text(message, "type", at + ".type");
+        String userId = WebhookFields.nonBlank(message, "userId", at + ".userId");
+        String anonymousId = WebhookFields.nonBlank(message, "anonymousId", at + ".anonymousId");
+        String id = userId != null ? userId : anonymousId;
+        if (id == null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".userId", "userId or anonymousId is required");
         }
-        boolean anonymous = userId == null || userId.isBlank();
-        Instant time = support.time(at + ".timestamp", WebhookSupport.text(message, "timestamp"));
-        String leadId = support.leadId(name(), id);
-        String messageId = WebhookSupport.text(message, "messageId");
+        boolean anonymous = userId == null;
+        // Segment sets a messageId on every message; it is what makes a retry or a replay a duplicate
+        String messageId = WebhookFields.nonBlank(message, "messageId", at + ".messageId");
+        if (messageId == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".messageId", "is required");
+        }
+        Instant time = support.time(at + ".timestamp", WebhookFields.text(message, "timestamp", at + ".timestamp"));
+        String leadId = support.leadId(name(), id, at + (anonymous ? ".anonymousId" : ".userId"));
         JsonNode campaign = message.path("context").path("campaign");
-        String channel = WebhookSupport.text(campaign, "medium") != null ? WebhookSupport.text(campaign, "medium")
-                : WebhookSupport.text(campaign, "source");
-        LeadAttributes attributes = new LeadAttributes(channel, null, null, WebhookSupport.text(campaign, "name"));
+        String campaignAt = at + ".context.campaign";
+        String medium = WebhookFields.nonBlank(campaign, "medium", campaignAt + ".medium");
+        String channel = medium != null ? medium : WebhookFields.nonBlank(campaign, "source", campaignAt + ".source");
+        LeadAttributes attributes = new LeadAttributes(channel, null, null,
+                WebhookFields.nonBlank(campaign, "name", campaignAt + ".name"));
 
         StageChange change = null;
         if ("identify".equals(type)) {
             JsonNode traits = message.path("traits");
             String trait = support.setting(name(), "stage-trait").orElse("lifecycle_stage");
-            String value = WebhookSupport.text(traits, trait);
-            if (value != null && !value.isBlank()) {
+            String value = WebhookFields.nonBlank(traits, trait, at + ".traits." + trait);
+            if (value != null) {
                 SourceMapping mapping = support.requireMapping(name(), trait, value, at + ".traits." + trait);
                 if (mapping.stage() != null) {
                     change = support.change(name(), leadId, mapping, value, time, messageId, null, null, attributes)
                             .withMode(StageChange.Mode.IF_STAGE_DIFFERS);
                 }
-            } else if (!anonymous || WebhookSupport.text(traits, "email") != null) {
+            } else if (!anonymous || WebhookFields.text(traits, "email", at + ".traits.email") != null) {
                 change = builtIn(leadId, FunnelDefinition.KNOWN, "identify", time, messageId, attributes);
             }
         } else if ("track".equals(type)) {
-            String event = WebhookSupport.text(message, "event");
+            String event = WebhookFields.text(message, "event", at + ".event");
             SourceMapping mapping = event == null ? null : support.mapping(name(), "event", event).orElse(null);
             if (mapping != null && mapping.stage() != null) {
                 change = support.change(name(), leadId, mapping, event, time, messageId, null, null, attributes);

@@ -1,6 +1,7 @@
 package dev.l2r.lead.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.events.LeadAttributes;
@@ -10,14 +11,20 @@ import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import dev.l2r.lead.intake.StageChangeFactory;
+import dev.l2r.lead.intake.TransitionRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import org.eclipse.microprofile.config.Config;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What every webhook source needs: its configuration ({@code l2r.webhooks.<source>.*}, so env
@@ -39,6 +46,9 @@ public class WebhookSupport {
     @Inject
     StageChangeFactory changes;
 
+    @Inject
+    Validator validator;
+
     public Optional<String> setting(String source, String key) {
         return config.getOptionalValue("l2r.webhooks." + source + "." + key, String.class).filter(v -> !v.isBlank());
     }
@@ -51,14 +61,37 @@ public class WebhookSupport {
     }
 
     /**
-     * Checks a header that carries an HMAC of the raw body with the source's secret, hex or base64 encoded (hex
-     * compared without regard to case).
+     * The secrets a delivery may be signed with: the current one and, while a rotation runs, the previous one
+     * ({@code l2r.webhooks.<source>.previous-secret}; empty: none). A previous secret alone is not enough.
+     */
+    public List<String> secrets(String source) {
+        String current = secret(source);
+        return setting(source, "previous-secret").filter(previous -> !previous.equals(current))
+                .map(previous -> List.of(current, previous)).orElse(List.of(current));
+    }
+
+    /**
+     * Whether {@code received} is what one of the source's secrets signs; every secret is compared, in constant
+     * time, so that the answer's timing tells neither where they differ nor which secret matched.
+     */
+    public boolean signedWithAny(String source, Function<String, String> expected, String received) {
+        boolean matched = false;
+        for (String secret : secrets(source)) {
+            matched |= Signatures.matches(expected.apply(secret), received);
+        }
+        return matched;
+    }
+
+    /**
+     * Checks a header that carries an HMAC of the raw body with one of the source's secrets, hex or base64
+     * encoded (hex compared without regard to case).
      */
     public void requireBodyHmac(WebhookRequest request, String algorithm, boolean hex, String header) {
-        byte[] mac = Signatures.hmac(algorithm, secret(request.source()), request.body());
         String received = request.header(header);
-        boolean valid = hex ? Signatures.matches(Signatures.hex(mac), received == null ? null : received.toLowerCase())
-                : Signatures.matches(Signatures.base64(mac), received);
+        boolean valid = signedWithAny(request.source(), secret -> {
+            byte[] mac = Signatures.hmac(algorithm, secret, request.body());
+            return hex ? Signatures.hex(mac) : Signatures.base64(mac);
+        }, hex && received != null ? received.toLowerCase() : received);
         if (!valid) {
             throw badSignature(header + " is missing or does not match the body");
         }
@@ -68,14 +101,26 @@ public class WebhookSupport {
         return RejectedInput.unauthorized(Reason.BAD_SIGNATURE, detail);
     }
 
-    /** The lead id a source's own id becomes: {@code l2r.webhooks.<source>.lead-id-prefix}, default "source:". */
-    public String leadId(String source, String id) {
-        return setting(source, "lead-id-prefix").orElse(source + ":") + id;
+    /**
+     * The lead id a source's own id becomes: {@code l2r.webhooks.<source>.lead-id-prefix}, default "source:";
+     * refused naming {@code path} when the whole id is longer than a lead id may be.
+     */
+    public String leadId(String source, String id, String path) {
+        String leadId = setting(source, "lead-id-prefix").orElse(source + ":") + id;
+        if (leadId.length() > WebhookFields.MAX_LENGTH) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, path, "makes a lead id longer than "
+                    + WebhookFields.MAX_LENGTH + " characters");
+        }
+        return leadId;
     }
 
+    /**
+     * The payload as a tree; decimals are read as exact decimals (amounts), so that no number becomes an
+     * infinite or rounded double. Nesting and number lengths are bounded by the parser's read constraints.
+     */
     public JsonNode json(byte[] body) {
         try {
-            JsonNode node = mapper.readTree(body);
+            JsonNode node = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw RejectedInput.badRequest(Reason.MALFORMED, "body", "is empty; a JSON body is expected");
             }
@@ -85,7 +130,7 @@ public class WebhookSupport {
                     + e.getLocation().getColumnNr();
             throw RejectedInput.badRequest(Reason.MALFORMED, "body", "malformed JSON" + where);
         } catch (IOException e) {
-            throw RejectedInput.badRequest(Reason.MALFORMED, "body", "unreadable: " + e.getMessage());
+            throw RejectedInput.badRequest(Reason.MALFORMED, "body", "unreadable");
         }
     }
 
@@ -118,14 +163,35 @@ public class WebhookSupport {
         return changes.eventTime(field, value);
     }
 
+    /** An amount in a currency, checked by the same rules as REST's {@code amount} and {@code currency}. */
+    public record Money(BigDecimal amount, String currency) {
+    }
+
+    /**
+     * The money of a change: both values checked against {@link TransitionRequest}'s constraints (at most 15
+     * digits and 4 decimals, not negative; an ISO 4217 code) and refused naming their own paths. An amount
+     * without a currency is no money (null), as a sender may send a value before one is chosen.
+     */
+    public Money money(BigDecimal amount, String amountPath, String currency, String currencyPath) {
+        if (amount == null || currency == null) {
+            return null;
+        }
+        requireValid("amount", amount, amountPath);
+        requireValid("currency", currency, currencyPath);
+        return new Money(amount, currency);
+    }
+
+    private void requireValid(String property, Object value, String path) {
+        Set<ConstraintViolation<TransitionRequest>> violations =
+                validator.validateValue(TransitionRequest.class, property, value);
+        if (!violations.isEmpty()) {
+            throw RejectedInput.badRequest(Reason.INVALID, path, violations.iterator().next().getMessage());
+        }
+    }
+
     public StageChange change(String source, String leadId, SourceMapping mapping, String rawStage, Instant at,
                               String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
         return new StageChange(StageChangeFactory.requireLeadId(leadId), mapping.stage(), rawStage, at, source,
                 sourceEventId, amount, currency, attributes);
-    }
-
-    public static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -12,8 +12,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -177,6 +180,163 @@ class WebhookSignaturesTest {
                 Reason.NOT_CONFIGURED);
         HubSpotWebhook hub = hubspot(Map.of());
         assertRefused(() -> hub.authenticate(request("hubspot", "x", "[]", Map.of())), Reason.NOT_CONFIGURED);
+    }
+
+    @Test
+    void hubspotV3AcceptsExactlyFiveMinutesEitherWayAndNotOneMillisecondMore() throws Exception {
+        HubSpotWebhook hub = hubspot(Map.of("l2r.webhooks.hubspot.secret", "s3cret"));
+        String uri = "https://l2r.example.com/api/webhooks/hubspot";
+        // HubSpot: "reject the request if the timestamp is older than 5 minutes"; 300 000 ms is not older
+        for (long offset : new long[]{-300_000, 300_000, 0}) {
+            String ts = String.valueOf(NOW.toEpochMilli() + offset);
+            String signature = hmacBase64("HmacSHA256", "s3cret", "POST" + uri + "[]" + ts);
+            assertThatCode(() -> hub.authenticate(request("hubspot", uri, "[]", Map.of("X-HubSpot-Signature-v3",
+                    signature, "X-HubSpot-Request-Timestamp", ts)))).as("offset %d ms", offset).doesNotThrowAnyException();
+        }
+        for (long offset : new long[]{-300_001, 300_001, Long.MIN_VALUE / 2, -NOW.toEpochMilli(), Long.MAX_VALUE / 2}) {
+            String ts = String.valueOf(NOW.toEpochMilli() + offset);
+            String signature = hmacBase64("HmacSHA256", "s3cret", "POST" + uri + "[]" + ts);
+            assertRefused(() -> hub.authenticate(request("hubspot", uri, "[]", Map.of("X-HubSpot-Signature-v3",
+                    signature, "X-HubSpot-Request-Timestamp", ts))), Reason.STALE_TIMESTAMP);
+        }
+        for (String ts : List.of("", "abc", "1.5e12", "99999999999999999999", String.valueOf(Long.MIN_VALUE))) {
+            assertRefused(() -> hub.authenticate(request("hubspot", uri, "[]", Map.of("X-HubSpot-Signature-v3", "x",
+                    "X-HubSpot-Request-Timestamp", ts))), ts.equals(String.valueOf(Long.MIN_VALUE))
+                    ? Reason.STALE_TIMESTAMP : Reason.BAD_SIGNATURE);
+        }
+    }
+
+    @Test
+    void theConfiguredHubSpotUrlWinsOverTheUrlTheRequestArrivedAt() throws Exception {
+        HubSpotWebhook hub = hubspot(Map.of("l2r.webhooks.hubspot.secret", "s3cret",
+                "l2r.webhooks.hubspot.url", "https://hooks.example.com/l2r/api/webhooks/hubspot"));
+        String ts = String.valueOf(NOW.toEpochMilli());
+        String signedForConfigured = hmacBase64("HmacSHA256", "s3cret",
+                "POST" + "https://hooks.example.com/l2r/api/webhooks/hubspot" + "[]" + ts);
+        String seen = "https://public.example.com/api/webhooks/hubspot";
+        assertThatCode(() -> hub.authenticate(request("hubspot", seen, "[]", Map.of("X-HubSpot-Signature-v3",
+                signedForConfigured, "X-HubSpot-Request-Timestamp", ts)))).doesNotThrowAnyException();
+        String signedForSeen = hmacBase64("HmacSHA256", "s3cret", "POST" + seen + "[]" + ts);
+        assertRefused(() -> hub.authenticate(request("hubspot", seen, "[]", Map.of("X-HubSpot-Signature-v3",
+                signedForSeen, "X-HubSpot-Request-Timestamp", ts))), Reason.BAD_SIGNATURE);
+    }
+
+    /** One way of signing: the headers a sender sends for a body, signed with a secret. */
+    record Sender(String name, String scheme, BiFunction<String, String, Map<String, String>> sign) {
+        WebhookSource with(Map<String, String> settings) {
+            WebhookSupport support = support(settings);
+            return switch (name) {
+                case "hubspot" -> {
+                    HubSpotWebhook hub = new HubSpotWebhook();
+                    hub.support = support;
+                    hub.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+                    yield hub;
+                }
+                case "mautic" -> {
+                    MauticWebhook mautic = new MauticWebhook();
+                    mautic.support = support;
+                    yield mautic;
+                }
+                case "segment" -> {
+                    SegmentWebhook segment = new SegmentWebhook();
+                    segment.support = support;
+                    yield segment;
+                }
+                case "pipedrive" -> {
+                    PipedriveWebhook pipedrive = new PipedriveWebhook();
+                    pipedrive.support = support;
+                    yield pipedrive;
+                }
+                default -> {
+                    GenericWebhook generic = new GenericWebhook();
+                    generic.support = support;
+                    yield generic;
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + scheme;
+        }
+    }
+
+    static final String URI = "https://l2r.example.com/api/webhooks/";
+
+    /** Every scheme, signed here with javax.crypto and the JDK's digests, independently of Signatures. */
+    static List<Sender> senders() {
+        return List.of(
+                new Sender("hubspot", "v1", (secret, body) -> Map.of("X-HubSpot-Signature-Version", "v1",
+                        "X-HubSpot-Signature", HexFormat.of().formatHex(sha256(secret + body)))),
+                new Sender("hubspot", "v2", (secret, body) -> Map.of("X-HubSpot-Signature-Version", "v2",
+                        "X-HubSpot-Signature", HexFormat.of().formatHex(sha256(secret + "POST" + URI + "hubspot" + body)))),
+                new Sender("hubspot", "v3", (secret, body) -> {
+                    String ts = String.valueOf(NOW.toEpochMilli());
+                    return Map.of("X-HubSpot-Request-Timestamp", ts, "X-HubSpot-Signature-v3",
+                            unchecked(() -> hmacBase64("HmacSHA256", secret, "POST" + URI + "hubspot" + body + ts)));
+                }),
+                new Sender("mautic", "Webhook-Signature", (secret, body) -> Map.of("Webhook-Signature",
+                        unchecked(() -> hmacBase64("HmacSHA256", secret, body)))),
+                new Sender("segment", "X-Signature", (secret, body) -> Map.of("X-Signature",
+                        unchecked(() -> HexFormat.of().formatHex(hmac("HmacSHA1", secret, body))))),
+                new Sender("pipedrive", "Basic", (secret, body) -> Map.of("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString(("l2r:" + secret).getBytes(StandardCharsets.UTF_8)))),
+                new Sender("generic", "X-L2R-Signature", (secret, body) -> Map.of("X-L2R-Signature",
+                        unchecked(() -> hmacBase64("HmacSHA256", secret, body)))));
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> secrets(String name, String current, String previous) {
+        Map<String, String> settings = new HashMap<>();
+        if (current != null) {
+            settings.put("l2r.webhooks." + name + ".secret", current);
+        }
+        if (previous != null) {
+            settings.put("l2r.webhooks." + name + ".previous-secret", previous);
+        }
+        return settings;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("senders")
+    void duringARotationTheCurrentAndThePreviousSecretAreAcceptedAndNoOther(Sender sender) {
+        String body = "{\"rotation\":1}";
+        WebhookSource source = sender.with(secrets(sender.name(), "new-secret-7f3a", "old-secret-91c2"));
+        WebhookRequest withNew = request(sender.name(), URI + sender.name(), body, sender.sign().apply("new-secret-7f3a", body));
+        WebhookRequest withOld = request(sender.name(), URI + sender.name(), body, sender.sign().apply("old-secret-91c2", body));
+        WebhookRequest withOther = request(sender.name(), URI + sender.name(), body, sender.sign().apply("older-secret-0000", body));
+        assertThatCode(() -> source.authenticate(withNew)).doesNotThrowAnyException();
+        assertThatCode(() -> source.authenticate(withOld)).doesNotThrowAnyException();
+        RejectedInput refused = catchThrowableOfType(RejectedInput.class, () -> source.authenticate(withOther));
+        assertThat(refused).isNotNull();
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.reason()).isEqualTo(Reason.BAD_SIGNATURE);
+        // no secret in the answer, whichever was tried
+        assertThat(refused.toProblem().toString() + refused.getMessage())
+                .doesNotContain("new-secret-7f3a", "old-secret-91c2", "older-secret-0000");
+
+        // the rotation is over: the previous secret is removed (empty), and deliveries signed with it are refused
+        WebhookSource after = sender.with(secrets(sender.name(), "new-secret-7f3a", ""));
+        assertThatCode(() -> after.authenticate(withNew)).doesNotThrowAnyException();
+        assertRefused(() -> after.authenticate(withOld), Reason.BAD_SIGNATURE);
+        // an empty previous secret is no secret: nothing signed with an empty key (where one can be) passes
+        if (!sender.scheme().startsWith("v3") && (sender.name().equals("hubspot") || sender.name().equals("pipedrive"))) {
+            assertRefused(() -> after.authenticate(request(sender.name(), URI + sender.name(), body,
+                    sender.sign().apply("", body))), Reason.BAD_SIGNATURE);
+        }
+        WebhookSource blank = sender.with(secrets(sender.name(), "new-secret-7f3a", "   "));
+        assertRefused(() -> blank.authenticate(withOld), Reason.BAD_SIGNATURE);
+
+        // a previous secret alone does not make a source configured
+        WebhookSource previousOnly = sender.with(secrets(sender.name(), null, "old-secret-91c2"));
+        assertRefused(() -> previousOnly.authenticate(withOld), Reason.NOT_CONFIGURED);
     }
 
     interface ThrowingSupplier {
