@@ -84,6 +84,7 @@ class WebhookParsersPropertyTest {
         GenericWebhook generic = new GenericWebhook();
         generic.support = support;
         generic.changes = support.changes;
+        generic.signed = new dev.l2r.lead.intake.SignedSources(java.util.Optional.empty());
         long t = NOW.minus(Duration.ofDays(3)).toEpochMilli();
         String iso = NOW.minus(Duration.ofDays(3)).toString();
         return Stream.of(
