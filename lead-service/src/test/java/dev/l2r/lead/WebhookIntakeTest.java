@@ -3,12 +3,14 @@ package dev.l2r.lead;
 import dev.l2r.infra.test.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +30,10 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
 class WebhookIntakeTest {
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     static final Instant T = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
 
@@ -110,7 +116,7 @@ class WebhookIntakeTest {
                 Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-hubspot-secret", "POST" + uri + unmapped + now))))
                 .statusCode(400).contentType("application/problem+json").body("field", equalTo("[0].propertyValue"));
         given().get("/api/leads/{id}", "hubspot:" + contact).then().statusCode(404);
-        assertThat(given().get("/q/metrics").asString()).contains(
+        assertThat(given().get(metrics).asString()).contains(
                 "l2r_intake_rejected_total{reason=\"bad_signature\",source=\"hubspot\"}",
                 "l2r_intake_rejected_total{reason=\"stale_timestamp\",source=\"hubspot\"}",
                 "l2r_intake_rejected_total{reason=\"unmapped_value\",source=\"hubspot\"}");
