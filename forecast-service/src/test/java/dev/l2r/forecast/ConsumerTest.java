@@ -42,7 +42,7 @@ class ConsumerTest extends IntegrationTestBase {
 
     static final String DLQ = "lead-stage-changed-dlq-forecast";
 
-    static double metric(String name) {
+    double metric(String name) {
         String text = given().get(metrics).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.Ee+-]+)$", Pattern.MULTILINE).matcher(text);
         return m.find() ? Double.parseDouble(m.group(2)) : 0;

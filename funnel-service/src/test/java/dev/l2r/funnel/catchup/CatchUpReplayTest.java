@@ -135,7 +135,7 @@ class CatchUpReplayTest {
         }
     }
 
-    private static double metric(String name) {
+    private double metric(String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$")
                 .matcher(given().get(metrics).then().extract().asString());
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
