@@ -201,7 +201,8 @@ class KafkaLoginsIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("funnel-service-definition")
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                assertThat(committed.get(definitions).offset()).isEqualTo(end);
+                assertThat(committed.get(definitions)).as("committed offset of funnel-service-definition").isNotNull()
+                        .extracting(OffsetAndMetadata::offset).isEqualTo(end);
             });
             List<String> groups = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
                     .map(ConsumerGroupListing::groupId).toList();
