@@ -17,7 +17,7 @@ topic() {
 topic lead-stage-changed 6 --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete
 # the funnel definition in force: one key, the latest value is what counts
 topic funnel-definition 1 --config cleanup.policy=compact
-# API keys made or revoked in lead-service (hashes only), the latest state per key
+# API key changes, keyed by key id: compacted, the latest state of every key remains
 topic api-keys 1 --config cleanup.policy=compact
 # events a consumer could not apply, kept until someone looks at them
 topic lead-stage-changed-dlq-funnel 1 --config retention.ms=-1

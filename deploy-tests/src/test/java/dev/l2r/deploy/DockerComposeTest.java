@@ -74,13 +74,20 @@ class DockerComposeTest {
         Map<String, String> env = environment(name);
         assertThat(config.envNames()).as("variables set in docker-compose.yml for %s that it never reads", name)
                 .containsAll(env.keySet());
-        List<String> required = new ArrayList<>(List.of("PORT", "KAFKA_BOOTSTRAP_SERVERS", "L2R_DB_URL"));
-        config.envNames().stream().filter(ServiceConfig::isCredential).forEach(required::add);
+        List<String> required = new ArrayList<>(List.of("PORT", "L2R_MANAGEMENT_PORT", "KAFKA_BOOTSTRAP_SERVERS", "L2R_DB_URL"));
+        boolean plaintextKafka = env.getOrDefault("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").equals("PLAINTEXT");
+        config.envNames().stream().filter(ServiceConfig::isCredential)
+                // the compose broker is PLAINTEXT: no Kafka login, no truststore
+                .filter(v -> !(plaintextKafka && ServiceConfig.KAFKA_SECURITY.contains(v))).forEach(required::add);
         assertThat(env.keySet()).as("addresses and credentials of %s", name).containsAll(required);
 
         int port = Integer.parseInt(env.get("PORT"));
         assertThat(port).isEqualTo(config.httpPort());
         assertThat(service(name).path("ports").get(0).asText()).endsWith(":" + port);
+        // metrics: the management port, published beside the HTTP one
+        int management = Integer.parseInt(env.get("L2R_MANAGEMENT_PORT"));
+        assertThat(management).isNotEqualTo(port);
+        assertThat(iterable(service(name).path("ports"))).anyMatch(p -> p.endsWith(":" + management));
         String health = String.join(" ", iterable(service(name).path("healthcheck").path("test")));
         assertThat(health).contains("/dev/tcp/localhost/" + port).contains("GET /q/health/ready");
 

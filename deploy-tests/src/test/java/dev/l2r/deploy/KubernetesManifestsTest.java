@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -101,8 +102,15 @@ class KubernetesManifestsTest {
         for (String service : Repo.SERVICES) {
             ServiceConfig config = ServiceConfig.of(service);
             Map<String, String> env = r.environment(r.container(service));
+            Set<String> required = new TreeSet<>(config.envNames());
+            if ("PLAINTEXT".equals(env.get("KAFKA_SECURITY_PROTOCOL"))) {
+                // a PLAINTEXT broker (dev) has no logins and no CA: what is set of these must be empty
+                required.removeAll(ServiceConfig.KAFKA_SECURITY);
+                ServiceConfig.KAFKA_SECURITY.stream().filter(env::containsKey).forEach(name ->
+                        assertThat(env.get(name)).as("%s %s: %s with PLAINTEXT", overlay, service, name).isEmpty());
+            }
             assertThat(env.keySet()).as("%s: variables %s reads but its Deployment does not set", overlay, service)
-                    .containsAll(config.envNames());
+                    .containsAll(required);
             assertThat(config.envNames()).as("%s: variables %s's Deployment sets but it never reads", overlay, service)
                     .containsAll(env.keySet());
             env.forEach((name, how) -> {
@@ -133,6 +141,17 @@ class KubernetesManifestsTest {
             assertThat(servicePort.getPort()).as("%s Service port", what).isEqualTo(port);
             assertThat(servicePort.getTargetPort().getStrVal()).isEqualTo("http");
 
+            // metrics: the management interface, on its own port, named for the ServiceMonitor and the NetworkPolicy
+            int management = Integer.parseInt(env.get("L2R_MANAGEMENT_PORT"));
+            assertThat(management).as("%s L2R_MANAGEMENT_PORT", what).isEqualTo(config.managementPort()).isNotEqualTo(port);
+            ContainerPort managementPort = c.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(what + ": no container port named management"));
+            assertThat(managementPort.getContainerPort()).isEqualTo(management);
+            ServicePort serviceManagement = r.get(Service.class, service).getSpec().getPorts().stream()
+                    .filter(p -> "management".equals(p.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(what + ": the Service has no port named management"));
+            assertThat(serviceManagement.getTargetPort().getStrVal()).isEqualTo("management");
+
             assertThat(probe(c.getStartupProbe().getHttpGet())).isEqualTo("/q/health/started@http");
             assertThat(probe(c.getLivenessProbe().getHttpGet())).isEqualTo("/q/health/live@http");
             assertThat(probe(c.getReadinessProbe().getHttpGet())).isEqualTo("/q/health/ready@http");
@@ -148,7 +167,7 @@ class KubernetesManifestsTest {
 
             Map<String, String> annotations = r.get(Deployment.class, service).getSpec().getTemplate().getMetadata().getAnnotations();
             assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
-                    .containsEntry("prometheus.io/path", "/q/metrics").containsEntry("prometheus.io/port", String.valueOf(port));
+                    .containsEntry("prometheus.io/path", "/q/metrics").containsEntry("prometheus.io/port", String.valueOf(management));
 
             Map<String, Quantity> requests = c.getResources().getRequests();
             Map<String, Quantity> limits = c.getResources().getLimits();
@@ -173,11 +192,11 @@ class KubernetesManifestsTest {
         List<Map<String, String>> pods = r.podLabels();
         for (String service : Repo.SERVICES) {
             NetworkPolicy policy = r.get(NetworkPolicy.class, service);
-            assertThat(policy.getSpec().getIngress()).hasSize(1);
-            assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getStrVal())
-                    .containsExactly("http");
             Set<Integer> egressPorts = new HashSet<>();
+            Set<Integer> kafkaPorts = new HashSet<>();
             for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+                assertThat(rule.getTo()).as("%s %s: an egress rule without 'to' reaches anything", overlay, service).isNotEmpty();
+                assertThat(rule.getPorts()).as("%s %s: an egress rule without ports", overlay, service).isNotEmpty();
                 rule.getPorts().stream().map(NetworkPolicyPort::getPort).forEach(p -> egressPorts.add(p.getIntVal()));
                 for (NetworkPolicyPeer peer : rule.getTo()) {
                     if (peer.getNamespaceSelector() != null) {
@@ -187,13 +206,71 @@ class KubernetesManifestsTest {
                     Map<String, String> wanted = peer.getPodSelector().getMatchLabels();
                     assertThat(pods).as("%s %s: egress to %s reaches no pod of this overlay", overlay, service, wanted)
                             .anyMatch(labels -> labels != null && labels.entrySet().containsAll(wanted.entrySet()));
+                    if (wanted.containsKey("l2r.dev/kafka")) {
+                        rule.getPorts().forEach(p -> kafkaPorts.add(p.getPort().getIntVal()));
+                    }
                 }
             }
-            assertThat(egressPorts).containsExactlyInAnyOrder(9092, 5432, 53);
+            assertThat(egressPorts).isSubsetOf(9092, 9093, 5432, 53).contains(5432, 53);
+            int bootstrapPort = ServiceConfig.portOf(r.environment(r.container(service)).get("KAFKA_BOOTSTRAP_SERVERS"));
+            assertThat(kafkaPorts).as("%s %s: egress to the brokers' port", overlay, service).contains(bootstrapPort);
             // its database label is its own: no other service's database pod carries only this one's label
             NetworkPolicyPeer databasePeer = policy.getSpec().getEgress().stream()
                     .filter(e -> e.getPorts().get(0).getPort().getIntVal() == 5432).findFirst().orElseThrow().getTo().get(0);
             assertThat(databasePeer.getPodSelector().getMatchLabels()).containsOnlyKeys("l2r.dev/postgres-for-" + service);
+        }
+    }
+
+    /** Namespace labels that admit callers: the ingress controller's (the API) and Prometheus' (metrics). */
+    static final Map<String, String> INGRESS_CONTROLLER = Map.of("l2r.dev/ingress-controller", "true");
+    static final Map<String, String> MONITORING = Map.of("l2r.dev/monitoring", "true");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "dev", "prod"})
+    void onlyTheIngressControllerCallsTheApiAndOnlyPrometheusTheManagementPort(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        for (String service : Repo.SERVICES) {
+            NetworkPolicy policy = r.get(NetworkPolicy.class, service);
+            Map<String, Map<String, String>> callers = new java.util.TreeMap<>();
+            for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+                // a rule without 'from' admits every pod of every namespace, one without ports every port
+                assertThat(rule.getFrom()).as("%s %s: ingress rule without 'from'", overlay, service).isNotEmpty();
+                assertThat(rule.getPorts()).as("%s %s: ingress rule without ports", overlay, service).isNotEmpty();
+                for (NetworkPolicyPort port : rule.getPorts()) {
+                    assertThat(rule.getFrom()).as("%s %s: callers of port %s", overlay, service, port.getPort()).hasSize(1);
+                    NetworkPolicyPeer peer = rule.getFrom().get(0);
+                    assertThat(peer.getIpBlock()).isNull();
+                    assertThat(peer.getPodSelector()).as("%s %s: every pod of the namespace, by its label", overlay, service).isNull();
+                    assertThat(peer.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
+                    assertThat(callers.put(port.getPort().getStrVal(), peer.getNamespaceSelector().getMatchLabels()))
+                            .as("%s %s: port %s in one rule", overlay, service, port.getPort()).isNull();
+                }
+            }
+            assertThat(callers).as("%s %s: who may call which port", overlay, service)
+                    .isEqualTo(Map.of("http", INGRESS_CONTROLLER, "management", MONITORING));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "dev", "prod"})
+    void aDeploymentAnAutoscalerScalesSetsNoReplicasThatEveryApplyWouldReset(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        for (HorizontalPodAutoscaler hpa : r.all(HorizontalPodAutoscaler.class)) {
+            Deployment target = r.get(Deployment.class, hpa.getSpec().getScaleTargetRef().getName());
+            assertThat(target.getSpec().getReplicas()).as("%s: replicas of %s, which its HPA owns", overlay,
+                    target.getMetadata().getName()).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "prod"})
+    void replicasOfAServiceSpreadOverKubernetesNodes(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        for (String service : Repo.SERVICES) {
+            PodSpec pod = r.get(Deployment.class, service).getSpec().getTemplate().getSpec();
+            assertThat(pod.getTopologySpreadConstraints()).as("%s %s", overlay, service)
+                    .anyMatch(c -> c.getTopologyKey().equals("kubernetes.io/hostname")
+                            && c.getLabelSelector().getMatchLabels().equals(Map.of("app.kubernetes.io/name", service)));
         }
     }
 
@@ -204,11 +281,8 @@ class KubernetesManifestsTest {
         assertThat(kafkas).hasSize(1);
         GenericKubernetesResource kafka = kafkas.get(0);
         String cluster = kafka.getMetadata().getName();
-        assertThat((String) Rendered.nested(kafka, "spec", "kafka", "version")).isEqualTo(Repo.kafkaVersion());
         assertThat(kafka.getApiVersion()).isEqualTo("kafka.strimzi.io/v1");
-        List<Map<String, Object>> listeners = Rendered.nested(kafka, "spec", "kafka", "listeners");
-        int plainPort = listeners.stream().filter(l -> Boolean.FALSE.equals(l.get("tls")))
-                .map(l -> ((Number) l.get("port")).intValue()).findFirst().orElseThrow();
+        int clientPort = KafkaAccessTest.clientListenerPort(kafka);
         assertThat(Rendered.<Object>nested(kafka, "spec", "entityOperator", "topicOperator")).isNotNull();
 
         int brokers = r.custom("KafkaNodePool").stream()
@@ -238,7 +312,7 @@ class KubernetesManifestsTest {
         int partitions = Rendered.<Number>nested(topics.get(LeadStageChanged.TOPIC), "spec", "partitions").intValue();
         for (String service : Repo.SERVICES) {
             Map<String, String> env = r.environment(r.container(service));
-            assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(cluster + "-kafka-bootstrap:" + plainPort);
+            assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(cluster + "-kafka-bootstrap:" + clientPort);
             if (ServiceConfig.of(service).consumes()) {
                 assertThat(r.get(HorizontalPodAutoscaler.class, service).getSpec().getMaxReplicas())
                         .as("%s replicas beyond the partition count would idle", service).isLessThanOrEqualTo(partitions);
@@ -280,10 +354,22 @@ class KubernetesManifestsTest {
             assertThat(replicas * pool).as("%s: every replica's pool fits the database", service)
                     .isLessThanOrEqualTo(maxConnections - 10);
         }
+    }
+
+    @Test
+    void prodServiceMonitorsScrapeTheManagementPortAndAStockPrometheusOperatorSelectsThem() throws Exception {
+        Rendered r = rendered("prod");
         for (GenericKubernetesResource monitor : r.custom("ServiceMonitor")) {
+            // kube-prometheus-stack selects ServiceMonitors by its Helm release's name (deploy/README.md)
+            assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
             List<Map<String, Object>> endpoints = Rendered.nested(monitor, "spec", "endpoints");
             assertThat(endpoints).extracting(e -> e.get("path")).containsOnly("/q/metrics");
-            assertThat(endpoints).extracting(e -> e.get("port")).containsOnly("http");
+            assertThat(endpoints).extracting(e -> e.get("port")).containsOnly("management");
+            Map<String, String> selector = Rendered.nested(monitor, "spec", "selector", "matchLabels");
+            List<Service> selected = r.all(Service.class).stream()
+                    .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet())).toList();
+            assertThat(selected).as("Services of ServiceMonitor %s", monitor.getMetadata().getName()).hasSize(1);
+            assertThat(selected.get(0).getSpec().getPorts()).extracting(ServicePort::getName).contains("management");
         }
         assertThat(r.custom("ServiceMonitor")).extracting(m -> m.getMetadata().getName())
                 .containsExactlyInAnyOrderElementsOf(Repo.SERVICES);

@@ -23,15 +23,24 @@ record ServiceConfig(String service, Map<String, String> properties, Map<String,
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):([^}]*)}");
     /** Names that are credentials: they come from Secrets, never from a ConfigMap or a literal. */
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|API_KEY|TOKEN|_DB_USER)$");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|API_KEY|TOKEN|_DB_USER|JAAS_CONFIG)$");
+    /** The Kafka client's login and truststore: what a PLAINTEXT broker (dev, compose) has no use for. */
+    static final Set<String> KAFKA_SECURITY = Set.of("KAFKA_SASL_MECHANISM", "KAFKA_SASL_JAAS_CONFIG",
+            "KAFKA_SSL_TRUSTSTORE_LOCATION", "KAFKA_SSL_TRUSTSTORE_PASSWORD", "KAFKA_SSL_TRUSTSTORE_TYPE");
 
-    static ServiceConfig of(String service) {
+    /** Every key of the service's application.properties as written, profile-specific ones included. */
+    static Properties raw(String service) {
         Properties raw = new Properties();
         try {
             raw.load(new StringReader(Repo.read(service + "/src/main/resources/application.properties")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return raw;
+    }
+
+    static ServiceConfig of(String service) {
+        Properties raw = raw(service);
         Map<String, String> properties = new LinkedHashMap<>();
         Map<String, String> env = new LinkedHashMap<>();
         for (String key : new TreeSet<>(raw.stringPropertyNames())) {
@@ -58,12 +67,28 @@ record ServiceConfig(String service, Map<String, String> properties, Map<String,
 
     /** A property's value with every {@code ${ENV:default}} replaced by its default. */
     String resolved(String key) {
+        return resolved(key, Map.of());
+    }
+
+    /** A property's value as a service with this environment reads it: the variable where set, else the default. */
+    String resolved(String key, Map<String, String> env) {
         String value = properties.get(key);
-        return value == null ? null : ENV_REF.matcher(value).replaceAll(m -> Matcher.quoteReplacement(m.group(2)));
+        return value == null ? null : ENV_REF.matcher(value).replaceAll(
+                m -> Matcher.quoteReplacement(env.getOrDefault(m.group(1), m.group(2))));
+    }
+
+    /** The default of every {@code ${ENV:default}} in a value (for checks on profile-specific keys). */
+    static String withDefaults(String value) {
+        return ENV_REF.matcher(value).replaceAll(m -> Matcher.quoteReplacement(m.group(2)));
     }
 
     int httpPort() {
         return Integer.parseInt(resolved("quarkus.http.port"));
+    }
+
+    /** The management interface's port: metrics. */
+    int managementPort() {
+        return Integer.parseInt(resolved("quarkus.management.port"));
     }
 
     /** The database name at the end of the default JDBC URL. */
@@ -94,6 +119,36 @@ record ServiceConfig(String service, Map<String, String> properties, Map<String,
                         || k.matches("l2r\\.topic\\.[^.]+\\.name"))
                 .map(this::resolved).forEach(topics::add);
         return topics;
+    }
+
+    /** Topics its consumers read (channels), as a service with this environment names them. */
+    Set<String> topicsRead(Map<String, String> env) {
+        Set<String> topics = new TreeSet<>();
+        properties.keySet().stream().filter(k -> k.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic"))
+                .map(k -> resolved(k, env)).forEach(topics::add);
+        return topics;
+    }
+
+    /**
+     * Topics it writes: outgoing channels, its dead-letter topic ({@code l2r.topic.dead-letter.name}) and, for a
+     * service that consumes nothing (lead-service), every {@code l2r.topic.<name>.name} it publishes to.
+     */
+    Set<String> topicsWritten(Map<String, String> env) {
+        boolean consumes = consumes();
+        Set<String> topics = new TreeSet<>();
+        properties.keySet().stream().filter(k -> k.matches("mp\\.messaging\\.outgoing\\.[^.]+\\.topic")
+                        || k.equals("l2r.topic.dead-letter.name")
+                        || !consumes && k.matches("l2r\\.topic\\.[^.]+\\.name"))
+                .map(k -> resolved(k, env)).forEach(topics::add);
+        return topics;
+    }
+
+    /** Consumer groups its channels join; {@code ${quarkus.uuid}} (one per instance) stands as {@code <uuid>}. */
+    Set<String> consumerGroups(Map<String, String> env) {
+        Set<String> groups = new TreeSet<>();
+        properties.keySet().stream().filter(k -> k.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id"))
+                .map(k -> resolved(k, env).replace("${quarkus.uuid}", "<uuid>")).forEach(groups::add);
+        return groups;
     }
 
     boolean consumes() {

@@ -9,10 +9,12 @@ import dev.l2r.infra.test.LocalInfraResource;
 import dev.l2r.infra.test.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +36,14 @@ import static org.hamcrest.Matchers.equalTo;
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_forecast"))
 class ConsumerTest extends IntegrationTestBase {
 
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     static final String DLQ = "lead-stage-changed-dlq-forecast";
 
-    static double metric(String name) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    double metric(String name) {
+        String text = given().get(metrics).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.Ee+-]+)$", Pattern.MULTILINE).matcher(text);
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
@@ -154,7 +160,7 @@ class ConsumerTest extends IntegrationTestBase {
     void healthAndMetricsAreServed() {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
-        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+        assertThat(given().get(metrics).then().statusCode(200).extract().asString())
                 .contains("l2r_forecast_events_applied_total");
         given().get("/q/openapi").then().statusCode(200);
     }

@@ -11,6 +11,7 @@ import dev.l2r.infra.test.LocalInfraResource;
 import dev.l2r.infra.test.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URL;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +51,10 @@ import static org.hamcrest.Matchers.nullValue;
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_funnel"))
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FunnelApiTest {
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @InjectLocalInfra
     LocalInfra infra;
@@ -257,7 +263,7 @@ class FunnelApiTest {
             assertThat(new String(second.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
                     .contains("toStage is missing");
         });
-        given().get("/q/metrics").then().body(containsString("l2r_funnel_events_dead_lettered_total"));
+        given().get(metrics).then().body(containsString("l2r_funnel_events_dead_lettered_total"));
     }
 
     @Test

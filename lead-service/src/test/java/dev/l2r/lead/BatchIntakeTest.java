@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URL;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +39,10 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
 class BatchIntakeTest {
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @InjectLocalInfra
     LocalInfra infra;
@@ -75,8 +80,8 @@ class BatchIntakeTest {
                 .body("history[1].skippedStages", equalTo(List.of("SAL")));
         given().get("/api/leads/{id}", p + "c").then().statusCode(404);
 
-        String metrics = given().get("/q/metrics").asString();
-        assertThat(metrics).contains("l2r_intake_rejected_total{reason=\"unknown_stage\",source=\"api\"}",
+        String text = given().get(metrics).asString();
+        assertThat(text).contains("l2r_intake_rejected_total{reason=\"unknown_stage\",source=\"api\"}",
                 "l2r_intake_rejected_total{reason=\"implausible_time\",source=\"api\"}",
                 "l2r_intake_accepted_total{source=\"batch-test\"}", "l2r_intake_duplicates_total{source=\"batch-test\"}");
     }
@@ -141,7 +146,7 @@ class BatchIntakeTest {
             assertThat(response.body()).contains("\"field\":\"body\"", "limit of 10485760 bytes");
         }
         given().get("/api/leads/{id}", lead).then().statusCode(404);
-        assertThat(given().get("/q/metrics").asString()).contains("reason=\"too_large\"");
+        assertThat(given().get(metrics).asString()).contains("reason=\"too_large\"");
     }
 
     @Test

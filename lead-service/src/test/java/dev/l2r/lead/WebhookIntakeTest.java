@@ -7,6 +7,7 @@ import dev.l2r.infra.test.LocalInfraResource;
 import dev.l2r.infra.test.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,10 @@ class WebhookIntakeTest {
 
     @InjectLocalInfra
     LocalInfra infra;
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     static final Instant T = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
 
@@ -125,7 +131,7 @@ class WebhookIntakeTest {
                 Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-hubspot-secret", "POST" + uri + unmapped + now))))
                 .statusCode(400).contentType("application/problem+json").body("field", equalTo("[0].propertyValue"));
         given().get("/api/leads/{id}", "hubspot:" + contact).then().statusCode(404);
-        assertThat(given().get("/q/metrics").asString()).contains(
+        assertThat(given().get(metrics).asString()).contains(
                 "l2r_intake_rejected_total{reason=\"bad_signature\",source=\"hubspot\"}",
                 "l2r_intake_rejected_total{reason=\"stale_timestamp\",source=\"hubspot\"}",
                 "l2r_intake_rejected_total{reason=\"unmapped_value\",source=\"hubspot\"}");

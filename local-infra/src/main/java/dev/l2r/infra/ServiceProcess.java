@@ -15,18 +15,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One packaged service ({@code target/quarkus-app/quarkus-run.jar}) running as its own OS process on a free
- * port, configured by environment variables as in production. Used by the system tests and the benchmarks.
+ * HTTP port and a free management port (metrics), configured by environment variables as in production. Used by
+ * the system tests and the benchmarks.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, int managementPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
@@ -42,6 +45,10 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
         }
         int port = FreePort.pick(0);
+        int managementPort;
+        do {
+            managementPort = FreePort.pick(0);
+        } while (managementPort == port);
         Path log = Files.createTempFile(module + "-", ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -52,7 +59,8 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("PORT", String.valueOf(port));
-        return new ServiceProcess(module, port, builder.start(), log);
+        builder.environment().put("L2R_MANAGEMENT_PORT", String.valueOf(managementPort));
+        return new ServiceProcess(module, port, managementPort, builder.start(), log);
     }
 
     /** The environment that points a service at this infrastructure's Kafka and its own database. */
@@ -77,6 +85,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The management interface: {@code /q/metrics} (Prometheus) is here, not on {@link #baseUrl()}. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     public long pid() {

@@ -14,6 +14,7 @@ import java.util.List;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** The three packaged services as separate processes on a real broker and database: one lead end to end. */
@@ -137,7 +138,11 @@ class LeadToRevenueIT {
         for (ServiceProcess s : new ServiceProcess[]{lead, funnel, forecast}) {
             given().baseUri(s.baseUrl()).get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
             given().baseUri(s.baseUrl()).get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-            given().baseUri(s.baseUrl()).get("/q/metrics").then().statusCode(200);
+            // metrics only on the management interface: never on the port an Ingress exposes
+            given().baseUri(s.managementUrl()).get("/q/metrics").then().statusCode(200)
+                    .body(containsString("jvm_memory_used_bytes"));
+            given().baseUri(s.baseUrl()).get("/q/metrics").then().statusCode(404);
+            given().baseUri(s.managementUrl()).get("/q/health/ready").then().statusCode(404);
             given().baseUri(s.baseUrl()).accept("application/json").get("/q/openapi").then().statusCode(200);
         }
     }

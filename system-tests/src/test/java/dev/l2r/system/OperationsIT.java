@@ -189,7 +189,8 @@ class OperationsIT {
     }
 
     private static String metrics(String module) {
-        return given().baseUri(url(module)).get("/q/metrics").then().statusCode(200).extract().asString();
+        return given().baseUri(running.get(module).managementUrl()).get("/q/metrics").then().statusCode(200)
+                .extract().asString();
     }
 
     private static double metric(String metrics, String prefix, String containing) {

@@ -335,12 +335,19 @@ public final class FunnelQueries implements Scenario {
     }
 
     private static double counter(ServiceProcess service, String name) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.E+]+)").matcher(get(service, "/q/metrics"));
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.E+]+)")
+                .matcher(get(service.managementUrl(), "/q/metrics"));
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
 
     private static String get(ServiceProcess service, String path) throws Exception {
-        HttpResponse<String> r = send(service, BenchContext.request(URI.create(service.baseUrl() + path)).GET().build());
+        return get(service.baseUrl(), path);
+    }
+
+    /** @param base the service's HTTP or (for /q/metrics) management address */
+    private static String get(String base, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(BenchContext.request(URI.create(base + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
         }

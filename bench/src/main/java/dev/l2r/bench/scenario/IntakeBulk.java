@@ -135,7 +135,7 @@ public final class IntakeBulk implements Scenario {
     private void sampleHeap(ServiceProcess lead, AtomicLong max) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                String metrics = get(lead, "/q/metrics");
+                String metrics = metrics(lead);
                 Matcher m = HEAP_USED.matcher(metrics);
                 double used = 0;
                 while (m.find()) {
@@ -168,12 +168,13 @@ public final class IntakeBulk implements Scenario {
     }
 
     private double metric(ServiceProcess lead, Pattern pattern) throws Exception {
-        Matcher m = pattern.matcher(get(lead, "/q/metrics"));
+        Matcher m = pattern.matcher(metrics(lead));
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private String get(ServiceProcess lead, String path) throws Exception {
-        return http.send(BenchContext.request(URI.create(lead.baseUrl() + path)).GET().build(),
+    /** Prometheus text from the management interface, where /q/metrics is served. */
+    private String metrics(ServiceProcess lead) throws Exception {
+        return http.send(BenchContext.request(URI.create(lead.managementUrl() + "/q/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -11,6 +11,7 @@ import dev.l2r.infra.test.LocalInfraResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -51,6 +53,10 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_funnel"))
 class CatchUpReplayTest {
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     /** A backlog of 1,000 is enough to replay, looked at twice a second; small polls. */
     public static class FarBehindSoon implements QuarkusTestProfile {
@@ -111,7 +117,7 @@ class CatchUpReplayTest {
                 .body("why", startsWith("the consumer was 0 events behind"))
                 .body("why", endsWith("; a replay is considered from 1,000"))
                 .body("lastRebuildEventsPerSecond", greaterThan(0f)));
-        assertThat(given().get("/q/metrics").then().extract().asString())
+        assertThat(given().get(metrics).then().extract().asString())
                 .containsPattern("(?m)^l2r_funnel_consumer_backlog(\\{[^}]*})? 0\\.0$");
         // the replay dead-lettered it (the consumer, which may have fetched it before the swap, perhaps too)
         assertThat(deadLettered(unreadable)).contains("replay").hasSizeLessThanOrEqualTo(2);
@@ -129,9 +135,9 @@ class CatchUpReplayTest {
         }
     }
 
-    private static double metric(String name) {
+    private double metric(String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$")
-                .matcher(given().get("/q/metrics").then().extract().asString());
+                .matcher(given().get(metrics).then().extract().asString());
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
 

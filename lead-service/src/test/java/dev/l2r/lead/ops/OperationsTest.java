@@ -5,6 +5,7 @@ import dev.l2r.infra.test.InjectLocalInfra;
 import dev.l2r.infra.test.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
@@ -13,6 +14,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,10 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
 class OperationsTest {
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     /** A probe that does not answer within this counts as failed, as a Kubernetes probe with timeoutSeconds. */
     static final RestAssuredConfig PROBE = RestAssured.config().httpClient(HttpClientConfig.httpClientConfig()
@@ -146,10 +152,23 @@ class OperationsTest {
         given().contentType(ContentType.JSON).body("""
                 {"toStage":"MQL","occurredAt":"2025-03-01T10:15:30Z","source":"api"}""")
                 .post("/api/leads/{id}/transitions", "ops-" + UUID.randomUUID()).then().statusCode(201);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("l2r_outbox_backlog").contains("l2r_outbox_oldest_age_seconds");
-        assertThat(metrics).containsPattern(
+        String text = given().get(metrics).then().statusCode(200).extract().asString();
+        assertThat(text).contains("l2r_outbox_backlog").contains("l2r_outbox_oldest_age_seconds");
+        assertThat(text).containsPattern(
                 "http_server_requests_seconds_count\\{[^}]*uri=\"/api/leads/\\{leadId}/transitions\"[^}]*webhook_source=\"none\"");
-        assertThat(metrics).containsPattern("kafka_producer_[a-z_]+\\{[^}]*client_id=\"lead-service-outbox\"");
+        assertThat(text).containsPattern("kafka_producer_[a-z_]+\\{[^}]*client_id=\"lead-service-outbox\"");
+    }
+
+    @Test
+    void metricsAreOnlyOnTheManagementPortWhileHealthAndOpenApiStayOnTheHttpPort() {
+        assertThat(metrics.getPort()).isPositive().isNotEqualTo(RestAssured.port);
+        given().get(metrics).then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(404);
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().accept("application/json").get("/q/openapi").then().statusCode(200);
+        given().get("/q/swagger-ui/").then().statusCode(200);
+        // and the management interface serves nothing but metrics
+        given().get(metrics.toString().replace("/q/metrics", "/q/health/ready")).then().statusCode(404);
+        given().get(metrics.toString().replace("/q/metrics", "/api/funnel/definition")).then().statusCode(404);
     }
 }
