@@ -114,7 +114,7 @@ public class FunnelDefinitions {
 
     /** The funnel's key for a stage a client named (case-insensitive), if there is one. */
     public Optional<String> stageKey(String stage) {
-        String key = stage == null ? "" : stage.trim().toUpperCase(Locale.ROOT);
+        String key = stage == null ? "" : stage.strip().toUpperCase(Locale.ROOT);
         return current().contains(key) ? Optional.of(key) : Optional.empty();
     }
 

@@ -83,6 +83,11 @@ public class LeadResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unknown lead", value = ApiExamples.NOT_FOUND)))
     public LeadView get(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId) {
+        String problem = TextRules.nameProblem(leadId, StageChangeFactory.MAX_TEXT);
+        if (problem != null) {
+            // no lead can have such an id, and PostgreSQL would refuse a NUL in the query
+            throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", problem);
+        }
         Lead lead = Lead.findById(leadId);
         if (lead == null) {
             throw ProblemException.notFound("no lead " + leadId);
