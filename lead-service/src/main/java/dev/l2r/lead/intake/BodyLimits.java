@@ -3,8 +3,11 @@ package dev.l2r.lead.intake;
 import dev.l2r.events.EventJson;
 import dev.l2r.platform.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -17,14 +20,16 @@ import java.io.InputStream;
 
 /**
  * Size limits of request bodies, answered 413 as a problem: {@code l2r.intake.max-body-size} (default 10 MB)
- * for every JSON body, {@code l2r.intake.import-max-size} for a CSV import, which is streamed and may be large.
- * A declared Content-Length over the limit is refused before the body is read; a chunked body is counted as it
- * is read.
+ * for every other body (JSON, NDJSON, webhooks, the funnel definition), {@code l2r.intake.import-max-size} for a
+ * CSV import, which is streamed and may be large. A declared Content-Length over the limit is refused before the
+ * body is read; a chunked body is counted as it is read, on every endpoint.
  */
 @ApplicationScoped
 public class BodyLimits {
 
     static final String IMPORTS = "/api/imports";
+    private static final java.util.Set<HttpMethod> BODY_METHODS = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT,
+            HttpMethod.PATCH);
     /** How much of an oversize body is read and discarded before the connection is closed instead. */
     static final long DRAIN_LIMIT = 256L * 1024 * 1024;
 
@@ -54,14 +59,35 @@ public class BodyLimits {
             String path = rc.normalizedPath();
             long limit = limitFor(path);
             if (declaredLength(request) > limit) {
-                metrics.rejected(IntakeSources.of(path), Reason.TOO_LARGE);
-                rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("Connection", "close")
-                        .end(EventJson.write(RejectedInput.tooLarge(limit).toProblem()));
+                tooLarge(rc, limit);
                 return;
             }
             rc.next();
         });
+        // Every other body is read here, counted as it arrives, before the REST layer binds it: endpoints that
+        // take a JSON object (a single transition, the funnel definition) would otherwise read a chunked body of
+        // any size into memory. The REST layer then reads the buffered body (RoutingContext.body()).
+        BodyHandler buffered = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        router.route().order(-999).handler(rc -> {
+            if (BODY_METHODS.contains(rc.request().method()) && !rc.normalizedPath().startsWith(IMPORTS)) {
+                buffered.handle(rc);
+            } else {
+                rc.next();
+            }
+        }).failureHandler(rc -> {
+            if (rc.statusCode() == 413 && !rc.response().headWritten()) {
+                tooLarge(rc, limitFor(rc.normalizedPath()));
+            } else {
+                rc.next();
+            }
+        });
+    }
+
+    private void tooLarge(RoutingContext rc, long limit) {
+        metrics.rejected(IntakeSources.of(rc.normalizedPath()), Reason.TOO_LARGE);
+        rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close")
+                .end(EventJson.write(RejectedInput.tooLarge(limit).toProblem()));
     }
 
     private static void drain(HttpServerRequest request) {
