@@ -64,12 +64,15 @@ public class BodyLimits {
             }
             rc.next();
         });
-        // Every other body is read here, counted as it arrives, before the REST layer binds it: endpoints that
-        // take a JSON object (a single transition, the funnel definition) would otherwise read a chunked body of
-        // any size into memory. The REST layer then reads the buffered body (RoutingContext.body()).
+        // A body without a declared length (chunked) is read here, counted as it arrives, before the REST layer
+        // binds it: endpoints that take a JSON object (a single transition, the funnel definition) would otherwise
+        // read it whole whatever its size. The REST layer then reads the buffered body (RoutingContext.body()).
+        // A declared length was checked above; an import streams and is counted as it is read.
         BodyHandler buffered = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
         router.route().order(-999).handler(rc -> {
-            if (BODY_METHODS.contains(rc.request().method()) && !rc.normalizedPath().startsWith(IMPORTS)) {
+            HttpServerRequest request = rc.request();
+            if (BODY_METHODS.contains(request.method()) && request.getHeader("Content-Length") == null
+                    && !request.isEnded() && bindsJson(rc.normalizedPath())) {
                 buffered.handle(rc);
             } else {
                 rc.next();
@@ -81,6 +84,14 @@ public class BodyLimits {
                 rc.next();
             }
         });
+    }
+
+    /**
+     * The endpoints whose body the REST layer binds as JSON itself; the others take it as a stream and read it
+     * through {@link #readAll} or {@link #forImport}, which count it.
+     */
+    static boolean bindsJson(String path) {
+        return path.equals("/api/funnel/definition") || (path.startsWith("/api/leads/") && path.endsWith("/transitions"));
     }
 
     private void tooLarge(RoutingContext rc, long limit) {
