@@ -3,11 +3,9 @@ package dev.l2r.lead.intake;
 import dev.l2r.events.EventJson;
 import dev.l2r.platform.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,14 +20,14 @@ import java.io.InputStream;
  * Size limits of request bodies, answered 413 as a problem: {@code l2r.intake.max-body-size} (default 10 MB)
  * for every other body (JSON, NDJSON, webhooks, the funnel definition), {@code l2r.intake.import-max-size} for a
  * CSV import, which is streamed and may be large. A declared Content-Length over the limit is refused before the
- * body is read; a chunked body is counted as it is read, on every endpoint.
+ * body is read; a chunked body is counted as it is read, on every endpoint: every endpoint with a body takes it
+ * as a stream and reads it here ({@link #readAll}, {@link #readJson}, {@link #forImport}), since the REST layer
+ * binding JSON itself would read a chunked body whole whatever its size.
  */
 @ApplicationScoped
 public class BodyLimits {
 
     static final String IMPORTS = "/api/imports";
-    private static final java.util.Set<HttpMethod> BODY_METHODS = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT,
-            HttpMethod.PATCH);
     /** How much of an oversize body is read and discarded before the connection is closed instead. */
     static final long DRAIN_LIMIT = 256L * 1024 * 1024;
 
@@ -64,34 +62,6 @@ public class BodyLimits {
             }
             rc.next();
         });
-        // A body without a declared length (chunked) is read here, counted as it arrives, before the REST layer
-        // binds it: endpoints that take a JSON object (a single transition, the funnel definition) would otherwise
-        // read it whole whatever its size. The REST layer then reads the buffered body (RoutingContext.body()).
-        // A declared length was checked above; an import streams and is counted as it is read.
-        BodyHandler buffered = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
-        router.route().order(-999).handler(rc -> {
-            HttpServerRequest request = rc.request();
-            if (BODY_METHODS.contains(request.method()) && request.getHeader("Content-Length") == null
-                    && !request.isEnded() && bindsJson(rc.normalizedPath())) {
-                buffered.handle(rc);
-            } else {
-                rc.next();
-            }
-        }).failureHandler(rc -> {
-            if (rc.statusCode() == 413 && !rc.response().headWritten()) {
-                tooLarge(rc, limitFor(rc.normalizedPath()));
-            } else {
-                rc.next();
-            }
-        });
-    }
-
-    /**
-     * The endpoints whose body the REST layer binds as JSON itself; the others take it as a stream and read it
-     * through {@link #readAll} or {@link #forImport}, which count it.
-     */
-    static boolean bindsJson(String path) {
-        return path.equals("/api/funnel/definition") || (path.startsWith("/api/leads/") && path.endsWith("/transitions"));
     }
 
     private void tooLarge(RoutingContext rc, long limit) {
@@ -139,6 +109,23 @@ public class BodyLimits {
             in.transferTo(out);
             return out.toByteArray();
         }
+    }
+
+    /**
+     * A whole JSON body, up to the body limit, bound to {@code type}; JSON errors propagate to the problem mappers
+     * (400 naming the field), an empty body or {@code null} is a 400 naming {@code body}.
+     */
+    public <T> T readJson(InputStream body, Class<T> type, com.fasterxml.jackson.databind.ObjectMapper mapper)
+            throws IOException {
+        byte[] bytes = readAll(body);
+        if (bytes.length == 0) {
+            throw RejectedInput.badRequest(Reason.MALFORMED, "body", "is required");
+        }
+        T value = mapper.readValue(bytes, type);
+        if (value == null) {
+            throw RejectedInput.badRequest(Reason.MALFORMED, "body", "is required");
+        }
+        return value;
     }
 
     private static final class Limited extends FilterInputStream {
