@@ -106,6 +106,7 @@ class HostileInputPropertyTest {
         long definitionsStored;
         final Set<Long> deliveries = new HashSet<>();
         final Set<String> acceptedLeads = new HashSet<>();
+        final Map<String, String> acceptedBy = new java.util.HashMap<>();
         final Set<String> refusedLeads = new HashSet<>();
 
         synchronized void count(HostileCases.Kind kind, int status) {
@@ -258,6 +259,7 @@ class HostileInputPropertyTest {
                     String lead = c.leads().get(i);
                     if (lead != null) {
                         (refused.contains((long) i) ? tally.refusedLeads : tally.acceptedLeads).add(lead);
+                        tally.acceptedBy.putIfAbsent(lead, c.kind() + " item " + i + " of " + c.describe() + " answered " + r);
                     }
                 }
             }
@@ -274,16 +276,24 @@ class HostileInputPropertyTest {
 
     /** How many of these lead ids are stored (ids PostgreSQL could not even compare are skipped: none is). */
     long storedLeads(Collection<String> leads) throws SQLException {
+        return stored(leads).size();
+    }
+
+    /** The ones of these lead ids that are stored, as stored. */
+    Set<String> stored(Collection<String> leads) throws SQLException {
         // intake strips white space around an id (strip(): Unicode white space, never a control character)
         List<String> comparable = leads.stream().filter(l -> TextRules.nameProblem(l, Integer.MAX_VALUE) == null)
                 .map(String::strip).toList();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM lead WHERE lead_id = ANY (?)")) {
+             PreparedStatement ps = c.prepareStatement("SELECT lead_id FROM lead WHERE lead_id = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("text", comparable.toArray()));
+            Set<String> found = new HashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
             }
+            return found;
         }
     }
 
@@ -410,11 +420,19 @@ class HostileInputPropertyTest {
         assertThat(newRecords).as("each published once; " + report).isEqualTo(tally.recorded);
         assertThat(deliveries).as(report).isEqualTo(tally.deliveries.size());
         assertThat(refusedStored).as(report).isZero();
-        assertThat(acceptedStored).as(report).isEqualTo(tally.acceptedLeads.size());
+        Set<String> missing = new HashSet<>(tally.acceptedLeads.stream().map(String::strip).toList());
+        missing.removeAll(stored(tally.acceptedLeads));
+        assertThat(missing.stream().map(l -> escaped(l) + " <- " + tally.acceptedBy.get(l)).sorted().toList())
+                .as("leads of accepted items not stored; " + report).isEmpty();
         assertThat(versions).as(report).isEqualTo(1);
         assertThat(after.get("stages")).isEqualTo(original.get("stages"));
         assertThat(after.get("mappings")).isEqualTo(original.get("mappings"));
         assertThat(seconds).as("run time").isLessThan(110);
+    }
+
+    static String escaped(String s) {
+        return s.chars().mapToObj(ch -> ch < 32 || ch > 126 ? String.format("\\u%04x", ch) : String.valueOf((char) ch))
+                .collect(Collectors.joining());
     }
 
     /** The same request with a body over the 10 MB limit (its own content, padded). */
