@@ -14,6 +14,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -53,9 +55,24 @@ public class OutboxDeadLetters {
                              Instant createdAt, Instant deadLetteredAt, String error, String payload) {
     }
 
+    static final String LIST_EXAMPLE = """
+            [{"id":1042,"topic":"lead-stage-changed","key":"lead-42","eventId":"0b6f3c1e-6d0e-4a53-9a39-3f1c2a7d5e10",
+              "payloadCharacters":2097152,"createdAt":"2025-03-09T16:00:02.114Z","deadLetteredAt":"2025-03-09T16:00:02.391Z",
+              "error":"org.apache.kafka.common.errors.RecordTooLargeException: The message is 2097270 bytes when serialized which is larger than 1048576, which is the value of the max.request.size configuration."}]""";
+
+    static final String ONE_EXAMPLE = """
+            {"id":1042,"topic":"lead-stage-changed","key":"lead-42","eventId":"0b6f3c1e-6d0e-4a53-9a39-3f1c2a7d5e10",
+             "payloadCharacters":2097152,"createdAt":"2025-03-09T16:00:02.114Z","deadLetteredAt":"2025-03-09T16:00:02.391Z",
+             "error":"org.apache.kafka.common.errors.RecordTooLargeException: The message is 2097270 bytes when serialized which is larger than 1048576, which is the value of the max.request.size configuration.",
+             "payload":"{\\"eventId\\":\\"0b6f3c1e-6d0e-4a53-9a39-3f1c2a7d5e10\\",...}"}""";
+
     @GET
     @Operation(summary = "Outbox rows Kafka could never take, oldest first (without their payloads)")
-    public List<DeadLetter> list(@QueryParam("limit") @DefaultValue("100") int limit) {
+    @APIResponse(responseCode = "200", description = "the dead letters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "one row over the message size", value = LIST_EXAMPLE)))
+    public List<DeadLetter> list(@Parameter(description = "most rows listed (1-1000)", example = "100")
+                                 @QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.badRequest("limit", "must be between 1 and 1000");
         }
@@ -77,9 +94,12 @@ public class OutboxDeadLetters {
     @GET
     @Path("/{id}")
     @Operation(summary = "One dead letter with its payload as it was written to the outbox")
+    @APIResponse(responseCode = "200", description = "the dead letter with its payload",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "one row over the message size", value = ONE_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "no such dead letter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public DeadLetter one(@PathParam("id") long id) {
+    public DeadLetter one(@Parameter(example = "1042") @PathParam("id") long id) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", payload FROM outbox_dead_letter WHERE id = ?")) {
             ps.setLong(1, id);
