@@ -6,7 +6,8 @@ import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.validation.constraints.NotNull;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.l2r.lead.intake.BodyLimits;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -23,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -42,6 +45,12 @@ public class FunnelDefinitionResource {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    BodyLimits limits;
+
+    @Inject
+    ObjectMapper mapper;
 
     @GET
     @Operation(summary = "The funnel definition in force")
@@ -72,9 +81,10 @@ public class FunnelDefinitionResource {
     @APIResponse(responseCode = "409", description = "a stage in use would be removed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public FunnelVersion put(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "a shorter funnel", value = FunnelApiExamples.BODY)))
-                             @NotNull(message = "is required") FunnelVersion.Body body) {
-        return funnels.replace(body);
+            schema = @Schema(implementation = FunnelVersion.Body.class), examples = @ExampleObject(name = "a shorter funnel", value = FunnelApiExamples.BODY)))
+                             InputStream body) throws IOException {
+        // read through BodyLimits, so that a chunked body is counted as it arrives
+        return funnels.replace(limits.readJson(body, FunnelVersion.Body.class, mapper));
     }
 
     @GET

@@ -16,7 +16,10 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.quarkus.runtime.configuration.MemorySize;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -57,6 +60,12 @@ public class FunnelDefinitions {
 
     @ConfigProperty(name = "l2r.funnel.refresh-interval")
     Duration refreshInterval;
+
+    /** Room left in a Kafka record for its key, headers and framing. */
+    static final long RECORD_OVERHEAD = 1024;
+
+    @ConfigProperty(name = "l2r.outbox.max-message-size")
+    MemorySize maxMessageSize;
 
     Clock clock = Clock.systemUTC();
 
@@ -114,7 +123,7 @@ public class FunnelDefinitions {
 
     /** The funnel's key for a stage a client named (case-insensitive), if there is one. */
     public Optional<String> stageKey(String stage) {
-        String key = stage == null ? "" : stage.trim().toUpperCase(Locale.ROOT);
+        String key = stage == null ? "" : stage.strip().toUpperCase(Locale.ROOT);
         return current().contains(key) ? Optional.of(key) : Optional.empty();
     }
 
@@ -148,6 +157,14 @@ public class FunnelDefinitions {
                 throw ProblemException.badRequest(problems);
             }
             FunnelDefinition next = new FunnelDefinition(body.stages());
+            // the announcement must fit in one Kafka record, or the relay could never send it
+            int eventBytes = EventJson.write(new FunnelDefinitionChanged(latest.version() + 1, clock.instant(), next))
+                    .getBytes(StandardCharsets.UTF_8).length;
+            long maxEvent = maxMessageSize.asLongValue() - RECORD_OVERHEAD;
+            if (eventBytes > maxEvent) {
+                throw ProblemException.badRequest("stages", "make the definition's announcement " + eventBytes
+                        + " bytes; at most " + maxEvent + " fit in one Kafka message (l2r.outbox.max-message-size)");
+            }
             List<String> removedInUse = new ArrayList<>();
             for (var stage : latest.stages()) {
                 if (!next.contains(stage.key()) && store.stageInUse(c, stage.key())) {

@@ -18,12 +18,13 @@ public record SourceMapping(
         @Schema(example = "marketingqualifiedlead") String value,
         @Schema(example = "MQL") String stage) {
 
-    /** The lookup key: source and field as given, the value without case or surrounding blanks. */
+    /** The lookup key: source and field as given, the value without case or surrounding white space (strip, not
+     * trim: a control character at either end must not vanish into a match). */
     public String key() {
         return key(source, field, value);
     }
 
     public static String key(String source, String field, String value) {
-        return source + "\u0000" + field + "\u0000" + (value == null ? "" : value.trim().toLowerCase(Locale.ROOT));
+        return source + "\u0000" + field + "\u0000" + (value == null ? "" : value.strip().toLowerCase(Locale.ROOT));
     }
 }

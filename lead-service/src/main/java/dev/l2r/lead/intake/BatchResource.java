@@ -157,7 +157,7 @@ public class BatchResource {
             return;
         }
         try {
-            run.accept(changes.fromItem(request));
+            run.accept(position, changes.fromItem(request));
         } catch (RejectedInput e) {
             run.reject(position, e);
         }

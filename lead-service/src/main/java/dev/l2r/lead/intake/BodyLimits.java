@@ -5,6 +5,7 @@ import dev.l2r.platform.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -17,9 +18,11 @@ import java.io.InputStream;
 
 /**
  * Size limits of request bodies, answered 413 as a problem: {@code l2r.intake.max-body-size} (default 10 MB)
- * for every JSON body, {@code l2r.intake.import-max-size} for a CSV import, which is streamed and may be large.
- * A declared Content-Length over the limit is refused before the body is read; a chunked body is counted as it
- * is read.
+ * for every other body (JSON, NDJSON, webhooks, the funnel definition), {@code l2r.intake.import-max-size} for a
+ * CSV import, which is streamed and may be large. A declared Content-Length over the limit is refused before the
+ * body is read; a chunked body is counted as it is read, on every endpoint: every endpoint with a body takes it
+ * as a stream and reads it here ({@link #readAll}, {@link #readJson}, {@link #forImport}), since the REST layer
+ * binding JSON itself would read a chunked body whole whatever its size.
  */
 @ApplicationScoped
 public class BodyLimits {
@@ -54,14 +57,18 @@ public class BodyLimits {
             String path = rc.normalizedPath();
             long limit = limitFor(path);
             if (declaredLength(request) > limit) {
-                metrics.rejected(IntakeSources.of(path), Reason.TOO_LARGE);
-                rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("Connection", "close")
-                        .end(EventJson.write(RejectedInput.tooLarge(limit).toProblem()));
+                tooLarge(rc, limit);
                 return;
             }
             rc.next();
         });
+    }
+
+    private void tooLarge(RoutingContext rc, long limit) {
+        metrics.rejected(IntakeSources.of(rc.normalizedPath()), Reason.TOO_LARGE);
+        rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close")
+                .end(EventJson.write(RejectedInput.tooLarge(limit).toProblem()));
     }
 
     private static void drain(HttpServerRequest request) {
@@ -102,6 +109,23 @@ public class BodyLimits {
             in.transferTo(out);
             return out.toByteArray();
         }
+    }
+
+    /**
+     * A whole JSON body, up to the body limit, bound to {@code type}; JSON errors propagate to the problem mappers
+     * (400 naming the field), an empty body or {@code null} is a 400 naming {@code body}.
+     */
+    public <T> T readJson(InputStream body, Class<T> type, com.fasterxml.jackson.databind.ObjectMapper mapper)
+            throws IOException {
+        byte[] bytes = readAll(body);
+        if (bytes.length == 0) {
+            throw RejectedInput.badRequest(Reason.MALFORMED, "body", "is required");
+        }
+        T value = mapper.readValue(bytes, type);
+        if (value == null) {
+            throw RejectedInput.badRequest(Reason.MALFORMED, "body", "is required");
+        }
+        return value;
     }
 
     private static final class Limited extends FilterInputStream {

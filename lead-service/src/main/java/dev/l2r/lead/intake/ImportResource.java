@@ -70,7 +70,7 @@ public class ImportResource {
             @Override
             public void row(long line, Map<String, String> values) {
                 try {
-                    run.accept(changes.fromItem(request(src, values)));
+                    run.accept(Rejection.Position.line(line), changes.fromItem(request(src, values)));
                 } catch (RejectedInput e) {
                     String field = e.toProblem().field();
                     run.reject(Rejection.Position.line(line), ImportCsv.COLUMN_OF_FIELD.getOrDefault(field, field),

@@ -7,6 +7,7 @@ import dev.l2r.lead.history.TransitionRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class Intake {
+
+    private static final Logger LOG = Logger.getLogger(Intake.class);
 
     /** unique_violation, deadlock_detected, serialization_failure */
     private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
@@ -33,10 +36,38 @@ public class Intake {
     @ConfigProperty(name = "l2r.intake.chunk-size")
     int chunkSize;
 
+    /** One change on its own (the single-transition endpoint): refused data is a 400, never a 500. */
     public RecordingResult accept(StageChange change) {
-        RecordingResult result = record(List.of(change)).get(0);
+        RecordingResult result;
+        try {
+            result = record(List.of(StageChangeFactory.check(change))).get(0);
+        } catch (RecordingFailed e) {
+            if (!refusedData(e)) {
+                throw e;
+            }
+            throw RejectedInput.badRequest(Reason.INVALID, "body", refusal(e));
+        }
         count(change.source(), result);
         return result;
+    }
+
+    /**
+     * Whether the database refused the data itself (SQLSTATE class 22 data exception, class 23 integrity
+     * violation other than the unique races retried above, class 54 limits such as an index row too large): the
+     * same rows would be refused again, so the caller finds the item at fault instead of failing the request.
+     * A database that is down or busy is not this.
+     */
+    public static boolean refusedData(RecordingFailed e) {
+        String state = RecordingFailed.sqlState(e);
+        return state != null && !RETRYABLE.contains(state)
+                && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    }
+
+    /** What a client is told of such a refusal: the SQLSTATE, not the database's text (it names our tables). */
+    static String refusal(RecordingFailed e) {
+        LOG.warnf("the database refused an item (SQLSTATE %s)", RecordingFailed.sqlState(e));
+        LOG.debugf("the database refused an item: %s", e.getMessage());
+        return "was refused by the database (SQLSTATE " + RecordingFailed.sqlState(e) + ")";
     }
 
     /** Records one chunk in one transaction; results in the order given. */

@@ -5,9 +5,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Counters of what intake took and refused, by source (and by reason for refusals). */
+/**
+ * Counters of what intake took and refused, by source (and by reason for refusals). Source tags are bounded
+ * ({@link SourceTags}): the paths' own names and the first {@value #MAX_OTHER_SOURCES} others, then "other".
+ */
 @ApplicationScoped
 public class IntakeMetrics {
+
+    static final int MAX_OTHER_SOURCES = 50;
+
+    private final SourceTags tags = new SourceTags(MAX_OTHER_SOURCES);
 
     @Inject
     MeterRegistry registry;
@@ -15,19 +22,19 @@ public class IntakeMetrics {
     public void accepted(String source, long count) {
         if (count > 0) {
             Counter.builder("l2r.intake.accepted").description("stage changes accepted (recorded or unchanged)")
-                    .tag("source", source).register(registry).increment(count);
+                    .tag("source", tags.tag(source)).register(registry).increment(count);
         }
     }
 
     public void duplicates(String source, long count) {
         if (count > 0) {
             Counter.builder("l2r.intake.duplicates").description("stage changes that repeated a recorded source event")
-                    .tag("source", source).register(registry).increment(count);
+                    .tag("source", tags.tag(source)).register(registry).increment(count);
         }
     }
 
     public void rejected(String source, Reason reason) {
         Counter.builder("l2r.intake.rejected").description("requests or items refused, by reason")
-                .tag("source", source).tag("reason", reason.tag()).register(registry).increment();
+                .tag("source", tags.tag(source)).tag("reason", reason.tag()).register(registry).increment();
     }
 }

@@ -1,5 +1,6 @@
 package dev.l2r.lead.intake;
 
+import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
 
@@ -20,6 +21,7 @@ public final class IntakeRun {
     private final String source;
     private final int chunkSize;
     private final List<StageChange> pending = new ArrayList<>();
+    private final List<Rejection.Position> positions = new ArrayList<>();
     private final List<Rejection> rejected = new ArrayList<>();
     private long recorded;
     private long unchanged;
@@ -40,8 +42,24 @@ public final class IntakeRun {
         return this;
     }
 
+    /** A change whose place in the body is not known (a webhook's, named by its refusals' field paths). */
     public void accept(StageChange change) {
+        accept(new Rejection.Position(null, null), change);
+    }
+
+    /**
+     * A change to record with the next chunk. It is checked once more here, whatever built it, so that nothing
+     * the database would refuse joins a chunk and takes the other items down with it.
+     */
+    public void accept(Rejection.Position position, StageChange change) {
+        try {
+            StageChangeFactory.check(change);
+        } catch (RejectedInput e) {
+            reject(position, e);
+            return;
+        }
         pending.add(deliveryId == null ? change : change.withDelivery(deliveryId));
+        positions.add(position);
         if (pending.size() >= chunkSize) {
             flush();
         }
@@ -70,16 +88,44 @@ public final class IntakeRun {
         if (pending.isEmpty()) {
             return;
         }
-        List<RecordingResult> chunk = intake.record(pending);
-        for (int i = 0; i < chunk.size(); i++) {
-            RecordingResult result = chunk.get(i);
+        List<StageChange> chunk = List.copyOf(pending);
+        List<Rejection.Position> at = List.copyOf(positions);
+        pending.clear();
+        positions.clear();
+        record(chunk, at);
+    }
+
+    /**
+     * Records a chunk. Should the database still refuse one of its rows (whatever the checks missed), the chunk
+     * is split in halves and each half recorded on its own, down to the single item at fault, which alone is
+     * refused: the others are recorded in their order as if the chunk had gone through, and a streamed import
+     * that already committed earlier chunks answers its counts instead of a 500.
+     */
+    private void record(List<StageChange> chunk, List<Rejection.Position> at) {
+        List<RecordingResult> results;
+        try {
+            results = intake.record(chunk);
+        } catch (RecordingFailed e) {
+            if (!Intake.refusedData(e)) {
+                throw e;
+            }
+            if (chunk.size() == 1) {
+                reject(at.get(0), "body", Intake.refusal(e), Reason.INVALID);
+                return;
+            }
+            int half = chunk.size() / 2;
+            record(chunk.subList(0, half), at.subList(0, half));
+            record(chunk.subList(half, chunk.size()), at.subList(half, at.size()));
+            return;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            RecordingResult result = results.get(i);
             switch (result.status()) {
                 case RECORDED -> recorded++;
                 case UNCHANGED -> unchanged++;
                 case DUPLICATE -> duplicates++;
             }
-            intake.count(pending.get(i).source(), result);
+            intake.count(chunk.get(i).source(), result);
         }
-        pending.clear();
     }
 }

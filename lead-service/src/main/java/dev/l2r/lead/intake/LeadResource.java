@@ -11,8 +11,10 @@ import dev.l2r.platform.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -31,6 +33,10 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+
 /** One lead: record a stage change, read its history. */
 @Path("/api/leads/{leadId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,6 +54,15 @@ public class LeadResource {
 
     @Inject
     SourcePolicy sources;
+
+    @Inject
+    BodyLimits limits;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Validator validator;
 
     @POST
     @Path("/transitions")
@@ -69,11 +84,19 @@ public class LeadResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "amount without currency", value = ApiExamples.INVALID)))
     public Response record(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId,
-                           @RequestBody(content = @Content(examples = @ExampleObject(name = "MQL from the API",
+                           @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                   schema = @Schema(implementation = TransitionRequest.class),
+                                   examples = @ExampleObject(name = "MQL from the API",
                                    value = "{\"toStage\":\"MQL\",\"occurredAt\":\"2025-03-01T10:15:30Z\","
                                            + "\"source\":\"api\",\"sourceEventId\":\"crm-7781\","
                                            + "\"attributes\":{\"channel\":\"paid_search\",\"segment\":\"smb\"}}")))
-                           @NotNull(message = "is required") @Valid TransitionRequest body) {
+                           InputStream stream) throws IOException {
+        // read through BodyLimits, so that a chunked body is counted as it arrives
+        TransitionRequest body = limits.readJson(stream, TransitionRequest.class, mapper);
+        Set<ConstraintViolation<TransitionRequest>> violations = validator.validate(body);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
         sources.requireMayWrite(body.source(), "source");
         RecordingResult result = intake.accept(changes.fromRequest(leadId, body));
         TransitionResult answer = TransitionResult.of(result);
@@ -94,6 +117,11 @@ public class LeadResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unknown lead", value = ApiExamples.NOT_FOUND)))
     public LeadView get(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId) {
+        String problem = TextRules.nameProblem(leadId, StageChangeFactory.MAX_TEXT);
+        if (problem != null) {
+            // no lead can have such an id, and PostgreSQL would refuse a NUL in the query
+            throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", problem);
+        }
         Lead lead = Lead.findById(leadId);
         if (lead == null) {
             throw ProblemException.notFound("no lead " + leadId);

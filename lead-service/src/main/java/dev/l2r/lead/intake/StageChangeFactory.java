@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The checks every intake path shares beyond bean validation: a known stage, a readable and plausible event
@@ -36,6 +37,13 @@ public class StageChangeFactory {
 
     @ConfigProperty(name = "l2r.intake.max-future-skew")
     Duration maxFutureSkew;
+
+    /** Longest id, stage name or attribute value (as TransitionRequest's @Size). */
+    public static final int MAX_TEXT = 200;
+    private static final int MAX_INTEGER_DIGITS = 15;
+    private static final int MAX_FRACTION_DIGITS = 4;
+    private static final Pattern SOURCE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
     Clock clock = Clock.systemUTC();
 
@@ -65,10 +73,55 @@ public class StageChangeFactory {
         String id = requireLeadId(leadId);
         String key = requireStage("toStage", stage, source);
         Instant at = eventTime("occurredAt", occurredAt);
-        if (amount != null && currency == null) {
-            throw RejectedInput.badRequest(Reason.INVALID, "currency", "is required when amount is given");
+        return check(new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency, attributes));
+    }
+
+    /**
+     * Everything about a change that the database could refuse, or that would let one item break others, checked
+     * before it gets there, with the same rules as the REST body's annotations: ids, names and attributes as
+     * {@link TextRules} allow, money as {@code numeric(19,4)} holds it with an ISO currency. Every path ends here
+     * (REST, batch, CSV, webhooks through {@code WebhookSupport.change}, and {@link IntakeRun#accept} once more),
+     * so a sender's parsed value is held to what a REST client's is. Answers the change unchanged.
+     */
+    public static StageChange check(StageChange change) {
+        requireLeadId(change.leadId());
+        if (change.source() == null || !SOURCE.matcher(change.source()).matches()) {
+            throw RejectedInput.badRequest(Reason.INVALID, "source", "must be 1-64 lower-case letters, digits, '.', '_' or '-'");
         }
-        return new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency, attributes);
+        text("sourceEventId", change.sourceEventId());
+        text("rawStage", change.rawStage());
+        text("attributes.channel", change.attributes().channel());
+        text("attributes.segment", change.attributes().segment());
+        text("attributes.owner", change.attributes().owner());
+        text("attributes.campaign", change.attributes().campaign());
+        BigDecimal amount = change.amount();
+        if (amount != null) {
+            if (amount.signum() < 0) {
+                throw RejectedInput.badRequest(Reason.INVALID, "amount", "must not be negative");
+            }
+            // as @Digits(integer = 15, fraction = 4) reads it
+            BigDecimal plain = amount.stripTrailingZeros();
+            int fraction = Math.max(plain.scale(), 0);
+            int integer = Math.max(plain.precision() - plain.scale(), 0);
+            if (integer > MAX_INTEGER_DIGITS || fraction > MAX_FRACTION_DIGITS) {
+                throw RejectedInput.badRequest(Reason.INVALID, "amount",
+                        "must have at most 15 digits and 4 decimals");
+            }
+            if (change.currency() == null) {
+                throw RejectedInput.badRequest(Reason.INVALID, "currency", "is required when amount is given");
+            }
+        }
+        if (change.currency() != null && !CURRENCY.matcher(change.currency()).matches()) {
+            throw RejectedInput.badRequest(Reason.INVALID, "currency", "must be an ISO 4217 code such as EUR");
+        }
+        return change;
+    }
+
+    private static void text(String field, String value) {
+        String problem = TextRules.nameProblem(value, MAX_TEXT);
+        if (problem != null) {
+            throw RejectedInput.badRequest(Reason.INVALID, field, problem);
+        }
     }
 
     /**
@@ -108,9 +161,11 @@ public class StageChangeFactory {
         if (leadId == null || leadId.isBlank()) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", "is required");
         }
-        String id = leadId.trim();
-        if (id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
-            throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", "must be at most 200 printable characters");
+        // strip, not trim: trim() would also cut control characters off the ends and hide them
+        String id = leadId.strip();
+        String problem = TextRules.nameProblem(id, MAX_TEXT);
+        if (problem != null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", problem);
         }
         return id;
     }
@@ -121,6 +176,6 @@ public class StageChangeFactory {
     }
 
     static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

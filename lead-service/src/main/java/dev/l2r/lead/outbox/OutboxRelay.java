@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -17,6 +18,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -28,13 +32,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +51,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>When idle it waits for the poll interval or for {@link OutboxSignal} (a commit on this replica), whichever
  * comes first, and after a wake-up for the wake delay.
+ *
+ * <p>A row Kafka can never take ({@link #neverSendable}) is moved to {@code outbox_dead_letter} instead of being
+ * retried at the head of the outbox forever, holding up every row behind it (counter
+ * {@code l2r.outbox.dead.lettered}; {@code GET /api/admin/outbox/dead-letters}).
  *
  * <p>A plain {@link KafkaProducer} rather than a messaging emitter: the relay needs each record's own
  * acknowledgement to decide which rows to delete.
@@ -84,14 +94,18 @@ public class OutboxRelay {
     @ConfigProperty(name = "l2r.outbox.max-backoff")
     Duration maxBackoff;
 
+    @ConfigProperty(name = "l2r.outbox.max-message-size")
+    MemorySize maxMessageSize;
+
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestMillis = new AtomicLong();
     private volatile boolean running;
-    private volatile Instant lastBacklogCheck = Instant.EPOCH;
+    private ScheduledExecutorService lag;
     private Thread worker;
     private KafkaProducer<String, String> producer;
     private KafkaClientMetrics producerMetrics;
     private Counter published;
+    private Counter deadLettered;
 
     void start(@Observes StartupEvent event) {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
@@ -102,16 +116,25 @@ public class OutboxRelay {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) maxMessageSize.asLongValue());
         producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
         // the relay's producer is not one Quarkus creates, so its client metrics are bound here
         producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
         published = Counter.builder("l2r.outbox.published").description("events acknowledged by Kafka")
                 .register(registry);
+        deadLettered = Counter.builder("l2r.outbox.dead.lettered")
+                .description("outbox rows Kafka can never take, moved to outbox_dead_letter").register(registry);
         Gauge.builder("l2r.outbox.backlog", backlog, AtomicLong::get)
                 .description("outbox rows not yet acknowledged by Kafka").register(registry);
         Gauge.builder("l2r.outbox.oldest.age.seconds", this, r -> r.oldestAgeSeconds())
                 .description("age of the oldest unpublished outbox row").register(registry);
+        lag = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outbox-lag");
+            t.setDaemon(true);
+            return t;
+        });
+        lag.scheduleWithFixedDelay(this::refreshBacklog, 0, 1, TimeUnit.SECONDS);
         running = true;
         worker = new Thread(this::run, "outbox-relay");
         worker.setDaemon(true);
@@ -121,6 +144,9 @@ public class OutboxRelay {
     /** Finishes the batch in flight, then closes the producer; rows not yet acknowledged stay for the next start. */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
+        if (lag != null) {
+            lag.shutdownNow();
+        }
         if (worker != null) {
             worker.join(Duration.ofSeconds(15).toMillis());
         }
@@ -140,7 +166,6 @@ public class OutboxRelay {
                 int sent = relayBatch();
                 backoff = pollInterval;
                 if (sent < batchSize) {
-                    refreshBacklog();
                     if (signal.await(pollInterval)) {
                         // woken by a commit: let the commits right behind it join the same round, so that
                         // concurrent intake is published in a few rounds rather than one per request
@@ -153,13 +178,10 @@ public class OutboxRelay {
             } catch (Exception e) {
                 LOG.warnf("outbox relay could not publish, retrying in %s: %s", backoff, e.getMessage());
                 try {
-                    refreshBacklog();
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
-                } catch (RuntimeException ignored) {
-                    // the database is down too; the next attempt will say so
                 }
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
@@ -171,7 +193,7 @@ public class OutboxRelay {
         BatchOutcome outcome = QuarkusTransaction.requiringNew().timeout(60).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 if (!tryLock(c)) {
-                    return new BatchOutcome(0, null);
+                    return new BatchOutcome(0, 0, null);
                 }
                 List<Row> rows = pending(c);
                 List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
@@ -179,6 +201,7 @@ public class OutboxRelay {
                     acks.add(producer.send(new ProducerRecord<>(row.topic, row.key, row.payload)));
                 }
                 List<Long> acknowledged = new ArrayList<>(rows.size());
+                List<DeadLetter> unsendable = new ArrayList<>();
                 Exception failure = null;
                 for (int i = 0; i < rows.size(); i++) {
                     try {
@@ -189,20 +212,30 @@ public class OutboxRelay {
                                     ack.topic(), ack.partition(), ack.offset());
                         }
                     } catch (ExecutionException e) {
+                        if (neverSendable(e.getCause())) {
+                            LOG.errorf("outbox row %d (event %s, %d characters) can never be sent to %s and is "
+                                            + "moved to outbox_dead_letter: %s", rows.get(i).id,
+                                    EventIds.of(rows.get(i).payload), rows.get(i).payload.length(), rows.get(i).topic,
+                                    e.getCause().toString());
+                            unsendable.add(new DeadLetter(rows.get(i).id, e.getCause().toString()));
+                            continue;
+                        }
                         LOG.debugf("outbox row %d (event %s) not acknowledged: %s", rows.get(i).id,
                                 EventIds.of(rows.get(i).payload), e.getCause());
                         failure = e;
                     }
                 }
                 delete(c, acknowledged);
-                return new BatchOutcome(acknowledged.size(), failure);
+                moveAside(c, unsendable);
+                return new BatchOutcome(acknowledged.size(), unsendable.size(), failure);
             }
         });
         published.increment(outcome.sent);
+        deadLettered.increment(outcome.deadLettered);
         if (outcome.failure != null) {
             throw outcome.failure;
         }
-        return outcome.sent;
+        return outcome.sent + outcome.deadLettered;
     }
 
     private static boolean tryLock(Connection c) throws SQLException {
@@ -239,12 +272,11 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Reads the relay's lag for the gauges, once a second on a thread of its own: the relay's thread can wait 30 s
+     * for acknowledgements while Kafka is away, which is exactly when the lag matters.
+     */
     private void refreshBacklog() {
-        Instant now = Instant.now();
-        if (Duration.between(lastBacklogCheck, now).toMillis() < 1000) {
-            return;
-        }
-        lastBacklogCheck = now;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT count(*), min(created_at) FROM outbox");
              ResultSet rs = ps.executeQuery()) {
@@ -252,7 +284,7 @@ public class OutboxRelay {
             backlog.set(rs.getLong(1));
             Timestamp oldest = rs.getTimestamp(2);
             oldestMillis.set(oldest == null ? 0 : oldest.getTime());
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.debugf("could not read the outbox backlog: %s", e.getMessage());
         }
     }
@@ -265,6 +297,37 @@ public class OutboxRelay {
     private record Row(long id, String topic, String key, String payload) {
     }
 
-    private record BatchOutcome(int sent, Exception failure) {
+    private record BatchOutcome(int sent, int deadLettered, Exception failure) {
+    }
+
+    private record DeadLetter(long id, String error) {
+    }
+
+    /**
+     * Whether Kafka refused this one record for what it is, so that sending it again can never succeed: larger
+     * than the producer's max.request.size or the broker's (topic's) max message size, or refused as invalid. A
+     * broker that is away, slow or electing a leader is not this: those rows wait and are retried.
+     */
+    static boolean neverSendable(Throwable error) {
+        return error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
+                || error instanceof InvalidRecordException;
+    }
+
+    /** Moves unsendable rows to outbox_dead_letter, in the batch's transaction. */
+    private static void moveAside(Connection c, List<DeadLetter> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM outbox WHERE id = ? "
+                + "RETURNING id, topic, message_key, payload, created_at) INSERT INTO outbox_dead_letter "
+                + "(id, topic, message_key, payload, created_at, dead_lettered_at, error) "
+                + "SELECT id, topic, message_key, payload, created_at, now(), ? FROM moved")) {
+            for (DeadLetter row : rows) {
+                ps.setLong(1, row.id);
+                ps.setString(2, row.error);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 }

@@ -191,7 +191,7 @@ public class WebhookSupport {
 
     public StageChange change(String source, String leadId, SourceMapping mapping, String rawStage, Instant at,
                               String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
-        return new StageChange(StageChangeFactory.requireLeadId(leadId), mapping.stage(), rawStage, at, source,
-                sourceEventId, amount, currency, attributes);
+        return StageChangeFactory.check(new StageChange(StageChangeFactory.requireLeadId(leadId), mapping.stage(),
+                rawStage, at, source, sourceEventId, amount, currency, attributes));
     }
 }
