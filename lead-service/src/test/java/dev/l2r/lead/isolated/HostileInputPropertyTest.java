@@ -311,11 +311,16 @@ class HostileInputPropertyTest {
         return ids;
     }
 
+    JsonNode definition() throws java.io.IOException {
+        return json.readTree(io.restassured.RestAssured.given().get("/api/funnel/definition")
+                .then().statusCode(200).extract().asString());
+    }
+
     @Test
     @Timeout(600)
     void hostileInputNeverBreaksIntakeAndChangesNothingForWhatItRefuses() throws Exception {
         String bootstrap = infra.kafka().bootstrapServers();
-        JsonNode current = json.readTree(root.resolve("/api/funnel/definition").toURL());
+        JsonNode current = definition();
         ObjectNode original = json.createObjectNode();
         original.set("stages", current.get("stages"));
         original.set("mappings", current.get("mappings"));
@@ -387,7 +392,7 @@ class HostileInputPropertyTest {
         long versions = scalar("SELECT count(*) FROM funnel_definition") - versions0;
         long refusedStored = storedLeads(tally.refusedLeads);
         long acceptedStored = storedLeads(tally.acceptedLeads);
-        JsonNode after = json.readTree(root.resolve("/api/funnel/definition").toURL());
+        JsonNode after = definition();
 
         String report = """
                 hostile input run: seed %d, %d cases, %d requests in %.1f s (%d workers)

@@ -8,6 +8,7 @@ import dev.l2r.infra.test.TopicProbe;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,6 +52,10 @@ import static org.hamcrest.Matchers.startsWith;
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
 class OutboxDeadLetterTest {
 
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     @InjectLocalInfra
     LocalInfra infra;
 
@@ -81,9 +87,9 @@ class OutboxDeadLetterTest {
         }
     }
 
-    static double deadLettered() {
+    double deadLettered() {
         Matcher m = Pattern.compile("(?m)^l2r_outbox_dead_lettered_total ([0-9.eE+-]+)$")
-                .matcher(given().get("/q/metrics").asString());
+                .matcher(given().get(metrics).asString());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

@@ -3,11 +3,13 @@ package dev.l2r.lead.isolated;
 import dev.l2r.infra.test.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -29,6 +31,10 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(value = LocalInfraResource.class,
         initArgs = @ResourceArg(name = LocalInfraResource.DATABASE, value = "l2r_lead"))
 class SourceTagBoundTest {
+
+    /** Prometheus metrics, on the management interface (not the HTTP port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     static final Set<String> KNOWN = Set.of("api", "import", "hubspot", "mautic", "segment", "pipedrive", "generic",
             "unknown", "other");
@@ -54,13 +60,13 @@ class SourceTagBoundTest {
         given().contentType("text/csv").body(csv).post("/api/imports?source=tag-" + run + "-import").then()
                 .statusCode(200).body("accepted", equalTo(1));
 
-        String metrics = given().get("/q/metrics").asString();
-        Set<String> accepted = sourceTags(metrics, "l2r_intake_accepted_total");
+        String text = given().get(metrics).asString();
+        Set<String> accepted = sourceTags(text, "l2r_intake_accepted_total");
         Set<String> others = new TreeSet<>(accepted);
         others.removeAll(KNOWN);
         assertThat(others).hasSize(50);
         assertThat(accepted).contains("other");
-        Matcher other = Pattern.compile("(?m)^l2r_intake_accepted_total\\{source=\"other\"} ([0-9.]+)$").matcher(metrics);
+        Matcher other = Pattern.compile("(?m)^l2r_intake_accepted_total\\{source=\"other\"} ([0-9.]+)$").matcher(text);
         assertThat(other.find()).isTrue();
         // 71 new sources and at most 50 tags for all of them and any seen before: at least 21 counted as other
         assertThat(Double.parseDouble(other.group(1))).isGreaterThanOrEqualTo(21);

@@ -62,9 +62,9 @@ class OperationsTest {
         return status.get(0);
     }
 
-    static double metric(String name) {
+    double metric(String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+-]+)$")
-                .matcher(given().get("/q/metrics").asString());
+                .matcher(given().get(metrics).asString());
         assertThat(m.find()).as("metric %s", name).isTrue();
         return Double.parseDouble(m.group(1));
     }
