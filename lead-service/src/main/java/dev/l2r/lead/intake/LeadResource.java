@@ -7,6 +7,7 @@ import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageTransition;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
+import dev.l2r.platform.problem.ProblemMappers;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
@@ -21,6 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -59,6 +62,10 @@ public class LeadResource {
     @APIResponse(responseCode = "400", description = "invalid input; the problem names the field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "amount without currency", value = ApiExamples.INVALID)))
+    @APIResponse(responseCode = "503", description = ProblemMappers.UNAVAILABLE_DESCRIPTION,
+            headers = @Header(name = ProblemMappers.RETRY_AFTER, description = "whole seconds to wait before retrying",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response record(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId,
                            @RequestBody(content = @Content(examples = @ExampleObject(name = "MQL from the API",
                                    value = "{\"toStage\":\"MQL\",\"occurredAt\":\"2025-03-01T10:15:30Z\","
