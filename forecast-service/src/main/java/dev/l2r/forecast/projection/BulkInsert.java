@@ -4,14 +4,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Inserts many rows in one statement: one array per column, spread back into rows by {@code unnest}. A poll of a
- * few thousand events rewrites its leads' rows in a handful of round trips instead of thousands.
+ * few thousand events rewrites its leads' rows in a handful of round trips instead of thousands; a plan of
+ * 100,000 revenue targets is stored in one.
  */
-final class BulkInsert {
+public final class BulkInsert {
 
     private final String table;
     private final String[] columns;
@@ -19,7 +21,7 @@ final class BulkInsert {
     private final List<Object[]> rows = new ArrayList<>();
 
     /** {@code columns} as "name type" pairs, e.g. "lead_id text", "valid_from timestamptz". */
-    BulkInsert(String table, String... columns) {
+    public BulkInsert(String table, String... columns) {
         this.table = table;
         this.columns = new String[columns.length];
         this.types = new String[columns.length];
@@ -30,7 +32,7 @@ final class BulkInsert {
         }
     }
 
-    void add(Object... values) {
+    public void add(Object... values) {
         if (values.length != columns.length) {
             throw new IllegalArgumentException(table + ": " + values.length + " values for " + columns.length
                     + " columns");
@@ -38,7 +40,7 @@ final class BulkInsert {
         rows.add(values);
     }
 
-    void execute(Connection c) throws SQLException {
+    public void execute(Connection c) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -53,8 +55,9 @@ final class BulkInsert {
                 Object[] values = new Object[rows.size()];
                 for (int r = 0; r < rows.size(); r++) {
                     Object v = rows.get(r)[col];
-                    // ISO text, so the JVM's time zone plays no part in what the database stores
-                    values[r] = v instanceof Instant t ? t.toString() : v;
+                    // ISO text, so the JVM's time zone (and its Julian calendar before 1582) plays no part in what
+                    // the database stores
+                    values[r] = v instanceof Instant || v instanceof LocalDate ? v.toString() : v;
                 }
                 ps.setArray(col + 1, c.createArrayOf(types[col], values));
             }
