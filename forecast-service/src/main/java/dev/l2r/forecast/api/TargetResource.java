@@ -66,7 +66,7 @@ public class TargetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace the revenue targets",
             description = "Each target is {from, to, amount, currency} with optional owner or segment (not both); "
-                    + "from and to are dates of the years 0001-9999, both included. Targets of the same scope may not "
+                    + "from and to are dates of the years 1583-9999, both included. Targets of the same scope may not "
                     + "overlap: a target starting within one that starts no later is refused, naming it (at most "
                     + TargetChecks.MAX_LISTED + " problems are listed). A plan of 100,000 targets is put at once; "
                     + "bodies over l2r.http.max-body-size are refused.")

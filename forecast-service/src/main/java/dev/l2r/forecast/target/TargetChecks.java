@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * What makes a set of revenue targets acceptable, beyond each field's own constraints: {@code to} not before
- * {@code from}, both within the years 0001-9999 (as every API date), one owner or one segment and not both, and no
+ * {@code from}, both within the years 1583-9999 (as every API date, see ApiTimes), one owner or one segment and not both, and no
  * two targets of the same scope (everybody, one owner, one segment) sharing a day.
  * <p>
  * Overlaps are found in O(n log n), since a whole plan of 100,000 targets is put at once: per scope the targets are
@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class TargetChecks {
 
-    public static final LocalDate EARLIEST = LocalDate.of(1, 1, 1);
+    public static final LocalDate EARLIEST = LocalDate.of(1583, 1, 1);
     public static final LocalDate LATEST = LocalDate.of(9999, 12, 31);
     /** The most errors one answer lists: a wholly wrong plan of 100,000 targets is not answered target by target. */
     public static final int MAX_LISTED = 1000;

@@ -115,7 +115,7 @@ class TargetChecksTest {
     @Example
     void datesBeyondTheApisYearsAreRefusedNamingTheField() {
         Target far = new Target(LocalDate.of(2031, 1, 1), LocalDate.MAX, null, null, BigDecimal.ONE, "USD");
-        Target ancient = new Target(LocalDate.of(0, 12, 31), LocalDate.of(2031, 1, 1), "x", null, BigDecimal.ONE, "USD");
+        Target ancient = new Target(LocalDate.of(1582, 12, 31), LocalDate.of(2031, 1, 1), "x", null, BigDecimal.ONE, "USD");
         assertThat(TargetChecks.problems(List.of(far, ancient))).extracting(Problem.FieldError::field)
                 .containsExactly("[0].to", "[1].from");
     }

@@ -105,9 +105,10 @@ public class FunnelResource {
                     + " (a later open stage or a terminal stage; terminal stages lead nowhere)");
         }
         ApiTimes.Period period = ApiTimes.period(from, to);
+        Slice.Interval cohorts = Params.interval(interval, false);
+        Params.boundPeriods(period, cohorts);
         Slice slice = new Slice(period.from(), period.to(), Params.filters(uri),
-                Params.bool("includeSkipped", includeSkipped, true), Params.groupBy(groupBy),
-                Params.interval(interval, false));
+                Params.bool("includeSkipped", includeSkipped, true), Params.groupBy(groupBy), cohorts);
         return metrics.conversion(a, b, slice, Params.nonNegative("withinDays", withinDays, null, 100_000));
     }
 
@@ -128,8 +129,10 @@ public class FunnelResource {
                                  @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         String s = Params.stage(metrics.funnel(), "stage", stage);
         ApiTimes.Period period = ApiTimes.period(from, to);
+        Slice.Interval per = Params.interval(interval, true);
+        Params.boundPeriods(period, per);
         return metrics.volume(s, new Slice(period.from(), period.to(), Params.filters(uri),
-                Params.bool("includeSkipped", includeSkipped, true), null, Params.interval(interval, true)));
+                Params.bool("includeSkipped", includeSkipped, true), null, per));
     }
 
     @GET
