@@ -130,6 +130,19 @@ class TargetPlanAtScaleTest extends IntegrationTestBase {
     }
 
     @Test
+    void namesHoldingCopysDelimitersAreStoredAsGiven() throws Exception {
+        // a tab, a newline, a carriage return, a backslash and "\N" itself: COPY's text format escapes each
+        List<Map<String, Object>> plan = List.of(
+                Map.of("from", "2031-01-01", "to", "2031-01-31", "amount", 1, "currency", "USD", "owner", "a\tb"),
+                Map.of("from", "2031-01-01", "to", "2031-01-31", "amount", 2, "currency", "USD", "owner", "c\nd\re"),
+                Map.of("from", "2031-01-01", "to", "2031-01-31", "amount", 3, "currency", "USD", "owner", "back\\N"),
+                Map.of("from", "2031-01-01", "to", "2031-01-31", "amount", 4.5, "currency", "USD", "owner", "\\N"));
+        HttpResponse<String> put = put(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(plan)));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(keys(stored())).isEqualTo(keys(plan));
+    }
+
+    @Test
     void aBodyOverTheLimitIsA413ProblemWhetherItsLengthIsDeclaredOrNot() throws Exception {
         byte[] huge = ("[" + "{\"from\":\"2031-01-01\",\"to\":\"2031-01-01\",\"amount\":1,\"currency\":\"USD\"},"
                 .repeat(500_000) + "]").getBytes(StandardCharsets.UTF_8);

@@ -59,6 +59,13 @@ public final class TargetChecks {
         } else if (t.to().isBefore(t.from())) {
             errors.add(new Problem.FieldError("[" + i + "].to", "must not be before from"));
         }
+        // PostgreSQL's text holds no NUL character
+        if (t.owner() != null && t.owner().indexOf('\0') >= 0) {
+            errors.add(new Problem.FieldError("[" + i + "].owner", "must not contain a NUL character"));
+        }
+        if (t.segment() != null && t.segment().indexOf('\0') >= 0) {
+            errors.add(new Problem.FieldError("[" + i + "].segment", "must not contain a NUL character"));
+        }
         if (t.owner() != null && t.segment() != null) {
             errors.add(new Problem.FieldError("[" + i + "].segment", "a target is for one owner or one segment, "
                     + "not both"));

@@ -120,6 +120,12 @@ class TargetChecksTest {
                 .containsExactly("[0].to", "[1].from");
     }
 
+    @Example
+    void namesWithANulCharacterAreRefused() {
+        assertThat(TargetChecks.problems(List.of(target(0, 1, "ann\0", null), target(0, 1, null, "\0smb"))))
+                .extracting(Problem.FieldError::field).containsExactly("[0].owner", "[1].segment");
+    }
+
     /** A whole year of daily targets for 300 owners and one overlap among them: found, and only it. */
     @Example
     void aPlanOfOver100000TargetsIsCheckedExactly() {
