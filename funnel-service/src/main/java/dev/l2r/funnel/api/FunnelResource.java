@@ -88,7 +88,8 @@ public class FunnelResource {
                                          @QueryParam("toStage") @Parameter(example = "CLOSED_WON") String toStage,
                                          @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
                                          @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
-                                         @Parameter(description = "week or month", example = "month")
+                                         @Parameter(description = "week or month; a range of more than "
+                                                 + Params.MAX_PERIODS + " of them is refused", example = "month")
                                          @QueryParam("interval") String interval,
                                          @Parameter(description = "channel, segment or owner", example = "channel")
                                          @QueryParam("groupBy") String groupBy,
@@ -122,7 +123,9 @@ public class FunnelResource {
     public Answers.Volume volume(@QueryParam("stage") @Parameter(example = "CLOSED_WON") String stage,
                                  @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
                                  @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
-                                 @QueryParam("interval") @Parameter(example = "month") String interval,
+                                 @QueryParam("interval") @Parameter(description = "week or month; a range of "
+                                         + "more than " + Params.MAX_PERIODS + " of them is refused", example = "month")
+                                 String interval,
                                  @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                                  @QueryParam("segment") @Parameter(example = "smb") String segment,
                                  @QueryParam("owner") @Parameter(example = "ann") String owner,
