@@ -107,6 +107,12 @@ class DatabaseOutageTest {
                     assertUnavailable(intake.name() + " #" + attempt, answer, "outage-" + attempt);
                 }
             }
+            // reads too, whatever wraps the failure: Hibernate (a lead's history), an IllegalStateException (the
+            // funnel definition's versions)
+            assertUnavailable("GET lead", given().header("X-Request-Id", "read-1")
+                    .get("/api/leads/{id}", warmUp.get(0).lead()), "read-1");
+            assertUnavailable("GET versions", given().header("X-Request-Id", "read-2")
+                    .get("/api/funnel/definition/versions"), "read-2");
         } finally {
             infra.postgres().restart();
         }
