@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import static dev.l2r.events.funnel.FunnelDefinition.CLOSED_LOST;
 import static dev.l2r.events.funnel.FunnelDefinition.MQL;
 import static dev.l2r.events.funnel.FunnelDefinition.SAL;
 import static io.restassured.RestAssured.given;
@@ -44,7 +45,10 @@ class CsvInjectionTest {
         List<LeadStageChanged> events = List.of(
                 Publisher.event("csv-formula-1", MQL, day, new LeadAttributes(FORMULA, null, null, null)),
                 Publisher.event("csv-formula-1", SAL, day.plusSeconds(86_400), LeadAttributes.NONE),
-                Publisher.event("csv-formula-2", MQL, day, new LeadAttributes(AT_FORMULA, "-1", null, null)));
+                Publisher.event("csv-formula-2", MQL, day, new LeadAttributes(AT_FORMULA, "-1", null, null)),
+                // both closed, so that no other test finds them sitting in an open stage
+                Publisher.event("csv-formula-1", CLOSED_LOST, day.plusSeconds(10 * 86_400), LeadAttributes.NONE),
+                Publisher.event("csv-formula-2", CLOSED_LOST, day.plusSeconds(10 * 86_400), LeadAttributes.NONE));
         Publisher.publish(infra.kafka().bootstrapServers(), events);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
                 .queryParam("fromStage", MQL).queryParam("toStage", SAL).queryParam("from", "2018-06-01")
