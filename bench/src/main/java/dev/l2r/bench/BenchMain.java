@@ -6,6 +6,7 @@ import dev.l2r.bench.harness.Report;
 import dev.l2r.bench.harness.Scenario;
 import dev.l2r.bench.scenario.EndToEndLatency;
 import dev.l2r.bench.scenario.ForecastQueries;
+import dev.l2r.bench.scenario.ForecastTargets;
 import dev.l2r.bench.scenario.FunnelQueries;
 import dev.l2r.bench.scenario.IntakeBulk;
 import dev.l2r.bench.scenario.IntakeSingle;
@@ -28,7 +29,8 @@ public final class BenchMain {
             new EndToEndLatency(),
             new IntakeBulk(),
             new FunnelQueries(),
-            new ForecastQueries());
+            new ForecastQueries(),
+            new ForecastTargets());
 
     private BenchMain() {
     }

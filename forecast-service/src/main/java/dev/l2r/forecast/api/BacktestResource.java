@@ -56,9 +56,9 @@ public class BacktestResource {
         String step = interval == null ? "month" : Params.oneOf("interval", interval, Backtest.INTERVALS);
         Double h = horizonDays == null ? null
                 : Params.days("horizonDays", horizonDays, null, ForecastResource.MAX_HORIZON_DAYS);
-        List<Backtest.Period> periods = Backtest.periods(period.from(), period.to(), step);
+        List<Backtest.Period> periods = Backtest.periods(period.from(), period.to(), step, maxPeriods);
         if (periods.size() > maxPeriods) {
-            throw ProblemException.badRequest("to", "the range holds " + periods.size() + " " + step
+            throw ProblemException.badRequest("to", "the range holds more than " + maxPeriods + " " + step
                     + " periods; at most " + maxPeriods + " are allowed");
         }
         return service.backtest(periods, h, step, Params.currency("currency", currency));

@@ -8,6 +8,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -43,7 +44,8 @@ public class PlanResource {
      * includes that day), seen from {@code asOf} (default now; periodStart defaults to asOf).
      */
     public record PlanRequest(
-            @NotNull @DecimalMin(value = "0", inclusive = false) BigDecimal targetRevenue,
+            @NotNull @DecimalMin(value = "0", inclusive = false) @Digits(integer = 15, fraction = 6,
+                    message = "must have at most 15 digits before the decimal point and 6 after") BigDecimal targetRevenue,
             @NotBlank String periodEnd,
             String periodStart,
             String asOf,

@@ -55,9 +55,17 @@ public final class Backtest {
      * a calendar boundary is labelled by it (2017-04, 2017-Q2); otherwise by its start date.
      */
     public static List<Period> periods(Instant from, Instant to, String interval) {
+        return periods(from, to, interval, Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code max + 1} of those periods: enough to tell that a range holds more than {@code max}, without
+     * making every week of ten thousand years first.
+     */
+    public static List<Period> periods(Instant from, Instant to, String interval, int max) {
         List<Period> periods = new ArrayList<>();
         ZonedDateTime start = from.atZone(ZoneOffset.UTC);
-        while (start.toInstant().isBefore(to)) {
+        while (start.toInstant().isBefore(to) && periods.size() <= max) {
             ZonedDateTime next = switch (interval) {
                 case "week" -> start.plusWeeks(1);
                 case "month" -> start.plusMonths(1);

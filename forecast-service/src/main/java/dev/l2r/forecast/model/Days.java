@@ -12,7 +12,19 @@ public final class Days {
     }
 
     public static double between(Instant from, Instant to) {
-        return ChronoUnit.MICROS.between(from, to) / MICROS_PER_DAY;
+        return micros(from, to) / MICROS_PER_DAY;
+    }
+
+    /**
+     * Whole microseconds from one instant to the other, truncated toward zero as {@code ChronoUnit.MICROS.between}
+     * does, which counts in nanoseconds first and so overflows past 292 years (an asOf in 9999 against history from
+     * this century).
+     */
+    static long micros(Instant from, Instant to) {
+        long seconds = Math.subtractExact(to.getEpochSecond(), from.getEpochSecond());
+        int nanos = to.getNano() - from.getNano();
+        long floor = Math.addExact(Math.multiplyExact(seconds, 1_000_000L), Math.floorDiv(nanos, 1000));
+        return Math.floorMod(nanos, 1000) != 0 && floor < 0 ? floor + 1 : floor;
     }
 
     public static Instant plus(Instant t, double days) {

@@ -1,13 +1,13 @@
 package dev.l2r.forecast.target;
 
 import dev.l2r.forecast.model.RevenueTarget;
+import dev.l2r.forecast.projection.BulkInsert;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,22 +40,18 @@ public class TargetStore {
     @Transactional(rollbackOn = Exception.class)
     public void replace(List<Target> targets) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            // TRUNCATE, not DELETE: a plan of 100,000 targets replaced again and again left a DELETE scanning the
+            // dead rows of every earlier one. Readers wait for the commit (its lock) and then read the new plan.
             try (Statement s = c.createStatement()) {
-                s.executeUpdate("DELETE FROM revenue_target");
+                s.executeUpdate("TRUNCATE revenue_target");
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO revenue_target "
-                    + "(from_date, to_date, owner, segment, amount, currency) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (Target t : targets) {
-                    ps.setObject(1, t.from());
-                    ps.setObject(2, t.to());
-                    ps.setString(3, t.owner());
-                    ps.setString(4, t.segment());
-                    ps.setBigDecimal(5, t.amount());
-                    ps.setString(6, t.currency());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            // one COPY for the whole plan: a plan of 100,000 targets is put at once
+            BulkInsert insert = new BulkInsert("revenue_target", "from_date date", "to_date date", "owner text",
+                    "segment text", "amount numeric", "currency text");
+            for (Target t : targets) {
+                insert.add(t.from(), t.to(), t.owner(), t.segment(), t.amount(), t.currency());
             }
+            insert.copy(c);
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -139,5 +140,16 @@ class BacktestTest {
         assertThat(weeks.get(2).end()).isEqualTo(Instant.parse("2017-04-20T00:00:00Z"));
         assertThat(Backtest.periods(Instant.parse("2017-04-15T00:00:00Z"), Instant.parse("2017-05-15T00:00:00Z"),
                 "month")).extracting(Backtest.Period::label).containsExactly("2017-04-15");
+    }
+
+    @Test
+    void aBoundedRangeOfPeriodsStopsOnePastTheBound() {
+        // ten thousand years of weeks would be 521,775 periods; the check needs only to see that there are more
+        List<Backtest.Period> weeks = Backtest.periods(Instant.parse("1583-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T00:00:00Z"), "week", 120);
+        assertThat(weeks).hasSize(121);
+        assertThat(weeks.get(120).start()).isEqualTo(Instant.parse("1583-01-01T00:00:00Z").plus(840, ChronoUnit.DAYS));
+        assertThat(Backtest.periods(Instant.parse("2017-04-01T00:00:00Z"), Instant.parse("2017-07-01T00:00:00Z"),
+                "month", 120)).hasSize(3);
     }
 }

@@ -15,7 +15,13 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Writes a {@link CsvTable} as RFC 4180 CSV: comma-separated, quoted where needed, nulls as empty fields. */
+/**
+ * Writes a {@link CsvTable} as RFC 4180 CSV: comma-separated, quoted where needed, nulls as empty fields. Text that
+ * a spreadsheet would run as a formula is neutralised (OWASP, "CSV Injection"): a text cell starting with
+ * {@code = + - @}, a tab, a carriage return or a NUL gets a leading {@code '} and is quoted, so it shows as the
+ * text it is. Only text: numbers, dates and times are the service's own values and stay what they are (a
+ * negative number is not a formula). Text holding a semicolon is quoted too, for spreadsheets that split on it.
+ */
 @Provider
 @Produces(CsvWriter.TEXT_CSV)
 public class CsvWriter implements MessageBodyWriter<CsvTable> {
@@ -48,12 +54,26 @@ public class CsvWriter implements MessageBodyWriter<CsvTable> {
         csv.append("\r\n");
     }
 
+    /** The characters a spreadsheet reads, at the start of a cell, as the start of a formula. */
+    static final String FORMULA_START = "=+-@\t\r\0";
+
     static String field(Object value) {
         if (value == null) {
             return "";
         }
-        String s = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+        if (value instanceof CharSequence text) {
+            return text(text.toString());
+        }
+        return quotedIfNeeded(value instanceof BigDecimal d ? d.toPlainString() : value.toString(), false);
+    }
+
+    private static String text(String s) {
+        boolean formula = !s.isEmpty() && FORMULA_START.indexOf(s.charAt(0)) >= 0;
+        return quotedIfNeeded(formula ? "'" + s : s, formula || s.indexOf(';') >= 0);
+    }
+
+    private static String quotedIfNeeded(String s, boolean always) {
+        if (always || s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;

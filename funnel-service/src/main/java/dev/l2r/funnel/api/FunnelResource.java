@@ -91,7 +91,8 @@ public class FunnelResource {
                                          @QueryParam("toStage") @Parameter(example = "CLOSED_WON") String toStage,
                                          @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
                                          @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
-                                         @Parameter(description = "week or month", example = "month")
+                                         @Parameter(description = "week or month; a range of more than "
+                                                 + Params.MAX_PERIODS + " of them is refused", example = "month")
                                          @QueryParam("interval") String interval,
                                          @Parameter(description = "channel, segment or owner", example = "channel")
                                          @QueryParam("groupBy") String groupBy,
@@ -108,9 +109,10 @@ public class FunnelResource {
                     + " (a later open stage or a terminal stage; terminal stages lead nowhere)");
         }
         ApiTimes.Period period = ApiTimes.period(from, to);
+        Slice.Interval cohorts = Params.interval(interval, false);
+        Params.boundPeriods(period, cohorts);
         Slice slice = new Slice(period.from(), period.to(), Params.filters(uri),
-                Params.bool("includeSkipped", includeSkipped, true), Params.groupBy(groupBy),
-                Params.interval(interval, false));
+                Params.bool("includeSkipped", includeSkipped, true), Params.groupBy(groupBy), cohorts);
         return metrics.conversion(a, b, slice, Params.nonNegative("withinDays", withinDays, null, 100_000));
     }
 
@@ -124,15 +126,19 @@ public class FunnelResource {
     public Answers.Volume volume(@QueryParam("stage") @Parameter(example = "CLOSED_WON") String stage,
                                  @QueryParam("from") @Parameter(example = ApiExamples.FROM) String from,
                                  @QueryParam("to") @Parameter(example = ApiExamples.TO) String to,
-                                 @QueryParam("interval") @Parameter(example = "month") String interval,
+                                 @QueryParam("interval") @Parameter(description = "week or month; a range of "
+                                         + "more than " + Params.MAX_PERIODS + " of them is refused", example = "month")
+                                 String interval,
                                  @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                                  @QueryParam("segment") @Parameter(example = "smb") String segment,
                                  @QueryParam("owner") @Parameter(example = "ann") String owner,
                                  @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         String s = Params.stage(metrics.funnel(), "stage", stage);
         ApiTimes.Period period = ApiTimes.period(from, to);
+        Slice.Interval per = Params.interval(interval, true);
+        Params.boundPeriods(period, per);
         return metrics.volume(s, new Slice(period.from(), period.to(), Params.filters(uri),
-                Params.bool("includeSkipped", includeSkipped, true), null, Params.interval(interval, true)));
+                Params.bool("includeSkipped", includeSkipped, true), null, per));
     }
 
     @GET

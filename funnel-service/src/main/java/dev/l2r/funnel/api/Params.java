@@ -3,7 +3,12 @@ package dev.l2r.funnel.api;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.funnel.query.Slice;
 import dev.l2r.platform.problem.ProblemException;
+import dev.l2r.platform.time.ApiTimes;
 
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +42,29 @@ final class Params {
             case "month" -> Slice.Interval.MONTH;
             default -> throw ProblemException.badRequest("interval", "'" + value + "' is not week or month");
         };
+    }
+
+    /**
+     * The most entry periods (weeks or months) one answer may be cut into: 191 years of weeks, 833 of months. The
+     * cells are read by range whatever the length, but an answer of every week of 10,000 years is no answer.
+     */
+    static final int MAX_PERIODS = 10_000;
+
+    /** Refuses, naming {@code to}, a period cut into more than {@link #MAX_PERIODS} weeks or months. */
+    static void boundPeriods(ApiTimes.Period period, Slice.Interval interval) {
+        if (interval == Slice.Interval.NONE) {
+            return;
+        }
+        LocalDate first = LocalDate.ofInstant(period.from(), ZoneOffset.UTC);
+        LocalDate last = LocalDate.ofInstant(period.to().minusNanos(1), ZoneOffset.UTC);
+        long periods = interval == Slice.Interval.WEEK
+                ? ChronoUnit.WEEKS.between(first.with(DayOfWeek.MONDAY), last.with(DayOfWeek.MONDAY)) + 1
+                : ChronoUnit.MONTHS.between(first.withDayOfMonth(1), last.withDayOfMonth(1)) + 1;
+        if (periods > MAX_PERIODS) {
+            String unit = interval == Slice.Interval.WEEK ? "weeks" : "months";
+            throw ProblemException.badRequest("to", "from..to spans " + periods + " " + unit + "; at most "
+                    + MAX_PERIODS + " periods are answered (a shorter range, or a longer interval)");
+        }
     }
 
     static String groupBy(String value) {

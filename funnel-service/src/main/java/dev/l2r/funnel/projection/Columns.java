@@ -67,6 +67,13 @@ public final class Columns {
         }
     }
 
+    /** A date or instant (or any value) as PostgreSQL's input functions read it, e.g. for a query's array parameter. */
+    public static String text(Object v) {
+        StringBuilder text = new StringBuilder(32);
+        appendValue(text, v);
+        return text.toString();
+    }
+
     /** A value as PostgreSQL's input functions read it, unescaped. */
     private static void appendValue(StringBuilder text, Object v) {
         if (v instanceof Instant t) {
@@ -109,7 +116,7 @@ public final class Columns {
     private static void appendTimestamp(StringBuilder text, Instant t) {
         long seconds = t.getEpochSecond();
         LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
-        if (day.getYear() < 1000 || day.getYear() > 9999) {
+        if (day.getYear() < 1000) {
             text.append(t);
             return;
         }
@@ -135,12 +142,18 @@ public final class Columns {
     }
 
     private static void appendDate(StringBuilder text, LocalDate d) {
-        if (d.getYear() < 1000 || d.getYear() > 9999) {
+        if (d.getYear() < 1000) {
             text.append(d);
             return;
         }
+        // the year in full, without java.time's '+' past 9999 (which PostgreSQL reads as a time zone): a period
+        // ending with 9999-12-31 ends on 10000-01-01
         int year = d.getYear();
-        two(text, year / 100);
+        if (year > 9999) {
+            text.append(year / 100);
+        } else {
+            two(text, year / 100);
+        }
         two(text, year % 100);
         text.append('-');
         two(text, d.getMonthValue());

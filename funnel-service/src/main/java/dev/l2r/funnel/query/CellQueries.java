@@ -2,6 +2,7 @@ package dev.l2r.funnel.query;
 
 import dev.l2r.funnel.metrics.Velocity;
 import dev.l2r.funnel.metrics.WindowPlan;
+import dev.l2r.funnel.projection.Columns;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -304,17 +305,21 @@ public final class CellQueries {
     private record Piece(boolean cells, String grain, Object start, Object end) {
     }
 
+    /**
+     * Dates and instants go as PostgreSQL's text, which the statements' array casts read: {@code java.sql.Date} and
+     * {@code Timestamp} write four-digit years only (the end of a period to 9999-12-31 is 10000-01-01).
+     */
     private static List<Piece> pieces(WindowPlan plan, boolean cells) {
         List<Piece> pieces = new ArrayList<>();
         if (cells && !plan.coarse().isEmpty()) {
             String grain = plan.grain() == WindowPlan.Grain.MONTH ? "M" : null;
-            pieces.add(new Piece(true, grain, Date.valueOf(plan.coarse().start()), Date.valueOf(plan.coarse().end())));
+            pieces.add(new Piece(true, grain, Columns.text(plan.coarse().start()), Columns.text(plan.coarse().end())));
         }
         for (WindowPlan.Range<LocalDate> d : plan.days()) {
-            pieces.add(new Piece(true, "D", Date.valueOf(d.start()), Date.valueOf(d.end())));
+            pieces.add(new Piece(true, "D", Columns.text(d.start()), Columns.text(d.end())));
         }
         for (WindowPlan.Range<Instant> p : plan.partDays()) {
-            pieces.add(new Piece(false, null, Timestamp.from(p.start()), Timestamp.from(p.end())));
+            pieces.add(new Piece(false, null, Columns.text(p.start()), Columns.text(p.end())));
         }
         return pieces;
     }

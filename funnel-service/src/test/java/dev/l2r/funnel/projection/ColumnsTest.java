@@ -19,8 +19,12 @@ class ColumnsTest {
         assertThat(Columns.copyText(Instant.parse("2024-03-01T00:00:00.000001Z"))).isEqualTo("2024-03-01 00:00:00.000001+00");
         assertThat(Columns.copyText(Instant.parse("1969-12-31T23:59:59.5Z"))).isEqualTo("1969-12-31 23:59:59.5+00");
         assertThat(Columns.copyText(LocalDate.of(2025, 1, 9))).isEqualTo("2025-01-09");
-        // far from the four-digit years, java.time's own form, which PostgreSQL reads too
+        // before the four-digit years, java.time's own form, which PostgreSQL reads too
         assertThat(Columns.copyText(Instant.parse("0999-01-01T00:00:00Z"))).isEqualTo("0999-01-01T00:00:00Z");
+        // after them, the year in full without java.time's '+', which PostgreSQL would read as a time zone: the end
+        // of a period to 9999-12-31
+        assertThat(Columns.text(LocalDate.of(10_000, 1, 1))).isEqualTo("10000-01-01");
+        assertThat(Columns.text(Instant.parse("+10000-01-01T00:00:00.5Z"))).isEqualTo("10000-01-01 00:00:00.5+00");
     }
 
     /** Against java.time's formatter, over random instants with every number of fraction digits. */

@@ -1,5 +1,6 @@
 package dev.l2r.lead.intake;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.history.Lead;
 import dev.l2r.lead.history.LeadView;
@@ -8,10 +9,10 @@ import dev.l2r.lead.history.StageTransition;
 import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
+import dev.l2r.platform.problem.ProblemMappers;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
@@ -25,6 +26,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -83,6 +86,10 @@ public class LeadResource {
     @APIResponse(responseCode = "400", description = "invalid input; the problem names the field",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "amount without currency", value = ApiExamples.INVALID)))
+    @APIResponse(responseCode = "503", description = ProblemMappers.UNAVAILABLE_DESCRIPTION,
+            headers = @Header(name = ProblemMappers.RETRY_AFTER, description = "whole seconds to wait before retrying",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response record(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId,
                            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
                                    schema = @Schema(implementation = TransitionRequest.class),

@@ -5,27 +5,44 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.l2r.platform.ops.BodyLimit;
+import dev.l2r.platform.ops.RequestIds;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Turns every refusal into an RFC 7807 problem that names the offending field: bad JSON, wrong types, failed
- * validation, the services' own {@link ProblemException}s and the HTTP layer's 4xx answers. Anything else is
- * a bug: logged, and answered 500 without internals.
+ * validation, the services' own {@link ProblemException}s and the HTTP layer's 4xx answers. A database that cannot
+ * be reached is a 503 with {@code Retry-After} ({@code l2r.db.retry-after}): the caller may try again, and webhook
+ * senders do. Anything else is a bug: logged with its cause, and answered 500 without internals. Neither server
+ * answer says more than that: no SQL, host or user; their {@code requestId} finds the log line.
  */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** The header of a 503: whole seconds to wait before trying again. */
+    public static final String RETRY_AFTER = "Retry-After";
+    /** How an API documents its 503 (OpenAPI annotations take constants). */
+    public static final String UNAVAILABLE_DESCRIPTION = "the database cannot be reached right now: nothing more was "
+            + "recorded. Retry after the seconds in Retry-After; what was recorded before is recognised on a retry "
+            + "(a duplicate, or unchanged)";
+
+    @ConfigProperty(name = "l2r.db.retry-after", defaultValue = "5s")
+    Duration retryAfter;
 
     static String typeFor(int status) {
         return "https://l2r.dev/problems/" + status;
@@ -41,6 +58,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response tooLarge(BodyLimit.TooLarge e) {
+        return respond(e.problem().toProblem());
+    }
+
+    @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
@@ -53,6 +75,11 @@ public class ProblemMappers {
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class, InvalidFormatException.class,
             JsonParseException.class, JsonMappingException.class})
     public Response unreadable(JsonProcessingException e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof BodyLimit.TooLarge tooLarge) {
+                return tooLarge(tooLarge); // the stream gave out under the parser: not the client's JSON
+            }
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = pathOf(mapping.getPath());
             String expected = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
@@ -82,11 +109,50 @@ public class ProblemMappers {
         return respond(new Problem(typeFor(status), type.getReasonPhrase(), status, detail, null, List.of()));
     }
 
+    /**
+     * Every other failure, checked ones too (resources declare {@code SQLException}): told apart by what the cause
+     * chain says about the database.
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-    public Response unexpected(RuntimeException e) {
-        LOG.error("unexpected failure", e);
+    public Response unexpected(Exception e, ContainerRequestContext request) {
+        String requestId = request == null ? null : (String) request.getProperty(RequestIds.MDC_KEY);
+        return switch (DatabaseFailures.classify(e)) {
+            case UNAVAILABLE -> {
+                LOG.warnf("database unreachable, answered 503: %s", rootCause(e));
+                long seconds = retryAfterSeconds(retryAfter);
+                yield Response.fromResponse(respond(new Problem(typeFor(503), "Service unavailable", 503,
+                                "the database cannot be reached right now; retry in " + seconds + " seconds",
+                                null, List.of(), requestId)))
+                        .header(RETRY_AFTER, seconds).build();
+            }
+            case FAILED -> {
+                LOG.error("database failure", e);
+                yield serverError(requestId);
+            }
+            case NONE -> {
+                LOG.error("unexpected failure", e);
+                yield serverError(requestId);
+            }
+        };
+    }
+
+    private static Response serverError(String requestId) {
         return respond(new Problem(typeFor(500), "Internal error", 500,
-                "the service failed unexpectedly; the error is logged", null, List.of()));
+                "the service failed unexpectedly; the error is logged"
+                        + (requestId == null ? "" : " with request id " + requestId), null, List.of(), requestId));
+    }
+
+    /** Whole seconds, as {@code Retry-After} takes them; at least 1. */
+    static long retryAfterSeconds(Duration d) {
+        return d == null ? 5 : Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        for (int i = 0; i < 64 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getClass().getName() + " caused by " + root;
     }
 
     /**
