@@ -1,13 +1,9 @@
 package dev.l2r.forecast.target;
 
 import dev.l2r.platform.problem.Problem;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.l2r.infra.test.Draw;
+import dev.l2r.infra.test.Tries;
+import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -17,12 +13,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The O(n log n) overlap check against the plain quadratic one, written here independently: every pair compared.
+ * Seeded draws ({@link Tries}): a failure names its seed and plan, and the fewest of its targets found failing.
  */
 class TargetChecksTest {
 
@@ -58,48 +56,57 @@ class TargetChecksTest {
         return found;
     }
 
-    @Provide
-    Arbitrary<List<Target>> plans() {
-        // few days and few scopes, so that overlaps, ties and touching periods are common
-        Arbitrary<String> owner = Arbitraries.of("ann", "bob").injectNull(0.6);
-        Arbitrary<String> segment = Arbitraries.of("smb", "ann").injectNull(0.7);
-        Arbitrary<Target> one = Combinators.combine(Arbitraries.integers().between(0, 90),
-                        Arbitraries.integers().between(-3, 30), owner, segment)
-                .as((from, length, o, s) -> target(from, from + length, o, s));
-        return one.list().ofMaxSize(80);
+    /** A plan of 0-80 targets over few days and few scopes, so that overlaps, ties and touching periods are common. */
+    static List<Target> plan(Random random) {
+        List<Target> plan = new ArrayList<>();
+        for (int n = Draw.between(random, 0, 80); plan.size() < n; ) {
+            int from = Draw.between(random, 0, 90);
+            plan.add(target(from, from + Draw.between(random, -3, 30),
+                    random.nextDouble() < 0.6 ? null : Draw.oneOf(random, "ann", "bob"),
+                    random.nextDouble() < 0.7 ? null : Draw.oneOf(random, "smb", "ann")));
+        }
+        return plan;
     }
 
-    @Property(tries = 2000)
-    void findsExactlyTheTargetsTheQuadraticCheckFinds(@ForAll("plans") List<Target> plan) {
-        Map<Integer, Set<Integer>> expected = quadratic(plan);
-        Map<Integer, Integer> found = TargetChecks.overlaps(plan);
-        assertThat(found.keySet()).isEqualTo(expected.keySet());
-        found.forEach((i, j) -> assertThat(expected.get(i)).as("target %d names %d", i, j).contains(j));
+    @Test
+    void findsExactlyTheTargetsTheQuadraticCheckFinds() {
+        Tries.forAll(2000, TargetChecksTest::plan, Draw::fewer, plan -> {
+            Map<Integer, Set<Integer>> expected = quadratic(plan);
+            Map<Integer, Integer> found = TargetChecks.overlaps(plan);
+            assertThat(found.keySet()).isEqualTo(expected.keySet());
+            found.forEach((i, j) -> assertThat(expected.get(i)).as("target %d names %d", i, j).contains(j));
+        });
     }
 
-    @Property(tries = 1000)
-    void aPlanIsAcceptedExactlyWhenNoTwoTargetsOfAScopeShareADayAndEachIsWellFormed(
-            @ForAll("plans") List<Target> plan) {
-        boolean anyOverlap = false;
-        boolean anyMalformed = false;
-        for (int i = 0; i < plan.size(); i++) {
-            Target a = plan.get(i);
-            anyMalformed |= a.to().isBefore(a.from()) || (a.owner() != null && a.segment() != null);
-            for (int j = i + 1; j < plan.size(); j++) {
-                anyOverlap |= sameScope(a, plan.get(j)) && shareADay(a, plan.get(j));
+    @Test
+    void aPlanIsAcceptedExactlyWhenNoTwoTargetsOfAScopeShareADayAndEachIsWellFormed() {
+        int[] acceptedOrNot = new int[2];
+        Tries.forAll(1000, TargetChecksTest::plan, Draw::fewer, plan -> {
+            boolean anyOverlap = false;
+            boolean anyMalformed = false;
+            for (int i = 0; i < plan.size(); i++) {
+                Target a = plan.get(i);
+                anyMalformed |= a.to().isBefore(a.from()) || (a.owner() != null && a.segment() != null);
+                for (int j = i + 1; j < plan.size(); j++) {
+                    anyOverlap |= sameScope(a, plan.get(j)) && shareADay(a, plan.get(j));
+                }
             }
-        }
-        List<Problem.FieldError> problems = TargetChecks.problems(plan);
-        assertThat(problems.isEmpty()).isEqualTo(!anyOverlap && !anyMalformed);
-        // listed by position, each naming a field of its own target
-        List<Integer> positions = new ArrayList<>();
-        for (Problem.FieldError e : problems) {
-            positions.add(Integer.parseInt(e.field().substring(1, e.field().indexOf(']'))));
-        }
-        assertThat(positions).isSorted();
+            List<Problem.FieldError> problems = TargetChecks.problems(plan);
+            assertThat(problems.isEmpty()).isEqualTo(!anyOverlap && !anyMalformed);
+            // listed by position, each naming a field of its own target
+            List<Integer> positions = new ArrayList<>();
+            for (Problem.FieldError e : problems) {
+                positions.add(Integer.parseInt(e.field().substring(1, e.field().indexOf(']'))));
+            }
+            assertThat(positions).isSorted();
+            acceptedOrNot[problems.isEmpty() ? 0 : 1]++;
+        });
+        // the draws reach both answers
+        assertThat(acceptedOrNot[0]).as("accepted").isGreaterThan(50);
+        assertThat(acceptedOrNot[1]).as("refused").isGreaterThan(50);
     }
 
-    @Example
+    @Test
     void touchingPeriodsDoNotOverlapTheSameDayDoesAndScopesAreSeparate() {
         assertThat(TargetChecks.overlaps(List.of(target(0, 30, null, null), target(31, 60, null, null)))).isEmpty();
         assertThat(TargetChecks.overlaps(List.of(target(31, 60, null, null), target(0, 31, null, null))))
@@ -112,7 +119,7 @@ class TargetChecksTest {
                 target(30, 40, null, null)))).containsEntry(1, 0).containsEntry(2, 0).hasSize(2);
     }
 
-    @Example
+    @Test
     void datesBeyondTheApisYearsAreRefusedNamingTheField() {
         Target far = new Target(LocalDate.of(2031, 1, 1), LocalDate.MAX, null, null, BigDecimal.ONE, "USD");
         Target ancient = new Target(LocalDate.of(1582, 12, 31), LocalDate.of(2031, 1, 1), "x", null, BigDecimal.ONE, "USD");
@@ -120,14 +127,14 @@ class TargetChecksTest {
                 .containsExactly("[0].to", "[1].from");
     }
 
-    @Example
+    @Test
     void namesWithANulCharacterAreRefused() {
         assertThat(TargetChecks.problems(List.of(target(0, 1, "ann\0", null), target(0, 1, null, "\0smb"))))
                 .extracting(Problem.FieldError::field).containsExactly("[0].owner", "[1].segment");
     }
 
     /** A whole year of daily targets for 300 owners and one overlap among them: found, and only it. */
-    @Example
+    @Test
     void aPlanOfOver100000TargetsIsCheckedExactly() {
         List<Target> plan = new ArrayList<>();
         for (int owner = 0; owner < 300; owner++) {
@@ -144,7 +151,7 @@ class TargetChecksTest {
                 .containsExactly("[" + (7 * 365 + 101) + "].from", "[" + last + "].from");
     }
 
-    @Example
+    @Test
     void aWhollyOverlappingPlanListsAtMostTheCap() {
         List<Target> plan = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {

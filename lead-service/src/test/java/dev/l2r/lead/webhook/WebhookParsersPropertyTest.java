@@ -44,8 +44,7 @@ import static org.assertj.core.api.Assertions.fail;
  * follow the senders' documentation): a valid delivery whose values, keys and structure are then mutated at
  * random into numbers out of every range, strings of the wrong kind, length or characters, nested objects and
  * arrays where scalars are expected, deep nesting, and broken bytes. Each run is seeded; a failure names its seed.
- * A generator of our own rather than jqwik (docs/DECISIONS.md): jqwik 1.10's maintainers ask that it not be used
- * with AI coding agents, and one wrote this test.
+ * A generator of our own rather than a property-testing library (docs/DECISIONS.md).
  */
 class WebhookParsersPropertyTest {
 

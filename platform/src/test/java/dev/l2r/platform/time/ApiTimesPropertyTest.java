@@ -2,31 +2,29 @@ package dev.l2r.platform.time;
 
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import dev.l2r.infra.test.Draw;
+import dev.l2r.infra.test.Tries;
+import org.junit.jupiter.api.Test;
 
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Properties of API time parsing at and beyond its edges: whatever the text, the answer is an instant the services
- * can compute with and hand to JDBC and PostgreSQL, or a 400 naming the field; never another exception.
+ * can compute with and hand to JDBC and PostgreSQL, or a 400 naming the field; never another exception. Seeded
+ * draws ({@link Tries}): a failure names its seed and input.
  */
 class ApiTimesPropertyTest {
 
@@ -55,94 +53,127 @@ class ApiTimesPropertyTest {
         }
     }
 
-    @Property(tries = 3000)
-    void anyTextIsAnInstantInRangeOrA400NamingTheField(@ForAll("isoish") String value) {
-        outcome("asOf", value).ifPresent(t -> {
-            assertThat(t).isBetween(ApiTimes.EARLIEST, ApiTimes.LATEST);
-            usableDownstream(t);
+    @Test
+    void anyTextIsAnInstantInRangeOrA400NamingTheField() {
+        int[] read = new int[2];
+        Tries.forAll(3000, ApiTimesPropertyTest::isoish, Draw::shorter, value -> {
+            Optional<Instant> t = outcome("asOf", value);
+            t.ifPresent(instant -> {
+                assertThat(instant).isBetween(ApiTimes.EARLIEST, ApiTimes.LATEST);
+                usableDownstream(instant);
+            });
+            read[t.isPresent() ? 0 : 1]++;
         });
+        // the draws reach both answers
+        assertThat(read[0]).as("read").isGreaterThan(100);
+        assertThat(read[1]).as("refused").isGreaterThan(100);
     }
 
-    /** Text made of the characters ISO dates are made of, so that the parser's every branch is reached. */
-    @Provide
-    Arbitrary<String> isoish() {
-        Arbitrary<String> noise = Arbitraries.strings().withChars("0123456789-+:.TZz ").ofMaxLength(40);
-        Arbitrary<String> anything = Arbitraries.strings().ofMaxLength(40);
-        return Arbitraries.oneOf(noise, anything, dateTimes());
+    /**
+     * Text made of the characters ISO dates are made of, any text, well-formed times, and well-formed times with
+     * one character changed, added or removed, so that the parser's every branch is reached.
+     */
+    static String isoish(Random random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> Draw.string(random, "0123456789-+:.TZz ", 40);
+            case 1 -> Draw.anyString(random, 40);
+            case 2 -> sample(random).text();
+            default -> {
+                StringBuilder text = new StringBuilder(sample(random).text());
+                int at = random.nextInt(text.length());
+                char c = Draw.oneOf(random, '0', '9', '-', '+', ':', '.', 'T', 'Z', ' ', '\0');
+                switch (random.nextInt(3)) {
+                    case 0 -> text.insert(at, c);
+                    case 1 -> text.setCharAt(at, c);
+                    default -> text.deleteCharAt(at);
+                }
+                yield text.toString();
+            }
+        };
     }
 
     /** A well-formed time and the instant it names, computed from its parts rather than read from the text. */
     record Sample(String text, Instant expected) {
     }
 
-    /** Well-formed dates and date-times of any year Java can write, in every documented form. */
-    @Provide
-    Arbitrary<Sample> samples() {
-        Arbitrary<Integer> year = Arbitraries.oneOf(Arbitraries.integers().between(-999_999_999, 999_999_999),
-                Arbitraries.integers().between(-2, 12_000), Arbitraries.integers().between(1570, 1600),
-                Arbitraries.of(0, 1, 1582, 1583, 9999, 10_000, 292_278_994, 294_276, 999_999_999, -999_999_999));
-        Arbitrary<LocalDateTime> when = Combinators.combine(year, Arbitraries.integers().between(1, 366),
-                        Arbitraries.longs().between(0, 86_399_999_999_999L))
-                .as((y, dayOfYear, nanoOfDay) -> LocalDate.ofYearDay(y, Math.min(dayOfYear, LocalDate.of(y, 1, 1)
-                        .lengthOfYear())).atTime(LocalTime.ofNanoOfDay(nanoOfDay)));
-        Arbitrary<ZoneOffset> offset = Arbitraries.integers().between(-18 * 60, 18 * 60)
-                .map(m -> ZoneOffset.ofTotalSeconds(m * 60));
-        return Combinators.combine(when, offset, Arbitraries.integers().between(0, 3)).as((t, o, form) -> switch (form) {
+    /**
+     * A well-formed date or date-time of any year Java can write, in every documented form: years anywhere,
+     * near the range, around 1583 and at the edges of ours, Java's and PostgreSQL's.
+     */
+    static Sample sample(Random random) {
+        int year = switch (random.nextInt(4)) {
+            case 0 -> Draw.between(random, -999_999_999, 999_999_999);
+            case 1 -> Draw.between(random, -2, 12_000);
+            case 2 -> Draw.between(random, 1570, 1600);
+            default -> Draw.oneOf(random, 0, 1, 1582, 1583, 9999, 10_000, 292_278_994, 294_276, 999_999_999,
+                    -999_999_999);
+        };
+        int dayOfYear = Math.min(Draw.between(random, 1, 366), Year.of(year).length());
+        LocalDateTime t = LocalDate.ofYearDay(year, dayOfYear)
+                .atTime(LocalTime.ofNanoOfDay(Draw.between(random, 0, 86_399_999_999_999L)));
+        ZoneOffset offset = ZoneOffset.ofTotalSeconds(Draw.between(random, -18 * 60, 18 * 60) * 60);
+        return switch (Draw.between(random, 0, 3)) {
             case 0 -> new Sample(t.toLocalDate().toString(), t.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant());
             case 1 -> new Sample(t.toString(), t.toInstant(ZoneOffset.UTC));
             case 2 -> new Sample(t.toString().replace('T', ' '), t.toInstant(ZoneOffset.UTC));
-            default -> new Sample(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(o)),
-                    t.atOffset(o).toInstant());
-        });
-    }
-
-    @Provide
-    Arbitrary<String> dateTimes() {
-        return samples().map(Sample::text);
+            default -> new Sample(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(offset)),
+                    t.atOffset(offset).toInstant());
+        };
     }
 
     /**
      * Any well-formed time of the years 1583-9999 (UTC) reads as the very instant it names; any other is refused
      * with a 400 naming the field.
      */
-    @Property(tries = 3000)
-    void wellFormedTimesReadExactlyOrAreRefusedOutOfRange(@ForAll("samples") Sample sample) {
-        boolean inRange = !sample.expected().isBefore(ApiTimes.EARLIEST) && !sample.expected().isAfter(ApiTimes.LATEST);
-        Optional<Instant> read = outcome("from", sample.text());
-        if (inRange) {
-            assertThat(read).as(sample.text()).contains(sample.expected());
-        } else {
-            assertThat(read).as(sample.text()).isEmpty();
-        }
+    @Test
+    void wellFormedTimesReadExactlyOrAreRefusedOutOfRange() {
+        int[] inRangeOrNot = new int[2];
+        Tries.forAll(3000, ApiTimesPropertyTest::sample, sample -> {
+            boolean inRange = !sample.expected().isBefore(ApiTimes.EARLIEST)
+                    && !sample.expected().isAfter(ApiTimes.LATEST);
+            inRangeOrNot[inRange ? 0 : 1]++;
+            Optional<Instant> read = outcome("from", sample.text());
+            if (inRange) {
+                assertThat(read).as(sample.text()).contains(sample.expected());
+            } else {
+                assertThat(read).as(sample.text()).isEmpty();
+            }
+        });
+        assertThat(inRangeOrNot[0]).as("in range").isGreaterThan(100);
+        assertThat(inRangeOrNot[1]).as("out of range").isGreaterThan(100);
     }
 
     /** A period's two ends: in range, end after start, and the date-alone end covering its whole day. */
-    @Property(tries = 2000)
-    void aPeriodIsInOrderAndInRangeOrA400OnOneOfItsEnds(@ForAll("dateTimes") String from,
-                                                         @ForAll("dateTimes") String to) {
-        try {
-            ApiTimes.Period p = ApiTimes.period(from, to);
-            assertThat(p.to()).isAfter(p.from());
-            assertThat(p.from()).isBetween(ApiTimes.EARLIEST, ApiTimes.LATEST);
-            // a date alone as the end includes that day: at most one day past the latest instant
-            assertThat(p.to()).isBeforeOrEqualTo(ApiTimes.LATEST.plusNanos(1).plusSeconds(86_400));
-            usableDownstream(p.from());
-            usableDownstream(p.to());
-        } catch (ProblemException e) {
-            assertThat(e.toProblem().status()).isEqualTo(400);
-            assertThat(e.toProblem().field()).isIn("from", "to");
-        }
+    @Test
+    void aPeriodIsInOrderAndInRangeOrA400OnOneOfItsEnds() {
+        int[] periodOrNot = new int[2];
+        Tries.forAll(2000, random -> List.of(sample(random).text(), sample(random).text()), Draw::shorterEach, ends -> {
+            try {
+                ApiTimes.Period p = ApiTimes.period(ends.get(0), ends.get(1));
+                assertThat(p.to()).isAfter(p.from());
+                assertThat(p.from()).isBetween(ApiTimes.EARLIEST, ApiTimes.LATEST);
+                // a date alone as the end includes that day: at most one day past the latest instant
+                assertThat(p.to()).isBeforeOrEqualTo(ApiTimes.LATEST.plusNanos(1).plusSeconds(86_400));
+                usableDownstream(p.from());
+                usableDownstream(p.to());
+                periodOrNot[0]++;
+            } catch (ProblemException e) {
+                assertThat(e.toProblem().status()).isEqualTo(400);
+                assertThat(e.toProblem().field()).isIn("from", "to");
+                periodOrNot[1]++;
+            }
+        });
+        assertThat(periodOrNot[0]).as("periods").isGreaterThan(100);
+        assertThat(periodOrNot[1]).as("refused").isGreaterThan(100);
     }
 
-    @Property(tries = 1000)
-    void everyInstantInRangeWrittenAsIsoReadsBackTheSame(
-            @ForAll @LongRange(min = -12_212_553_600L, max = 253_402_300_799L) long epochSecond,
-            @ForAll @IntRange(min = 0, max = 999_999_999) int nanos) {
-        Instant t = Instant.ofEpochSecond(epochSecond, nanos);
-        assertThat(ApiTimes.parse("t", t.toString())).isEqualTo(t);
+    @Test
+    void everyInstantInRangeWrittenAsIsoReadsBackTheSame() {
+        Tries.forAll(1000, random -> Instant.ofEpochSecond(Draw.between(random, -12_212_553_600L, 253_402_300_799L),
+                Draw.between(random, 0, 999_999_999)), t -> assertThat(ApiTimes.parse("t", t.toString())).isEqualTo(t));
     }
 
-    @Example
+    @Test
     void theEdgesThemselves() {
         assertThat(ApiTimes.parse("t", "1583-01-01")).isEqualTo(ApiTimes.EARLIEST);
         assertThat(ApiTimes.parse("t", "9999-12-31T23:59:59.999999999Z")).isEqualTo(ApiTimes.LATEST);
