@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.annotation.PostConstruct;
@@ -38,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (acks=all) before the poll's offsets may commit; and as a row of dead_letter, filed in the poll's own
  * transaction, which is what operators list and replay (the topic is kept for tools that read it). One metric,
  * {@code l2r_consumer_events_dead_lettered_total{projection, reason}}, and the open ones as the gauge
- * {@code l2r_consumer_dead_letters{projection}}.
+ * {@code l2r_consumer_dead_letters{projection}} (from start-up).
  */
+@Startup
 @ApplicationScoped
 public class DeadLetters {
 

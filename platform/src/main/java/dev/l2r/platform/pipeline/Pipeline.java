@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -49,8 +50,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Polls run on the pipeline's own threads, never on a Vert.x thread: a wait of minutes (an outage, a rebuild
  * holding the projection lock) blocks no event loop or worker and trips no blocked-thread warning. The channel
  * is acknowledged only when every record of the poll is applied, passed over or set aside, so offsets commit
- * only then; nothing fails the channel short of shutting down.
+ * only then; nothing fails the channel short of shutting down. Made at start-up, so that its metrics are there
+ * before the first poll.
  */
+@Startup
 @ApplicationScoped
 public class Pipeline {
 
