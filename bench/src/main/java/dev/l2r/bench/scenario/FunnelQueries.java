@@ -82,10 +82,10 @@ public final class FunnelQueries implements Scenario {
         Map<String, String> liveOnly = new HashMap<>(env);
         liveOnly.put("L2R_CATCH_UP_REPLAY", "false");
         ServiceProcess funnel = context.service("funnel-service", List.of("-Xmx512m"), liveOnly);
-        double first = counter(funnel, "l2r_funnel_events_applied_total");
+        double first = counter(funnel, "l2r_consumer_events_applied_total");
         long t0 = System.nanoTime();
         Thread.sleep(context.quick() ? 10_000 : 60_000);
-        double live = (counter(funnel, "l2r_funnel_events_applied_total") - first) / ((System.nanoTime() - t0) / 1e9);
+        double live = (counter(funnel, "l2r_consumer_events_applied_total") - first) / ((System.nanoTime() - t0) / 1e9);
         report.addVersus(name(), "live consumer, catching up", live, "events/s", "bare KafkaConsumer", bare,
                 leads + " leads, " + events + " events; one transaction per poll; catch-up by replay off");
         context.stop("funnel-service");
@@ -204,8 +204,8 @@ public final class FunnelQueries implements Scenario {
 
     /** Records the running consumer has applied, found already applied, or passed over as replayed. */
     private static double seen(ServiceProcess funnel) throws Exception {
-        return counter(funnel, "l2r_funnel_events_applied_total") + counter(funnel, "l2r_funnel_events_duplicate_total")
-                + counter(funnel, "l2r_funnel_events_replayed_total");
+        return counter(funnel, "l2r_consumer_events_applied_total") + counter(funnel, "l2r_consumer_events_duplicate_total")
+                + counter(funnel, "l2r_consumer_events_passed_over_total");
     }
 
     /** Publishes every lead's events and copies them, as raw transitions, into a table for the newcomer SQL. */
