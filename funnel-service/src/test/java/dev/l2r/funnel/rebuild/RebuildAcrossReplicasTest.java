@@ -1,6 +1,7 @@
 package dev.l2r.funnel.rebuild;
 
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.funnel.catchup.ReplayedOffsets;
 import dev.l2r.funnel.projection.FunnelProjector;
 import dev.l2r.funnel.support.Publisher;
 import dev.l2r.infra.LocalInfra;
@@ -118,6 +119,32 @@ class RebuildAcrossReplicasTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/admin/rebuild").then()
                 .body("state", equalTo("DONE")).body("reason", equalTo("a replay decided on a fresh look")));
         assertThat(advisoryLocksHeld()).isZero();
+    }
+
+    /**
+     * After a replay the consumer gets past the replay point some seconds before the group commits past it: in
+     * between, a replica's watch must still count the records below as done, or it replays the topic again.
+     */
+    @Test
+    void aPassedReplayPointStaysTheBacklogsFloorUntilTheGroupHasCommittedPastIt() throws Exception {
+        String topic = "replay-points-" + UUID.randomUUID();
+        try (Connection c = dataSource.getConnection()) {
+            ReplayedOffsets.save(c, topic, Map.of(0, 100L, 1, 50L));
+            ReplayedOffsets.passed(c, topic, Map.of(0, 100L, 1, 49L));
+            // the consumer passes over nothing below a point it has passed, and still over the other's
+            assertThat(ReplayedOffsets.read(c, topic)).isEqualTo(Map.of(1, 50L));
+            assertThat(ReplayedOffsets.floor(c, topic)).isEqualTo(Map.of(0, 100L, 1, 50L));
+            // committed short of the point: kept
+            ReplayedOffsets.forget(c, topic, Map.of(0, 99L, 1, 500L), Map.of(0, 200L, 1, 600L));
+            assertThat(ReplayedOffsets.floor(c, topic)).isEqualTo(Map.of(0, 100L, 1, 50L));
+            // committed past it: gone; a point not passed yet stays whatever was committed
+            ReplayedOffsets.forget(c, topic, Map.of(0, 100L, 1, 500L), Map.of(0, 200L, 1, 600L));
+            assertThat(ReplayedOffsets.floor(c, topic)).isEqualTo(Map.of(1, 50L));
+            // a passed point beyond its partition's end (the topic was recreated): gone, committed or not
+            ReplayedOffsets.passed(c, topic, Map.of(1, 50L));
+            ReplayedOffsets.forget(c, topic, Map.of(), Map.of(0, 5L, 1, 10L));
+            assertThat(ReplayedOffsets.floor(c, topic)).isEmpty();
+        }
     }
 
     private void awaitIdle() {
