@@ -63,17 +63,22 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, port, managementPort, builder.start(), log);
     }
 
-    /** The environment that points a service at this infrastructure's Kafka and its own database. */
     /**
      * The admin key every service started here accepts ({@code L2R_BOOTSTRAP_API_KEY}), made fresh for each run:
      * tests and the benchmark call the services with it, as a user's scripts would.
      */
     public static final String ADMIN_KEY = "l2r_run_" + java.util.UUID.randomUUID().toString().replace("-", "");
 
+    /** The environment that points a service at this infrastructure's Kafka and its own database. */
     public static Map<String, String> envFor(LocalInfra infra, String database) {
+        return envFor(infra.kafka(), infra.postgres(), database);
+    }
+
+    /** The same for a broker and a PostgreSQL server of one's own choosing (a server per service, say). */
+    public static Map<String, String> envFor(LocalKafka kafka, LocalPostgres postgres, String database) {
         return Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers(),
-                "L2R_DB_URL", infra.postgres().jdbcUrl(database),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "L2R_DB_URL", postgres.jdbcUrl(database),
                 "L2R_DB_USER", LocalPostgres.USER,
                 "L2R_DB_PASSWORD", LocalPostgres.PASSWORD,
                 "L2R_BOOTSTRAP_API_KEY", ADMIN_KEY);
@@ -133,6 +138,19 @@ public final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         return process.exitValue();
+    }
+
+    /**
+     * SIGKILL, as the kernel's OOM killer or a node failure would end it: no shutdown hook runs, nothing is flushed,
+     * connections are cut. Returns the exit code (137 = 128 + 9).
+     */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return process.waitFor();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.l2r.funnel.catchup;
 
 import dev.l2r.funnel.rebuild.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
-import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * Looks at the live consumer's backlog every little while (from the start, so a service deployed beside a topic
  * full of history finds it at once), measures from it how fast the consumer gets through a backlog
  * ({@link LiveRate}), and, when {@link CatchUpPolicy} says so, has a rebuild replay the topic. Every replica looks;
- * only one rebuild runs at a time, the others' attempts are refused and ignored. The backlog and the measured rate
+ * only one rebuild runs at a time, and a replica replays only if no rebuild started since it read the status. It
+ * also starts rebuilds requested of a replica that stopped before serving them. The backlog and the measured rate
  * are published as the gauges {@value #BACKLOG} and {@value #LIVE_RATE}.
  */
 @ApplicationScoped
@@ -105,6 +105,12 @@ public class CatchUpWatch {
     /** One look: the backlog now, and a replay if it calls for one. */
     void look() {
         try {
+            // read before the backlog: a replay that finishes in between must not look like none ran (below)
+            RebuildStatus last = rebuilder.status();
+            if (!last.running()) {
+                // a rebuild requested of a replica that stopped before serving it is served by any other
+                rebuilder.startIfRequired();
+            }
             Optional<Backlog> backlog;
             try (Connection c = dataSource.getConnection()) {
                 backlog = offsets.backlog(c);
@@ -113,7 +119,6 @@ public class CatchUpWatch {
                 return;
             }
             Backlog b = backlog.get();
-            RebuildStatus last = rebuilder.status();
             Instant now = Instant.now();
             liveRate.observe(now, b, last.running()); // looks run one at a time, on the timer's thread
             if (last.running()) {
@@ -122,12 +127,10 @@ public class CatchUpWatch {
             }
             CatchUpPolicy.Decision decision = policy.decide(b, liveRate.eventsPerSecond(), last);
             lastLook = CatchUpView.of(now, b, decision);
-            if (decision.replay()) {
-                rebuilder.start(decision.why());
+            // every replica looks; one replays, and none replays again a backlog another's replay just took in
+            if (decision.replay() && rebuilder.startUnlessChangedSince(decision.why(), last)) {
                 LOG.info(decision.why());
             }
-        } catch (ProblemException running) {
-            LOG.debug("a rebuild is already running");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

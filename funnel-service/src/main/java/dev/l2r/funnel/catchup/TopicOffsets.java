@@ -59,11 +59,12 @@ public class TopicOffsets {
 
     /**
      * The consumer group's backlog, counting as done what lies below the last replay's points (read through
-     * {@code c}, see {@link ReplayedOffsets}); empty while the topic does not exist.
+     * {@code c}, see {@link ReplayedOffsets}, and forgotten there once the group has committed past them); empty
+     * while the topic does not exist.
      */
     public Optional<Backlog> backlog(Connection c)
             throws SQLException, ExecutionException, InterruptedException, TimeoutException {
-        Map<Integer, Long> replayed = ReplayedOffsets.read(c, topic);
+        Map<Integer, Long> replayed = ReplayedOffsets.floor(c, topic);
         List<TopicPartition> partitions;
         try {
             partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -79,11 +80,18 @@ public class TopicOffsets {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<Backlog.Partition> rows = new ArrayList<>();
+        Map<Integer, Long> committedAt = new HashMap<>();
+        Map<Integer, Long> latestAt = new HashMap<>();
         for (TopicPartition p : partitions) {
             OffsetAndMetadata done = committed.get(p);
             rows.add(new Backlog.Partition(p.partition(), earliest.get(p), latest.get(p), done == null ? null : done.offset(),
                     replayed.get(p.partition())));
+            if (done != null) {
+                committedAt.put(p.partition(), done.offset());
+            }
+            latestAt.put(p.partition(), latest.get(p));
         }
+        ReplayedOffsets.forget(c, topic, committedAt, latestAt);
         return Optional.of(Backlog.of(rows));
     }
 

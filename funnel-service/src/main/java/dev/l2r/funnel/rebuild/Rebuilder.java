@@ -139,7 +139,8 @@ public class Rebuilder {
 
     /**
      * Starts a rebuild when one is requested and none is running here or in a replica (whose rebuild, when it
-     * finishes, looks for requests again). Failures are logged: the request stays for the next attempt.
+     * finishes, looks for requests again). Failures are logged: the request stays for the next attempt. Every
+     * replica's catch-up watch also calls this, so a request whose replica died before serving it is served.
      */
     public void startIfRequired() {
         try {
@@ -149,11 +150,12 @@ public class Rebuilder {
             }
             if (!open.isEmpty()) {
                 String reason = String.join("; ", open.stream().map(RebuildRequests.Request::reason).toList());
-                LOG.infof("rebuilding the projections: %s", reason);
-                start(reason);
+                if (begin(reason, null)) {
+                    LOG.infof("rebuilding the projections: %s", reason);
+                } else {
+                    LOG.debug("a rebuild is already running; requests left open are served after it");
+                }
             }
-        } catch (ProblemException running) {
-            LOG.info("a rebuild is already running; requests left open are served after it");
         } catch (SQLException | RuntimeException e) {
             LOG.error("could not start a requested rebuild; it stays requested", e);
         }
@@ -161,20 +163,55 @@ public class Rebuilder {
 
     /** Starts a rebuild in the background; a 409 problem when one is already running (here or in a replica). */
     public RebuildStatus start(String reason) throws SQLException {
+        if (!begin(reason, null)) {
+            throw ProblemException.conflict("a rebuild is already running; see GET /api/admin/rebuild");
+        }
+        return status();
+    }
+
+    /**
+     * Starts a rebuild unless one is running, or one started (and may have finished) since {@code seen} was read:
+     * a replica's watch that looked at the backlog while another replica's replay was swapping its tables in would
+     * otherwise replay the whole topic again for a backlog that replay has just caught up.
+     *
+     * @return whether a rebuild started
+     */
+    public boolean startUnlessChangedSince(String reason, RebuildStatus seen) throws SQLException {
+        return begin(reason, seen);
+    }
+
+    /**
+     * Takes the rebuild lock (a session lock, held by the connection the rebuild keeps to its end) and starts the
+     * rebuild in the background; false when another holds the lock or, given {@code seen}, the latest rebuild is no
+     * longer the one seen.
+     */
+    private boolean begin(String reason, RebuildStatus seen) throws SQLException {
         Connection c = dataSource.getConnection();
         try {
             if (!tryLock(c)) {
-                throw ProblemException.conflict("a rebuild is already running; see GET /api/admin/rebuild");
+                c.close();
+                return false;
+            }
+            if (seen != null && !java.util.Objects.equals(startedAt(c), seen.startedAt())) {
+                unlockAll(c);
+                c.close();
+                return false;
             }
             writeStatus(c, new RebuildStatus("RUNNING", reason, "starting", Instant.now(), null, null, 0, 0, 0, null, null));
         } catch (SQLException | RuntimeException e) {
+            unlockAll(c); // a session lock would outlive the pooled connection's close
             c.close();
             throw e;
         }
         executor.submit(() -> run(c, reason));
-        return status();
+        return true;
     }
 
+    /**
+     * The running or latest rebuild. A rebuild marked RUNNING whose lock nobody holds ran in a replica that died
+     * (its database session ended with it): it is reported FAILED, and the catch-up watch and requests may start
+     * another.
+     */
     public RebuildStatus status() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT state, reason, phase, started_at, finished_at, "
@@ -190,15 +227,45 @@ public class Rebuilder {
             long millis = started == null ? 0 : Duration.between(started, until).toMillis();
             BigDecimal rate = millis <= 0 ? null
                     : BigDecimal.valueOf(read * 1000.0 / millis).setScale(1, RoundingMode.HALF_UP);
-            return new RebuildStatus(rs.getString(1), rs.getString(2), rs.getString(3), started, finished,
-                    (Long) rs.getObject(6), read, rs.getLong(8), rs.getLong(9), rate, rs.getString(10));
+            String state = rs.getString(1);
+            String error = rs.getString(10);
+            if ("RUNNING".equals(state) && !lockHeld(c)) {
+                state = "FAILED";
+                error = "ended unfinished: the replica running it stopped or lost its database";
+            }
+            return new RebuildStatus(state, rs.getString(2), rs.getString(3), started, finished,
+                    (Long) rs.getObject(6), read, rs.getLong(8), rs.getLong(9), rate, error);
+        }
+    }
+
+    private static Instant startedAt(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT started_at FROM rebuild_status WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? instant(rs.getTimestamp(1)) : null;
+        }
+    }
+
+    /** Whether some session of this database holds the rebuild lock (pg_locks shows a bigint key in two halves). */
+    private static boolean lockHeld(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                + "AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1)")) {
+            ps.setLong(1, REBUILD_LOCK >>> 32);
+            ps.setLong(2, REBUILD_LOCK & 0xffff_ffffL);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
     private void run(Connection lockHolder, String reason) {
         Instant started = Instant.now();
         RebuildProgress progress = new RebuildProgress(reason, started);
-        try (lockHolder; Connection writer = open(); Connection copier = open()) {
+        boolean done = false;
+        // not closed by the try: its session locks must be released first, also after a failure (a pooled
+        // connection closed with them would keep every live batch waiting for good)
+        try (Connection writer = open(); Connection copier = open()) {
             progress.phase(writer, "waiting for live batches to finish");
             try (PreparedStatement ps = lockHolder.prepareStatement("SELECT pg_advisory_lock(?)")) {
                 ps.setLong(1, FunnelProjector.PROJECTION_LOCK);
@@ -230,19 +297,29 @@ public class Rebuilder {
             progress.phase(writer, "swapping in the new tables");
             swap(writer, served, topic, replayed);
             progress.finish(writer, "DONE", null);
-            unlockAll(lockHolder);
+            done = true;
             LOG.infof("rebuild done: %d events, %d leads in %s", progress.read.get(), progress.leads.get(),
                     Duration.between(started, Instant.now()));
-            executor.submit(this::startIfRequired); // asked for while this one ran
         } catch (Exception e) {
             LOG.error("rebuild failed; the previous projections stay in place", e);
-            unlockAll(lockHolder);
+            // recorded before the lock is released: a replica that then takes it finds this one finished
             try (Connection c = dataSource.getConnection()) {
                 progress.finish(c, "FAILED", String.valueOf(e.getMessage()));
                 ShadowKeys.execute(c, "DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
             } catch (SQLException ignored) {
                 LOG.error("could not record the failed rebuild", ignored);
             }
+        } finally {
+            unlockAll(lockHolder);
+            try {
+                lockHolder.close();
+            } catch (SQLException e) {
+                LOG.warn("could not close the rebuild's lock connection", e);
+            }
+        }
+        if (done) {
+            executor.submit(this::startIfRequired); // asked for while this one ran
+        } else {
             CompletableFuture.delayedExecutor(RETRY_AFTER_FAILURE.toSeconds(), TimeUnit.SECONDS, executor)
                     .execute(this::startIfRequired);
         }
