@@ -4,6 +4,7 @@ import dev.l2r.events.LeadStageChanged;
 import dev.l2r.forecast.projection.Projector;
 import dev.l2r.platform.consume.EventReader;
 import dev.l2r.platform.ops.ProjectionMonitor;
+import dev.l2r.platform.trace.RecordSpans;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,9 +41,24 @@ public class LeadEventsConsumer {
     @Inject
     ProjectionMonitor monitor;
 
+    @Inject
+    RecordSpans spans;
+
     @Incoming("lead-stage-changed")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws Exception {
+        // each record's apply in the trace its headers carry (platform RecordSpans)
+        try (RecordSpans.Batch traced = spans.start(records, records.count())) {
+            try {
+                consume(records, traced);
+            } catch (Exception e) {
+                traced.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private void consume(ConsumerRecords<String, String> records, RecordSpans.Batch traced) throws Exception {
         List<ConsumerRecord<String, String>> usable = new ArrayList<>(records.count());
         List<LeadStageChanged> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
@@ -52,6 +68,7 @@ public class LeadEventsConsumer {
                 events.add(read.event());
             } else {
                 deadLetters.send(record, read.error());
+                traced.deadLettered(record, read.error());
             }
         }
         if (events.isEmpty()) {
@@ -73,6 +90,7 @@ public class LeadEventsConsumer {
                         throw single;
                     }
                     deadLetters.send(usable.get(i), "projection failed: " + Retry.describe(single));
+                    traced.deadLettered(usable.get(i), "projection failed: " + Retry.describe(single));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.l2r.funnel.consumer;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.funnel.catchup.ReplayedOffsets;
 import dev.l2r.platform.ops.ProjectionMonitor;
+import dev.l2r.platform.trace.RecordSpans;
 import dev.l2r.funnel.projection.FunnelProjector;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,9 @@ public class LeadEventsConsumer {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    RecordSpans spans;
+
     @ConfigProperty(name = "mp.messaging.incoming.lead-stage-changed.topic")
     String topic;
 
@@ -82,6 +86,18 @@ public class LeadEventsConsumer {
     // locks each lead, and offsets commit only once every earlier record of a partition is done
     @Blocking(value = "funnel-projection", ordered = false)
     public void consume(ConsumerRecords<String, String> records) throws Exception {
+        // each record's apply in the trace its headers carry (platform RecordSpans)
+        try (RecordSpans.Batch traced = spans.start(records, records.count())) {
+            try {
+                consume(records, traced);
+            } catch (Exception e) {
+                traced.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private void consume(ConsumerRecords<String, String> records, RecordSpans.Batch traced) throws Exception {
         Map<Integer, Long> replayPoint = retrying("reading the replay point", () -> {
             try (Connection c = dataSource.getConnection()) {
                 return ReplayedOffsets.read(c, topic);
@@ -94,12 +110,14 @@ public class LeadEventsConsumer {
             reached.merge(r.partition(), r.offset() + 1, Math::max);
             if (r.offset() < replayPoint.getOrDefault(r.partition(), 0L)) {
                 passedOver++;
+                traced.passedOver(r, "replayed");
                 continue;
             }
             try {
                 events.add(EventChecks.read(r.value()));
             } catch (RuntimeException unreadable) {
                 deadLetters.send(r, unreadable, "consumer");
+                traced.deadLettered(r, String.valueOf(unreadable.getMessage()));
             }
         }
         long start = System.nanoTime();
