@@ -42,10 +42,15 @@ class ConsumerTest extends IntegrationTestBase {
 
     static final String DLQ = "lead-stage-changed-dlq-forecast";
 
+    /** The sum over every series of the metric (e.g. dead letters per reason). */
     double metric(String name) {
         String text = given().get(metrics).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.Ee+-]+)$", Pattern.MULTILINE).matcher(text);
-        return m.find() ? Double.parseDouble(m.group(2)) : 0;
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(2));
+        }
+        return sum;
     }
 
     static List<ConsumerRecord<String, String>> deadLetters(String infraServers, String key) {
@@ -65,7 +70,7 @@ class ConsumerTest extends IntegrationTestBase {
 
     @Test
     void unreadableRecordsGoToTheDeadLetterTopicWithTheReasonAndTheRestIsKept() {
-        double before = metric("l2r_forecast_events_dead_lettered_total");
+        double before = metric("l2r_consumer_events_dead_lettered_total");
         LeadStageChanged good = event("dl", "SQL", 5, null, null);
         String wrongVersion = EventJson.write(event("dl", "MQL", 4, null, null)).replace("\"schemaVersion\":1",
                 "\"schemaVersion\":2");
@@ -84,7 +89,7 @@ class ConsumerTest extends IntegrationTestBase {
         assertThat(header(dead.get(2), "dead-letter-reason")).isEqualTo("occurredAt is missing");
         assertThat(header(dead.get(0), "dead-letter-topic")).isEqualTo(LeadStageChanged.TOPIC);
         assertThat(header(dead.get(0), "dead-letter-offset")).isNotBlank();
-        assertThat(metric("l2r_forecast_events_dead_lettered_total")).isEqualTo(before + 3);
+        assertThat(metric("l2r_consumer_events_dead_lettered_total")).isEqualTo(before + 3);
 
         given().queryParam("asOf", at(6)).get("/api/forecast/leads").then().statusCode(200)
                 .body("leads.leadId", equalTo(List.of("dl")));
@@ -161,7 +166,7 @@ class ConsumerTest extends IntegrationTestBase {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
         assertThat(given().get(metrics).then().statusCode(200).extract().asString())
-                .contains("l2r_forecast_events_applied_total");
+                .contains("l2r_consumer_events_applied_total{projection=\"forecast\"");
         given().get("/q/openapi").then().statusCode(200);
     }
 }

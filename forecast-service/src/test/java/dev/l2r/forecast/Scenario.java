@@ -83,7 +83,7 @@ public final class Scenario implements AutoCloseable {
     /** Empties the service's tables, so each test starts from its own events. */
     public void reset() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("TRUNCATE event_log, lead_state, stage_spell, lead_close, lead_arrival, revenue_target");
+            s.executeUpdate("TRUNCATE event_log, lead_state, stage_spell, lead_close, lead_arrival, revenue_target, dead_letter");
             s.executeUpdate("UPDATE projection_state SET funnel_version = 0, funnel = NULL");
         }
     }

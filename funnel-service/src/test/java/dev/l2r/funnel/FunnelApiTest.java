@@ -3,12 +3,12 @@ package dev.l2r.funnel;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
-import dev.l2r.funnel.consumer.DeadLetters;
 import dev.l2r.funnel.support.Publisher;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
 import dev.l2r.infra.test.LocalInfraResource;
 import dev.l2r.infra.test.TopicProbe;
+import dev.l2r.platform.pipeline.DeadLetters;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -263,7 +263,7 @@ class FunnelApiTest {
             assertThat(new String(second.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
                     .contains("toStage is missing");
         });
-        given().get(metrics).then().body(containsString("l2r_funnel_events_dead_lettered_total"));
+        given().get(metrics).then().body(containsString("l2r_consumer_events_dead_lettered_total{projection=\"funnel\""));
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.platform.consume.EventLog;
+import dev.l2r.platform.pipeline.LeadLocks;
+import dev.l2r.platform.pipeline.Projection;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,13 +29,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps the forecast's tables in step with the events. A poll is applied in one transaction: new events go to the
- * event log (idempotent on event id) and every lead they touch is re-derived from all its events. A newer funnel
- * definition, or a new projection version of this code, rebuilds every lead from the event log in one transaction.
- * The projection_state row orders the two: a poll holds it shared, a rebuild exclusively.
+ * Keeps the forecast's tables in step with the events; the forecast's step of the platform pipeline. A poll is
+ * applied in the pipeline's transaction: new events go to the event log (idempotent on event id) and every lead
+ * they touch is re-derived from all its events. A newer funnel definition, or a new projection version of this
+ * code, rebuilds every lead from the event log in one transaction. The projection_state row orders the two: a poll
+ * holds it shared, a rebuild exclusively.
  */
 @ApplicationScoped
-public class Projector {
+public class Projector implements Projection {
 
     /** Raise when the derived tables change meaning: every lead is then re-derived at start-up. */
     public static final int PROJECTION_VERSION = 1;
@@ -48,8 +51,6 @@ public class Projector {
     @Inject
     MeterRegistry registry;
 
-    private Counter applied;
-    private Counter duplicates;
     private Counter rebuilds;
     private volatile VersionedFunnel cached = new VersionedFunnel(0, FunnelDefinition.canonical());
 
@@ -58,9 +59,6 @@ public class Projector {
 
     @PostConstruct
     void metrics() {
-        applied = Counter.builder("l2r.forecast.events.applied").description("new events projected").register(registry);
-        duplicates = Counter.builder("l2r.forecast.events.duplicates")
-                .description("redelivered events that changed nothing").register(registry);
         rebuilds = Counter.builder("l2r.forecast.rebuilds")
                 .description("full rebuilds from the event log (funnel definition or projection version changed)")
                 .register(registry);
@@ -70,19 +68,24 @@ public class Projector {
         upgradeIfNeeded();
     }
 
-    /** Applies one poll's events; returns how many were new. */
-    @Transactional(rollbackOn = Exception.class)
-    public int apply(List<LeadStageChanged> events) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            FunnelDefinition funnel = readFunnel(c, "FOR SHARE");
-            List<LeadStageChanged> fresh = EVENT_LOG.append(c, events);
-            Set<String> leads = new LinkedHashSet<>();
-            fresh.forEach(e -> leads.add(e.leadId()));
-            ProjectionWriter.rewrite(c, funnel, leads, EVENT_LOG.eventsOf(c, leads, fresh));
-            applied.increment(fresh.size());
-            duplicates.increment(events.size() - fresh.size());
-            return fresh.size();
-        }
+    @Override
+    public String name() {
+        return "forecast";
+    }
+
+    /**
+     * Applies one poll's events in the caller's transaction: the state row shared (a rebuild locks it exclusively),
+     * then a lock per lead (a replayed dead letter may touch a lead beside a poll); returns how many were new.
+     */
+    @Override
+    public int apply(Connection c, List<LeadStageChanged> events) throws SQLException {
+        FunnelDefinition funnel = readFunnel(c, "FOR SHARE");
+        LeadLocks.lock(c, events);
+        List<LeadStageChanged> fresh = EVENT_LOG.append(c, events);
+        Set<String> leads = new LinkedHashSet<>();
+        fresh.forEach(e -> leads.add(e.leadId()));
+        ProjectionWriter.rewrite(c, funnel, leads, EVENT_LOG.eventsOf(c, leads, fresh));
+        return fresh.size();
     }
 
     /** Adopts a funnel definition newer than the one in force and rebuilds under it; false if it is not newer. */

@@ -4,17 +4,23 @@ import dev.l2r.events.EventJson;
 import dev.l2r.events.FunnelDefinitionChanged;
 import dev.l2r.funnel.definition.DefinitionStore;
 import dev.l2r.funnel.rebuild.Rebuilder;
+import dev.l2r.platform.pipeline.Failures;
+import dev.l2r.platform.retry.Retries;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * Follows the compacted funnel-definition topic. A definition that changes the stage order changes every
- * figure: storing it requests a rebuild, which starts now or, when one is running, right after it.
+ * figure: storing it requests a rebuild, which starts now or, when one is running, right after it. A database
+ * that is away while a definition arrives is waited out (the pipeline's policy), not a failed channel.
  */
 @ApplicationScoped
 public class DefinitionConsumer {
@@ -27,9 +33,21 @@ public class DefinitionConsumer {
     @Inject
     Rebuilder rebuilder;
 
+    @ConfigProperty(name = "l2r.consumer.max-backoff")
+    Duration maxBackoff;
+
+    private Guard untilStored;
+
+    @PostConstruct
+    void guard() {
+        untilStored = Retries.waitOut("storing a funnel definition", Failures::waits, Duration.ofMillis(100),
+                maxBackoff, e -> LOG.warnf("could not store a funnel definition (%s); trying again",
+                        Failures.describe(e)));
+    }
+
     @Incoming("funnel-definition")
     @Blocking
-    public void consume(String payload) throws SQLException {
+    public void consume(String payload) throws Exception {
         FunnelDefinitionChanged change;
         try {
             change = EventJson.read(payload, FunnelDefinitionChanged.class);
@@ -42,7 +60,7 @@ public class DefinitionConsumer {
                     change.definition() == null ? "no definition" : change.definition().problems());
             return;
         }
-        if (!store.offer(change)) {
+        if (!untilStored.call(() -> store.offer(change), Boolean.class)) {
             return;
         }
         LOG.infof("funnel definition version %d changes the stage order: rebuilding the projections", change.version());

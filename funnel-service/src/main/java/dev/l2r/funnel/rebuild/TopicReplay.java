@@ -1,9 +1,9 @@
 package dev.l2r.funnel.rebuild;
 
-import dev.l2r.events.LeadStageChanged;
-import dev.l2r.funnel.consumer.DeadLetters;
-import dev.l2r.funnel.consumer.EventChecks;
 import dev.l2r.funnel.projection.Columns;
+import dev.l2r.platform.pipeline.DeadLetter;
+import dev.l2r.platform.pipeline.DeadLetters;
+import dev.l2r.platform.pipeline.RecordCheck;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -30,9 +30,11 @@ import java.util.concurrent.TimeoutException;
  * and parsing run in the calling thread while the previous chunk is being copied in another, so Kafka, JSON and
  * the database work side by side.
  * <p>
- * A record that cannot be read is dead-lettered here when the live consumer has not reached it (at or past the
- * position it is known to have reached: the group's committed offset or the previous replay point), since the live
- * consumer will pass over it; one it handled after its last commit may so be dead-lettered twice, never not at all.
+ * Every record passes the live pipeline's check ({@link RecordCheck}). One refused is set aside here, as the
+ * pipeline would (found by {@value DeadLetters#FOUND_BY_REPLAY}), when the live consumer has not reached it (at or
+ * past the position it is known to have reached: the group's committed offset or the previous replay point),
+ * since the live consumer will pass over it; one it handled after its last commit may so be sent to the
+ * dead-letter topic twice (filed once), never not at all.
  */
 final class TopicReplay {
 
@@ -86,17 +88,16 @@ final class TopicReplay {
                         continue; // arrived after the rebuild started: the live consumer applies it
                     }
                     progress.read.incrementAndGet();
-                    LeadStageChanged e;
-                    try {
-                        e = EventChecks.read(r.value());
-                    } catch (RuntimeException unreadable) {
+                    RecordCheck.Checked checked = RecordCheck.check(r.value());
+                    if (!checked.ok()) {
                         progress.unreadable.incrementAndGet();
                         if (r.offset() >= unseenFrom.getOrDefault(r.partition(), 0L)) {
-                            deadLetters.send(r, unreadable, "replay");
-                        } // else the live consumer dead-lettered it when it read it
+                            deadLetters.setAside(DeadLetter.of(r, checked.refusal(), DeadLetters.FOUND_BY_REPLAY, 0));
+                        } // else the live consumer set it aside when it read it
                         continue;
                     }
-                    chunk.add(e.eventId(), e.leadId(), e.occurredAt(), r.value());
+                    chunk.add(checked.event().eventId(), checked.event().leadId(), checked.event().occurredAt(),
+                            r.value());
                     if (chunk.size() == CHUNK) {
                         hand(chunks, chunk, copying);
                         chunk = new Columns(4);

@@ -2,12 +2,12 @@ package dev.l2r.funnel.catchup;
 
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
-import dev.l2r.funnel.consumer.DeadLetters;
 import dev.l2r.funnel.projection.FunnelProjector;
 import dev.l2r.funnel.support.Publisher;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
 import dev.l2r.infra.test.LocalInfraResource;
+import dev.l2r.platform.pipeline.DeadLetters;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -86,7 +86,7 @@ class CatchUpReplayTest {
             backlog.add(Publisher.event(channel + "-" + i, "MQL", at, attributes));
         }
         String unreadable = "{\"not\": \"an event " + UUID.randomUUID() + "\"}";
-        double replayedBefore = metric("l2r_funnel_events_replayed_total");
+        double replayedBefore = metric("l2r_consumer_events_passed_over_total");
 
         try (Connection holder = dataSource.getConnection()) {
             // live batches wait on the projection lock: the consumer falls behind while the events arrive
@@ -104,7 +104,7 @@ class CatchUpReplayTest {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mqls(channel)).isEqualTo(LEADS));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(metric("l2r_funnel_events_replayed_total") - replayedBefore).isPositive());
+                assertThat(metric("l2r_consumer_events_passed_over_total") - replayedBefore).isPositive());
 
         // past the replay point the consumer applies events as before
         Publisher.publish(infra.kafka().bootstrapServers(), List.of(Publisher.event(channel + "-late", "MQL", at,

@@ -4,11 +4,15 @@ import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.history.TransitionRecorder;
+import dev.l2r.platform.retry.Retries;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -35,6 +39,15 @@ public class Intake {
 
     @ConfigProperty(name = "l2r.intake.chunk-size")
     int chunkSize;
+
+    /** A lost race is tried again at once: the winner has committed by the time the loser sees the conflict. */
+    private Guard racesRetried;
+
+    @PostConstruct
+    void guard() {
+        racesRetried = Retries.attempts("recording a chunk", ATTEMPTS,
+                e -> e instanceof RecordingFailed f && RETRYABLE.contains(RecordingFailed.sqlState(f)), Duration.ZERO);
+    }
 
     /** One change on its own (the single-transition endpoint): refused data is a 400, never a 500. */
     public RecordingResult accept(StageChange change) {
@@ -72,14 +85,14 @@ public class Intake {
 
     /** Records one chunk in one transaction; results in the order given. */
     public List<RecordingResult> record(List<StageChange> chunk) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return recorder.record(chunk);
-            } catch (RecordingFailed e) {
-                if (attempt == ATTEMPTS || !RETRYABLE.contains(RecordingFailed.sqlState(e))) {
-                    throw e;
-                }
-            }
+        try {
+            @SuppressWarnings("unchecked")
+            List<RecordingResult> results = racesRetried.call(() -> recorder.record(chunk), List.class);
+            return results;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception checked) {
+            throw new IllegalStateException(checked);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.l2r.lead.outbox;
 
 import dev.l2r.platform.ops.EventIds;
+import dev.l2r.platform.retry.Retries;
 import dev.l2r.platform.trace.TraceContext;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +18,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -129,6 +131,8 @@ public class OutboxRelay {
     private KafkaClientMetrics producerMetrics;
     private Counter published;
     private Counter deadLettered;
+    /** Kafka or the database away: the batch is tried again, backing off from the poll interval to max-backoff. */
+    private Guard untilRelayed;
 
     void start(@Observes StartupEvent event) {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
@@ -158,6 +162,8 @@ public class OutboxRelay {
             return t;
         });
         lag.scheduleWithFixedDelay(this::refreshBacklog, 0, 1, TimeUnit.SECONDS);
+        untilRelayed = Retries.waitOut("outbox relay", e -> running, pollInterval, maxBackoff,
+                e -> LOG.warnf("outbox relay could not publish, retrying: %s", e.getMessage()));
         running = true;
         worker = new Thread(this::run, "outbox-relay");
         worker.setDaemon(true);
@@ -182,12 +188,12 @@ public class OutboxRelay {
     }
 
     private void run() {
-        Duration backoff = pollInterval;
         while (running) {
             try {
-                topics.ensureTopic();
-                int sent = relayBatch();
-                backoff = pollInterval;
+                int sent = untilRelayed.call(() -> {
+                    topics.ensureTopic();
+                    return relayBatch();
+                }, Integer.class);
                 if (sent < batchSize) {
                     if (signal.await(pollInterval)) {
                         // woken by a commit: let the commits right behind it join the same round, so that
@@ -199,14 +205,8 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                LOG.warnf("outbox relay could not publish, retrying in %s: %s", backoff, e.getMessage());
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+                // the guard retries while running: this is a failure left over as the relay stops
+                LOG.debugf("outbox relay stopped with: %s", e.getMessage());
             }
         }
     }

@@ -12,14 +12,16 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A consumer's apply step in each event's own trace: one span per record ({@code <topic> process}, kind CONSUMER),
  * a child of the context in the record's {@code traceparent} header, so that the trace that began with the HTTP
- * request holds the apply of every consumer. Records of one poll are applied in one transaction, so their spans
- * share its start and end; {@code messaging.batch.message_count} says how many shared it.
+ * request holds the apply of every consumer. Records applied together share one transaction, so their spans share
+ * its start and end; {@code messaging.batch.message_count} says how many shared it. An attempt that fails ends its
+ * spans as errors with the exception (a retried record has a span per attempt), and a record set aside has a span
+ * of its own that says so ({@link #deadLettered}).
  *
  * <p>Why not one span per batch with a link to each record: a batch span lives in a trace of its own, and a tracing
  * UI shows links from the batch's side only. An operator who looks up a stage change's trace would not find its
@@ -54,71 +56,71 @@ public class RecordSpans {
         this.consumer = consumer;
     }
 
-    /** Starts a span for every traced record of a poll; close the batch when its transaction is done. */
+    /** Starts a span for every traced record applied together; close the batch when its transaction is done. */
     public Batch start(Iterable<? extends ConsumerRecord<?, String>> records, int count) {
-        Map<ConsumerRecord<?, ?>, Span> spans = new IdentityHashMap<>();
+        List<Span> spans = new ArrayList<>();
         for (ConsumerRecord<?, String> record : records) {
-            TraceContext context = TraceContext.of(record.headers());
-            if (!context.present()) {
-                continue;
+            Span span = span(TraceContext.of(record.headers()), record.topic(), record.partition(), record.offset(),
+                    record.key() == null ? null : record.key().toString(), record.value(), count);
+            if (span != null) {
+                spans.add(span);
             }
-            Span span = tracer.spanBuilder(record.topic() + " process")
-                    .setParent(context.parent())
-                    .setSpanKind(SpanKind.CONSUMER)
-                    .setAttribute(SYSTEM, "kafka")
-                    .setAttribute(OPERATION, "process")
-                    .setAttribute(DESTINATION, record.topic())
-                    .setAttribute(PARTITION, Integer.toString(record.partition()))
-                    .setAttribute(OFFSET, record.offset())
-                    .setAttribute(BATCH, (long) count)
-                    .setAttribute(CONSUMER, consumer)
-                    .startSpan();
-            if (span.isRecording()) {
-                // only for spans that are exported: reading the id means parsing the payload once more
-                if (record.key() != null) {
-                    span.setAttribute(KEY, record.key().toString());
-                }
-                span.setAttribute(EVENT_ID, EventIds.of(record.value()));
-            }
-            spans.put(record, span);
         }
         return new Batch(spans);
     }
 
-    /** The spans of one poll. Not thread-safe: a batch is applied on one thread. */
+    /** A record set aside (refused by the check, or failing on its own): a span that ends at once, as an error. */
+    public void deadLettered(TraceContext context, String topic, int partition, long offset, String key,
+                             String payload, String reason) {
+        Span span = span(context, topic, partition, offset, key, payload, 1);
+        if (span != null) {
+            span.setAttribute(OUTCOME, DEAD_LETTERED);
+            span.setStatus(StatusCode.ERROR, reason);
+            span.end();
+        }
+    }
+
+    private Span span(TraceContext context, String topic, int partition, long offset, String key, String payload,
+                      int count) {
+        if (!context.present()) {
+            return null;
+        }
+        Span span = tracer.spanBuilder(topic + " process")
+                .setParent(context.parent())
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(SYSTEM, "kafka")
+                .setAttribute(OPERATION, "process")
+                .setAttribute(DESTINATION, topic)
+                .setAttribute(PARTITION, Integer.toString(partition))
+                .setAttribute(OFFSET, offset)
+                .setAttribute(BATCH, (long) count)
+                .setAttribute(CONSUMER, consumer)
+                .startSpan();
+        if (span.isRecording()) {
+            // only for spans that are exported: reading the id means parsing the payload once more
+            if (key != null) {
+                span.setAttribute(KEY, key);
+            }
+            span.setAttribute(EVENT_ID, EventIds.of(payload));
+        }
+        return span;
+    }
+
+    /** The spans of records applied together. Not thread-safe: they are applied on one thread. */
     public static final class Batch implements AutoCloseable {
 
-        private final Map<ConsumerRecord<?, ?>, Span> open;
+        private final List<Span> open;
         private final Scope scope;
 
-        Batch(Map<ConsumerRecord<?, ?>, Span> open) {
+        Batch(List<Span> open) {
             this.open = open;
-            // a batch of one traced record: its span is current, so that log lines carry its traceId (the MDC)
-            this.scope = open.size() == 1 ? open.values().iterator().next().makeCurrent() : null;
+            // one traced record: its span is current, so that log lines carry its traceId (the MDC)
+            this.scope = open.size() == 1 ? open.get(0).makeCurrent() : null;
         }
 
-        /** This record went to the dead-letter topic: its span ends now, as an error with the reason. */
-        public void deadLettered(ConsumerRecord<?, ?> record, String reason) {
-            Span span = open.remove(record);
-            if (span != null) {
-                span.setAttribute(OUTCOME, DEAD_LETTERED);
-                span.setStatus(StatusCode.ERROR, reason);
-                span.end();
-            }
-        }
-
-        /** This record needs no apply (a rebuild already replayed it, say): its span ends now with the outcome. */
-        public void passedOver(ConsumerRecord<?, ?> record, String outcome) {
-            Span span = open.remove(record);
-            if (span != null) {
-                span.setAttribute(OUTCOME, outcome);
-                span.end();
-            }
-        }
-
-        /** The batch failed: every span still open ends as an error with the exception. */
+        /** The attempt failed: every span still open ends as an error with the exception. */
         public void failed(Throwable error) {
-            for (Span span : open.values()) {
+            for (Span span : open) {
                 span.recordException(error);
                 span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
                 span.end();
@@ -129,7 +131,7 @@ public class RecordSpans {
         /** Every span still open ends as applied. */
         @Override
         public void close() {
-            for (Span span : open.values()) {
+            for (Span span : open) {
                 span.setAttribute(OUTCOME, APPLIED);
                 span.end();
             }

@@ -41,6 +41,11 @@ public record TraceContext(String traceparent, String tracestate) {
         return new TraceContext(text(headers.lastHeader(TRACEPARENT)), text(headers.lastHeader(TRACESTATE)));
     }
 
+    /** What a record's headers, read into a map (as a dead letter keeps them), carry. */
+    public static TraceContext of(Map<String, String> headers) {
+        return new TraceContext(headers.get(TRACEPARENT), headers.get(TRACESTATE));
+    }
+
     public boolean present() {
         return traceparent != null;
     }

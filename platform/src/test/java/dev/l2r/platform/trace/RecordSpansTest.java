@@ -60,12 +60,12 @@ class RecordSpansTest {
         ConsumerRecord<String, String> a = record(1, traceparent(traceA, "00f067aa0ba902b7"));
         ConsumerRecord<String, String> b = record(2, traceparent(traceB, "b7ad6b7169203331"));
         ConsumerRecord<String, String> untraced = record(3, null);
-        ConsumerRecord<String, String> unreadable = record(4, traceparent(traceA, "53995c3f42cd8ad8"));
 
-        try (RecordSpans.Batch batch = spans.start(List.of(a, b, untraced, unreadable), 4)) {
-            assertThat(batch.open()).as("no span for a record without a context").isEqualTo(3);
-            batch.deadLettered(unreadable, "not a LeadStageChanged: eventId missing");
+        try (RecordSpans.Batch batch = spans.start(List.of(a, b, untraced), 3)) {
+            assertThat(batch.open()).as("no span for a record without a context").isEqualTo(2);
         }
+        spans.deadLettered(new TraceContext(traceparent(traceA, "53995c3f42cd8ad8"), null), "lead-stage-changed", 3, 4,
+                "lead-4", "{\"eventId\": 42", "eventId: integer found, string expected");
 
         Map<String, SpanData> byParent = exporter.getFinishedSpanItems().stream()
                 .collect(Collectors.toMap(SpanData::getParentSpanId, Function.identity()));
@@ -77,7 +77,7 @@ class RecordSpansTest {
         assertThat(applyA.getKind()).isEqualTo(SpanKind.CONSUMER);
         assertThat(applyA.getAttributes().get(RecordSpans.OFFSET)).isEqualTo(1L);
         assertThat(applyA.getAttributes().get(RecordSpans.PARTITION)).isEqualTo("3");
-        assertThat(applyA.getAttributes().get(RecordSpans.BATCH)).isEqualTo(4L);
+        assertThat(applyA.getAttributes().get(RecordSpans.BATCH)).isEqualTo(3L);
         assertThat(applyA.getAttributes().get(RecordSpans.EVENT_ID))
                 .isEqualTo("00000000-0000-0000-0000-000000000001");
         assertThat(applyA.getAttributes().get(RecordSpans.CONSUMER)).isEqualTo("funnel-service");
@@ -90,7 +90,15 @@ class RecordSpansTest {
         assertThat(dead.getTraceId()).isEqualTo(traceA);
         assertThat(dead.getAttributes().get(RecordSpans.OUTCOME)).isEqualTo(RecordSpans.DEAD_LETTERED);
         assertThat(dead.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-        assertThat(dead.getStatus().getDescription()).isEqualTo("not a LeadStageChanged: eventId missing");
+        assertThat(dead.getStatus().getDescription()).isEqualTo("eventId: integer found, string expected");
+        assertThat(dead.getAttributes().get(RecordSpans.OFFSET)).isEqualTo(4L);
+        assertThat(dead.getAttributes().get(RecordSpans.EVENT_ID)).as("unreadable").isEqualTo("?");
+    }
+
+    @Test
+    void aDeadLetterWithoutATraceContextHasNoSpan() {
+        spans.deadLettered(TraceContext.NONE, "lead-stage-changed", 0, 1, null, "{}", "unreadable");
+        assertThat(exporter.getFinishedSpanItems()).isEmpty();
     }
 
     @Test
@@ -138,6 +146,8 @@ class RecordSpansTest {
         context.writeTo(headers);
         assertThat(headers.headers("traceparent")).hasSize(1);
         assertThat(TraceContext.of(headers)).isEqualTo(context);
+        assertThat(TraceContext.of(Map.of("traceparent", context.traceparent(), "tracestate", "vendor=x1")))
+                .as("as a dead letter keeps the headers").isEqualTo(context);
         SpanContext back = Span.fromContext(TraceContext.of(headers).parent()).getSpanContext();
         assertThat(back.getTraceId()).isEqualTo(remote.getTraceId());
         assertThat(back.getSpanId()).isEqualTo(remote.getSpanId());
