@@ -118,7 +118,7 @@ public final class FreshnessUnderLoad implements Scenario {
         // warm-up: the same load for 10 s without samples (JIT, connections, consumer assignment)
         Stream warm = new Stream(http, lead, "w", OpenLoopPlan.of(rate, 10, SINGLE_SHARE, DELIVERY_SIZE, 1_000_000), null);
         warm.run();
-        warm.awaitAnswers(Duration.ofSeconds(60));
+        warm.awaitAnswers(Duration.ofSeconds(600));
 
         List<Send> plan = OpenLoopPlan.of(rate, seconds, SINGLE_SHARE, DELIVERY_SIZE, SAMPLE_PERIOD_MS);
         int sampleCount = (int) plan.stream().filter(s -> s.sample() >= 0).count();
