@@ -7,6 +7,7 @@ import dev.l2r.bench.harness.Scenario;
 import dev.l2r.bench.scenario.EndToEndLatency;
 import dev.l2r.bench.scenario.ForecastQueries;
 import dev.l2r.bench.scenario.ForecastTargets;
+import dev.l2r.bench.scenario.FreshnessUnderLoad;
 import dev.l2r.bench.scenario.FunnelQueries;
 import dev.l2r.bench.scenario.IntakeBulk;
 import dev.l2r.bench.scenario.IntakeSingle;
@@ -30,7 +31,8 @@ public final class BenchMain {
             new IntakeBulk(),
             new FunnelQueries(),
             new ForecastQueries(),
-            new ForecastTargets());
+            new ForecastTargets(),
+            new FreshnessUnderLoad());
 
     private BenchMain() {
     }

@@ -187,7 +187,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void networkPoliciesLetServicesReachKafkaTheirOwnDatabaseAndDnsOnly(String overlay) throws Exception {
+    void networkPoliciesLetServicesReachKafkaTheirOwnDatabaseDnsAndTheTraceCollectorOnly(String overlay) throws Exception {
         Rendered r = rendered(overlay);
         List<Map<String, String>> pods = r.podLabels();
         for (String service : Repo.SERVICES) {
@@ -200,7 +200,13 @@ class KubernetesManifestsTest {
                 rule.getPorts().stream().map(NetworkPolicyPort::getPort).forEach(p -> egressPorts.add(p.getIntVal()));
                 for (NetworkPolicyPeer peer : rule.getTo()) {
                     if (peer.getNamespaceSelector() != null) {
-                        assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsOnly(53);
+                        // another namespace: DNS, or the OpenTelemetry Collector's namespace on the OTLP ports only
+                        if (TELEMETRY.equals(peer.getNamespaceSelector().getMatchLabels())) {
+                            assertThat(peer.getPodSelector()).isNull();
+                            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsOnly(4317, 4318);
+                        } else {
+                            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsOnly(53);
+                        }
                         continue;
                     }
                     Map<String, String> wanted = peer.getPodSelector().getMatchLabels();
@@ -211,7 +217,7 @@ class KubernetesManifestsTest {
                     }
                 }
             }
-            assertThat(egressPorts).isSubsetOf(9092, 9093, 5432, 53).contains(5432, 53);
+            assertThat(egressPorts).isSubsetOf(9092, 9093, 5432, 53, 4317, 4318).contains(5432, 53);
             int bootstrapPort = ServiceConfig.portOf(r.environment(r.container(service)).get("KAFKA_BOOTSTRAP_SERVERS"));
             assertThat(kafkaPorts).as("%s %s: egress to the brokers' port", overlay, service).contains(bootstrapPort);
             // its database label is its own: no other service's database pod carries only this one's label
@@ -220,6 +226,9 @@ class KubernetesManifestsTest {
             assertThat(databasePeer.getPodSelector().getMatchLabels()).containsOnlyKeys("l2r.dev/postgres-for-" + service);
         }
     }
+
+    /** The namespace label of the OpenTelemetry Collector that the services export traces to. */
+    static final Map<String, String> TELEMETRY = Map.of("l2r.dev/telemetry", "true");
 
     /** Namespace labels that admit callers: the ingress controller's (the API) and Prometheus' (metrics). */
     static final Map<String, String> INGRESS_CONTROLLER = Map.of("l2r.dev/ingress-controller", "true");

@@ -17,18 +17,23 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** The three packaged services as separate processes on a real broker and database: one lead end to end. */
+/**
+ * The three packaged services as separate processes on a real broker and database: one lead end to end, and its
+ * trace, exported by OTLP/HTTP to a receiver in this test.
+ */
 class LeadToRevenueIT {
 
     static LocalInfra infra;
     static ServiceProcess lead;
     static ServiceProcess funnel;
     static ServiceProcess forecast;
+    static OtlpReceiver traces;
 
     @BeforeAll
     static void startEverything() throws Exception {
         AsAdmin.everyRequest();
         infra = LocalInfra.startTemporary();
+        traces = new OtlpReceiver();
         lead = start("lead-service", "l2r_lead");
         funnel = start("funnel-service", "l2r_funnel");
         forecast = start("forecast-service", "l2r_forecast");
@@ -38,8 +43,14 @@ class LeadToRevenueIT {
     }
 
     static ServiceProcess start(String module, String database) throws Exception {
-        return ServiceProcess.start(Path.of(System.getProperty("l2r.repo.root", "..")), module,
-                ServiceProcess.envFor(infra, database), List.of("-Xmx512m"));
+        java.util.Map<String, String> env = new java.util.HashMap<>(ServiceProcess.envFor(infra, database));
+        // tracing on, as in Kubernetes, to this test's receiver; spans sent every 200 ms rather than 5 s
+        env.put("L2R_OTEL_SDK_DISABLED", "false");
+        env.put("L2R_OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
+        env.put("L2R_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
+        return ServiceProcess.start(Path.of(System.getProperty("l2r.repo.root", "..")), module, env,
+                List.of("-Xmx512m"));
     }
 
     @AfterAll
@@ -51,6 +62,9 @@ class LeadToRevenueIT {
         }
         if (infra != null) {
             infra.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
         // SIGTERM is a clean shutdown for a JVM: 143 is 128 + 15
         assertThat(java.util.Arrays.stream(exits).boxed().toList()).allMatch(code -> code == 0 || code == 143);
@@ -81,6 +95,37 @@ class LeadToRevenueIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 given().baseUri(forecast.baseUrl()).queryParam("from", "2025-01-01").queryParam("to", "2025-12-31")
                         .get("/api/forecast/kpis").then().body("openOpportunities", equalTo(0)));
+    }
+
+    @Test
+    void oneStageChangeIsOneTraceThroughTheThreeServices() {
+        String traceId = dev.l2r.infra.test.TracedRecords.hex(16);
+        String callerSpan = dev.l2r.infra.test.TracedRecords.hex(8);
+        String eventId = given().baseUri(lead.baseUrl()).header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .contentType(ContentType.JSON).body("""
+                        {"toStage":"MQL","occurredAt":"2025-04-02T08:00:00Z","source":"api","sourceEventId":"sys-trace-1"}""")
+                .post("/api/leads/sys-traced/transitions").then().statusCode(201).extract().path("eventId");
+
+        // the request, the relay's publication, and one apply in each consumer, all in the caller's trace
+        List<OtlpReceiver.Span> trace = await().atMost(Duration.ofSeconds(30)).until(
+                () -> traces.spans().stream().filter(s -> s.traceId().equals(traceId)).toList(),
+                spans -> spans.stream().filter(s -> s.kind() == 5).count() == 2);
+        OtlpReceiver.Span request = trace.stream().filter(s -> s.kind() == 2).findFirst().orElseThrow();
+        assertThat(request.service()).isEqualTo("lead-service");
+        assertThat(request.parentSpanId()).isEqualTo(callerSpan);
+        assertThat(request.name()).isEqualTo("POST /api/leads/{leadId}/transitions");
+        OtlpReceiver.Span publish = trace.stream().filter(s -> s.kind() == 4).findFirst().orElseThrow();
+        assertThat(publish.service()).isEqualTo("lead-service");
+        assertThat(publish.parentSpanId()).isEqualTo(request.spanId());
+        assertThat(publish.attributes()).containsEntry("l2r.event.id", eventId);
+        List<OtlpReceiver.Span> applies = trace.stream().filter(s -> s.kind() == 5).toList();
+        assertThat(applies).extracting(OtlpReceiver.Span::service)
+                .containsExactlyInAnyOrder("funnel-service", "forecast-service");
+        assertThat(applies).allSatisfy(apply -> {
+            assertThat(apply.parentSpanId()).isEqualTo(publish.spanId());
+            assertThat(apply.name()).isEqualTo("lead-stage-changed process");
+            assertThat(apply.attributes()).containsEntry("l2r.event.id", eventId).containsEntry("l2r.outcome", "applied");
+        });
     }
 
     /** HTTP status of a GET with exactly these headers (no key added). */

@@ -2,6 +2,7 @@ package dev.l2r.lead.outbox;
 
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadStageChanged;
+import dev.l2r.platform.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -15,13 +16,14 @@ import java.util.List;
 
 /**
  * Appends messages to the outbox on the caller's transactional connection; {@link OutboxRelay} takes them to
- * Kafka. Ids come from the sequence, so the relay publishes in the order the rows were written.
+ * Kafka. Ids come from the sequence, so the relay publishes in the order the rows were written. Each row keeps the
+ * trace context current when it was written (the HTTP request's span), which the relay continues.
  */
 @ApplicationScoped
 public class Outbox {
 
-    private static final String INSERT = "INSERT INTO outbox (id, topic, message_key, payload, created_at) "
-            + "VALUES (nextval('outbox_id_seq'), ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO outbox (id, topic, message_key, payload, created_at, "
+            + "traceparent, tracestate) VALUES (nextval('outbox_id_seq'), ?, ?, ?, ?, ?, ?)";
 
     @ConfigProperty(name = "l2r.topic.lead-stage-changed.name")
     String topic;
@@ -34,10 +36,11 @@ public class Outbox {
         if (events.isEmpty()) {
             return;
         }
+        TraceContext trace = TraceContext.current();
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (LeadStageChanged event : events) {
                 bind(ps, topic, event.leadId(), EventJson.write(event),
-                        event.recordedAt() != null ? event.recordedAt() : Instant.now());
+                        event.recordedAt() != null ? event.recordedAt() : Instant.now(), trace);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -47,17 +50,19 @@ public class Outbox {
 
     public void append(Connection c, String topic, String key, Object payload, Instant createdAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            bind(ps, topic, key, EventJson.write(payload), createdAt);
+            bind(ps, topic, key, EventJson.write(payload), createdAt, TraceContext.current());
             ps.executeUpdate();
         }
         signal.appended();
     }
 
-    private static void bind(PreparedStatement ps, String topic, String key, String payload, Instant createdAt)
-            throws SQLException {
+    private static void bind(PreparedStatement ps, String topic, String key, String payload, Instant createdAt,
+                             TraceContext trace) throws SQLException {
         ps.setString(1, topic);
         ps.setString(2, key);
         ps.setString(3, payload);
         ps.setTimestamp(4, Timestamp.from(createdAt));
+        ps.setString(5, trace.traceparent());
+        ps.setString(6, trace.tracestate());
     }
 }

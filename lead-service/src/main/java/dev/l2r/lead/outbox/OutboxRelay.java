@@ -2,11 +2,17 @@ package dev.l2r.lead.outbox;
 
 import dev.l2r.platform.ops.EventIds;
 import dev.l2r.platform.retry.Retries;
+import dev.l2r.platform.trace.TraceContext;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,13 +67,26 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A plain {@link KafkaProducer} rather than a messaging emitter: the relay needs each record's own
  * acknowledgement to decide which rows to delete.
+ *
+ * <p>A row written with a trace context (the HTTP request's span, {@link Outbox}) is published in a span of that
+ * trace ({@code <topic> publish}, kind PRODUCER, from the send to the acknowledgement), whose context goes into the
+ * record's {@code traceparent}/{@code tracestate} headers for the consumers to continue.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock id shared by every lead-service replica ("L2R OUTB"). */
-    private static final long RELAY_LOCK = 0x4c3252204f555442L;
+    static final long RELAY_LOCK = 0x4c3252204f555442L;
+    // the publish span's attributes (OpenTelemetry's messaging conventions, and ours)
+    private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
+    private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation.type");
+    private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+    private static final AttributeKey<String> PARTITION = AttributeKey.stringKey("messaging.destination.partition.id");
+    private static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
+    private static final AttributeKey<String> KEY = AttributeKey.stringKey("messaging.kafka.message.key");
+    private static final AttributeKey<Long> OUTBOX_ROW = AttributeKey.longKey("l2r.outbox.row");
+    private static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("l2r.event.id");
 
     @Inject
     AgroalDataSource dataSource;
@@ -83,6 +103,9 @@ public class OutboxRelay {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Tracer tracer;
 
     @ConfigProperty(name = "l2r.outbox.batch-size")
     int batchSize;
@@ -197,21 +220,46 @@ public class OutboxRelay {
                 }
                 List<Row> rows = pending(c);
                 List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+                List<Span> spans = new ArrayList<>(rows.size());
                 for (Row row : rows) {
-                    acks.add(producer.send(new ProducerRecord<>(row.topic, row.key, row.payload)));
+                    ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.key, row.payload);
+                    Span span = publishSpan(row);
+                    if (span != null) {
+                        TraceContext.of(row.trace.parent().with(span)).writeTo(record.headers());
+                    }
+                    spans.add(span);
+                    try {
+                        acks.add(producer.send(record));
+                    } catch (RuntimeException e) {
+                        // no metadata within max.block.ms, say: nothing of this round is published
+                        spans.stream().filter(Objects::nonNull).forEach(open -> {
+                            open.setStatus(StatusCode.ERROR, e.toString());
+                            open.end();
+                        });
+                        throw e;
+                    }
                 }
                 List<Long> acknowledged = new ArrayList<>(rows.size());
                 List<DeadLetter> unsendable = new ArrayList<>();
                 Exception failure = null;
                 for (int i = 0; i < rows.size(); i++) {
+                    Span span = spans.get(i);
                     try {
                         RecordMetadata ack = acks.get(i).get();
                         acknowledged.add(rows.get(i).id);
+                        if (span != null) {
+                            span.setAttribute(PARTITION, Integer.toString(ack.partition()));
+                            span.setAttribute(OFFSET, ack.offset());
+                        }
                         if (LOG.isDebugEnabled()) {
                             LOG.debugf("published event %s to %s-%d@%d", EventIds.of(rows.get(i).payload),
                                     ack.topic(), ack.partition(), ack.offset());
                         }
                     } catch (ExecutionException e) {
+                        if (span != null) {
+                            span.recordException(e.getCause());
+                            span.setStatus(StatusCode.ERROR, e.getCause().toString());
+                        }
                         if (neverSendable(e.getCause())) {
                             LOG.errorf("outbox row %d (event %s, %d characters) can never be sent to %s and is "
                                             + "moved to outbox_dead_letter: %s", rows.get(i).id,
@@ -223,6 +271,10 @@ public class OutboxRelay {
                         LOG.debugf("outbox row %d (event %s) not acknowledged: %s", rows.get(i).id,
                                 EventIds.of(rows.get(i).payload), e.getCause());
                         failure = e;
+                    } finally {
+                        if (span != null) {
+                            span.end();
+                        }
                     }
                 }
                 delete(c, acknowledged);
@@ -248,17 +300,38 @@ public class OutboxRelay {
     }
 
     private List<Row> pending(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, message_key, payload, traceparent, "
+                + "tracestate FROM outbox ORDER BY id LIMIT ?")) {
             ps.setInt(1, batchSize);
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            new TraceContext(rs.getString(5), rs.getString(6))));
                 }
             }
             return rows;
         }
+    }
+
+    /** The span of one row's publication, a child of the span that wrote the row; none for a row without one. */
+    private Span publishSpan(Row row) {
+        if (!row.trace.present()) {
+            return null;
+        }
+        Span span = tracer.spanBuilder(row.topic + " publish")
+                .setParent(row.trace.parent())
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(SYSTEM, "kafka")
+                .setAttribute(OPERATION, "publish")
+                .setAttribute(DESTINATION, row.topic)
+                .setAttribute(KEY, row.key)
+                .setAttribute(OUTBOX_ROW, row.id)
+                .startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(EVENT_ID, EventIds.of(row.payload));
+        }
+        return span;
     }
 
     private static void delete(Connection c, List<Long> ids) throws SQLException {
@@ -294,7 +367,7 @@ public class OutboxRelay {
         return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;
     }
 
-    private record Row(long id, String topic, String key, String payload) {
+    private record Row(long id, String topic, String key, String payload, TraceContext trace) {
     }
 
     private record BatchOutcome(int sent, int deadLettered, Exception failure) {
@@ -319,9 +392,10 @@ public class OutboxRelay {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM outbox WHERE id = ? "
-                + "RETURNING id, topic, message_key, payload, created_at) INSERT INTO outbox_dead_letter "
-                + "(id, topic, message_key, payload, created_at, dead_lettered_at, error) "
-                + "SELECT id, topic, message_key, payload, created_at, now(), ? FROM moved")) {
+                + "RETURNING id, topic, message_key, payload, created_at, traceparent, tracestate) "
+                + "INSERT INTO outbox_dead_letter (id, topic, message_key, payload, created_at, traceparent, "
+                + "tracestate, dead_lettered_at, error) "
+                + "SELECT id, topic, message_key, payload, created_at, traceparent, tracestate, now(), ? FROM moved")) {
             for (DeadLetter row : rows) {
                 ps.setLong(1, row.id);
                 ps.setString(2, row.error);

@@ -5,6 +5,8 @@ import dev.l2r.platform.ops.ProjectionMonitor;
 import dev.l2r.platform.problem.DatabaseFailures;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.retry.Retries;
+import dev.l2r.platform.trace.RecordSpans;
+import dev.l2r.platform.trace.TraceContext;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,6 +76,9 @@ public class Pipeline {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    RecordSpans spans;
 
     /** How often a record may fail on its own before it is set aside. */
     @ConfigProperty(name = "l2r.consumer.max-attempts")
@@ -178,7 +183,7 @@ public class Pipeline {
         Exception failure = tryApply(good, refused);
         if (failure != null) {
             deadLetters.fileAlone(refused);
-            deadLetters.counted(refused);
+            setAside(refused);
             if (!good.isEmpty()) {
                 LOG.warnf("%s: a poll of %d events failed (%s); looking for the records at fault", projection.name(),
                         good.size(), Failures.describe(failure));
@@ -240,7 +245,7 @@ public class Pipeline {
         DeadLetter letter = DeadLetter.of(item.record(), refusal, DeadLetters.FOUND_BY_CONSUMER, maxAttempts);
         deadLetters.publish(List.of(letter));
         deadLetters.fileAlone(List.of(letter));
-        deadLetters.counted(List.of(letter));
+        setAside(List.of(letter));
     }
 
     /**
@@ -255,12 +260,21 @@ public class Pipeline {
             int fresh = untilDatabaseTakesIt.call(() -> applyStep(items, letters, null), Integer.class);
             applied.increment(fresh);
             duplicates.increment(items.size() - fresh);
-            deadLetters.counted(letters);
+            setAside(letters);
             return null;
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
             return e;
+        }
+    }
+
+    /** Dead letters filed: counted, and each in its record's trace. */
+    private void setAside(List<DeadLetter> letters) {
+        deadLetters.counted(letters);
+        for (DeadLetter letter : letters) {
+            spans.deadLettered(TraceContext.of(letter.headers()), letter.topic(), letter.partition(), letter.offset(),
+                    letter.key(), letter.payload(), letter.refusal().detail());
         }
     }
 
@@ -273,13 +287,32 @@ public class Pipeline {
     /**
      * The apply step: the one place records reach the projection. One transaction applies these records' events,
      * files these dead letters and does {@code also} (a replay marks its dead letter), all committed together or
-     * not at all. (A tracing span per record wraps this step; the records carry their headers.)
+     * not at all. Each record's attempt is a span in the trace its headers carry ({@link RecordSpans}): applied, or
+     * an error with the exception.
      *
      * @return how many events were new
      */
     private int applyStep(List<Item> items, List<DeadLetter> letters, InTransaction also) throws SQLException {
         List<LeadStageChanged> events = new ArrayList<>(items.size());
-        items.forEach(i -> events.add(i.event()));
+        List<ConsumerRecord<String, String>> records = new ArrayList<>(items.size());
+        for (Item i : items) {
+            events.add(i.event());
+            if (i.record() != null) {
+                records.add(i.record());
+            }
+        }
+        try (RecordSpans.Batch traced = spans.start(records, items.size())) {
+            try {
+                return applyInTransaction(events, letters, also);
+            } catch (SQLException | RuntimeException e) {
+                traced.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private int applyInTransaction(List<LeadStageChanged> events, List<DeadLetter> letters, InTransaction also)
+            throws SQLException {
         int[] fresh = new int[1];
         monitor.apply(events, () -> {
             try (Connection c = dataSource.getConnection()) {
