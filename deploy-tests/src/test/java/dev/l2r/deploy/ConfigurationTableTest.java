@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's configuration table is the one list of settings: every environment variable a service reads
- * (its application.properties) has exactly one row naming its property, its default per service and the
- * services that read it, and no row names a variable nobody reads. On failure the message has the rows to paste.
+ * The configuration table (docs/configuration.md) is the one list of settings: every environment variable a
+ * service reads (its application.properties) has exactly one row naming its property, its default per service and
+ * the services that read it, and no row names a variable nobody reads. On failure the message has the rows to paste.
  */
 class ConfigurationTableTest {
 
@@ -26,14 +26,16 @@ class ConfigurationTableTest {
     record Row(String env, String properties, String defaults, String readBy) {
     }
 
+    static final String DOCUMENT = "docs/configuration.md";
+
     static Map<String, Row> table() {
-        String readme = Repo.read("README.md");
-        int start = readme.indexOf(START);
-        int end = readme.indexOf(END);
-        assertThat(start).as("README.md has the configuration table markers").isNotNegative();
+        String doc = Repo.read(DOCUMENT);
+        int start = doc.indexOf(START);
+        int end = doc.indexOf(END);
+        assertThat(start).as(DOCUMENT + " has the configuration table markers").isNotNegative();
         assertThat(end).isGreaterThan(start);
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (String line : readme.substring(start + START.length(), end).split("\n")) {
+        for (String line : doc.substring(start + START.length(), end).split("\n")) {
             Matcher m = Pattern.compile("^\\|\\s*`([A-Z0-9_]+)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|.*\\|\\s*$").matcher(line.trim());
             if (m.matches()) {
                 assertThat(rows.put(m.group(1), new Row(m.group(1), m.group(2), m.group(3), m.group(4).trim())))
@@ -85,7 +87,7 @@ class ConfigurationTableTest {
         });
         table.keySet().stream().filter(env -> !defaults.containsKey(env))
                 .forEach(env -> problems.add(env + ": in the table, but no service reads it"));
-        assertThat(problems).as("README.md configuration table").isEmpty();
+        assertThat(problems).as(DOCUMENT + " configuration table").isEmpty();
     }
 
     private static String suggested(String env, Map<String, String> perService, Set<String> properties) {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Figures side by side: printed as a Markdown table (ready for the README), with whether each pair agrees. */
+/** Figures side by side: printed as a Markdown table (ready for docs/validation.md), with whether each pair agrees. */
 public final class Comparison {
 
     private record Line(String figure, String service, String independent, boolean agree) {

@@ -28,7 +28,7 @@ import java.util.Locale;
  * and the actuals and both baselines of its monthly backtest, with plain SQL over the CSV loaded into temporary
  * tables, and prints the backtest with the model's MAPE beside the baselines'.
  *
- * <p>The SQL uses the definitions of DESIGN.md: win rate = won / (won + lost) of deals closed in the period;
+ * <p>The SQL uses the definitions of docs/architecture.md: win rate = won / (won + lost) of deals closed in the period;
  * average deal = mean close_value of its won deals; sales cycle = mean days from engage to close of its won deals;
  * open opportunities = engaged before the period's end and not closed before it; velocity = open × average × win
  * rate / cycle. For a month starting S forecast with a horizon of the month's length h, knowing what happened before

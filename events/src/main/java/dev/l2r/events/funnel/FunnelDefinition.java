@@ -81,7 +81,7 @@ public final class FunnelDefinition {
         return stages;
     }
 
-    /** The default funnel of DESIGN.md. */
+    /** The default funnel (docs/architecture.md, "The funnel"). */
     public static FunnelDefinition canonical() {
         return CANONICAL;
     }

@@ -12,7 +12,7 @@ import dev.l2r.forecast.model.RevenueTarget;
 import dev.l2r.forecast.model.WinModel;
 import dev.l2r.forecast.projection.Projector;
 import dev.l2r.forecast.store.HistoryStore;
-import dev.l2r.forecast.target.TargetStore;
+import dev.l2r.forecast.revenuetargets.TargetStore;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,9 +2,9 @@ package dev.l2r.forecast.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.l2r.forecast.target.Target;
-import dev.l2r.forecast.target.TargetChecks;
-import dev.l2r.forecast.target.TargetStore;
+import dev.l2r.forecast.revenuetargets.Target;
+import dev.l2r.forecast.revenuetargets.TargetChecks;
+import dev.l2r.forecast.revenuetargets.TargetStore;
 import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.ops.BodyLimit;
 import dev.l2r.platform.problem.Problem;

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The sales KPIs of DESIGN.md over a period: win rate = won / (won + lost) among deals closed in it (no-decision
+ * The sales KPIs (docs/architecture.md, "Metrics") over a period: win rate = won / (won + lost) among deals closed in it (no-decision
  * left out); average deal size = mean amount of its won deals; sales cycle = mean days from opportunity (or, without
  * one, sales-qualified) to won; open opportunities and their known amounts at the period's end; sales velocity =
  * open opportunities × average deal size × win rate / sales-cycle days.

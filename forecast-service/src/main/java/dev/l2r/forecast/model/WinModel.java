@@ -50,15 +50,6 @@ public final class WinModel {
             };
         }
 
-        /** P(won within {@code days} of entering the stage), for a lead that has not arrived yet. */
-        public double winFromEntry(double days) {
-            return switch (level) {
-                case SEGMENT, ALL_SEGMENTS -> curve.incidence(StageOutcome.WON, days);
-                case STAGE_RATE -> flatRate;
-                case NO_HISTORY -> 0;
-            };
-        }
-
         /** P(won between {@code from} and {@code to} days after entering); the flat rate when timing is unknown. */
         public double winBetween(double from, double to) {
             return switch (level) {

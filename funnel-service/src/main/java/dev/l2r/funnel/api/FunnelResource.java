@@ -40,7 +40,7 @@ import java.util.Map;
 public class FunnelResource {
 
     static final String DEFINITIONS = """
-            Definitions (DESIGN.md "Metrics, defined once"). A lead's cohort for stage A is fixed by its first entry \
+            Definitions (docs/architecture.md, "Metrics"). A lead's cohort for stage A is fixed by its first entry \
             into A; stages passed over by a forward move count as entered at that move's time (includeSkipped=false \
             leaves those passes out of the cohort); a lead first seen at a late stage did not pass the earlier ones; \
             losing passes through no stage, winning passes through all. A lead of A's cohort converts to B when it \

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The shapes of the funnel API's answers (DESIGN.md "Public API"; fields may be added, never renamed). */
+/** The shapes of the funnel API's answers (docs/api.md; fields may be added, never renamed). */
 public final class Answers {
 
     private Answers() {

@@ -40,7 +40,7 @@ import java.util.TreeMap;
 import static dev.l2r.funnel.metrics.Stages.next;
 
 /**
- * The funnel's figures (DESIGN.md "Metrics, defined once"), read from the projections. Conversion(A→B) counts
+ * The funnel's figures (docs/architecture.md, "Metrics"), read from the projections. Conversion(A→B) counts
  * a lead of A's cohort when it reached B, or a stage after B, at or after its entry into A; velocity is the time
  * between the two, and its median and p90 are nearest-rank percentiles.
  */

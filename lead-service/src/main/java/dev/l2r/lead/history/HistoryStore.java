@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The recording path's SQL: plain JDBC on the connection of the caller's transaction, with batched statements
- * (the driver rewrites them into multi-row inserts), because a backfill records a million rows and an ORM's
- * per-entity work would dominate. Reads for the API stay with the Panache entities.
+ * All of lead-service's SQL on leads and their transitions: plain JDBC on the connection of the caller's
+ * transaction, with batched statements (the driver rewrites them into multi-row inserts), because a backfill
+ * records a million rows. The API's reads use the same rows ({@link LeadRow}, {@link TransitionRow}).
  */
 @ApplicationScoped
 public class HistoryStore {
@@ -40,6 +40,24 @@ public class HistoryStore {
     /** The connection of the current transaction (Agroal hands the same one out for the whole transaction). */
     public Connection connection() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    /** The stored lead, or null. */
+    public LeadRow lead(Connection c, String leadId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lead_id, current_stage, current_since, first_seen_at, "
+                + "first_touch_channel, last_touch_channel, segment, owner, campaign, created_at, updated_at "
+                + "FROM lead WHERE lead_id = ?")) {
+            ps.setString(1, leadId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new LeadRow(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
+                        rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant(),
+                        rs.getTimestamp(11).toInstant());
+            }
+        }
     }
 
     /** Stored rows with any of these source + source event id pairs. */

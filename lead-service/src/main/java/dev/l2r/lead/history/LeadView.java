@@ -31,20 +31,20 @@ public record LeadView(String leadId, String currentStage, Instant currentSince,
                                LeadAttributes attributes, Long deliveryId) {
     }
 
-    public static LeadView of(Lead lead, List<StageTransition> transitions, FunnelDefinition funnel) {
-        Map<UUID, StageTransition> byId = transitions.stream()
-                .collect(Collectors.toMap(t -> t.eventId, Function.identity()));
-        List<StageObservation> observations = transitions.stream().map(StageTransition::observation).toList();
+    public static LeadView of(LeadRow lead, List<TransitionRow> transitions, FunnelDefinition funnel) {
+        Map<UUID, TransitionRow> byId = transitions.stream()
+                .collect(Collectors.toMap(TransitionRow::eventId, Function.identity()));
+        List<StageObservation> observations = transitions.stream().map(TransitionRow::observation).toList();
         // observations that read as no move (the lead already was in that stage) are not listed
         List<HistoryEntry> history = LeadTimeline.of(funnel, observations).steps().stream()
                 .filter(step -> !step.isNoOp()).map(step -> {
-            StageTransition t = byId.get(step.observation().eventId());
-            return new HistoryEntry(t.eventId, step.fromStage(), t.toStage, step.kind(),
-                    step.move() == null ? List.of() : step.move().skippedStages(), t.occurredAt, t.recordedAt,
-                    t.source, t.sourceEventId, t.rawStage, t.amount, t.currency, t.attributes(), t.deliveryId);
+            TransitionRow t = byId.get(step.observation().eventId());
+            return new HistoryEntry(t.eventId(), step.fromStage(), t.toStage(), step.kind(),
+                    step.move() == null ? List.of() : step.move().skippedStages(), t.occurredAt(), t.recordedAt(),
+                    t.source(), t.sourceEventId(), t.rawStage(), t.amount(), t.currency(), t.attributes(),
+                    t.deliveryId());
         }).toList();
-        return new LeadView(lead.leadId, lead.currentStage, lead.currentSince, lead.firstSeenAt,
-                lead.firstTouchChannel, lead.lastTouchChannel,
-                new LeadAttributes(lead.lastTouchChannel, lead.segment, lead.owner, lead.campaign), history);
+        return new LeadView(lead.leadId(), lead.currentStage(), lead.currentSince(), lead.firstSeenAt(),
+                lead.firstTouchChannel(), lead.lastTouchChannel(), lead.attributes(), history);
     }
 }

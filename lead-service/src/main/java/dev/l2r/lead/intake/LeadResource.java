@@ -2,10 +2,10 @@ package dev.l2r.lead.intake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.lead.funnel.FunnelDefinitions;
-import dev.l2r.lead.history.Lead;
+import dev.l2r.lead.history.HistoryStore;
+import dev.l2r.lead.history.LeadRow;
 import dev.l2r.lead.history.LeadView;
 import dev.l2r.lead.history.RecordingResult;
-import dev.l2r.lead.history.StageTransition;
 import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
@@ -38,6 +38,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 
 /** One lead: record a stage change, read its history. */
@@ -54,6 +57,9 @@ public class LeadResource {
 
     @Inject
     FunnelDefinitions funnels;
+
+    @Inject
+    HistoryStore store;
 
     @Inject
     SourcePolicy sources;
@@ -123,16 +129,21 @@ public class LeadResource {
     @APIResponse(responseCode = "404", description = "no such lead",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unknown lead", value = ApiExamples.NOT_FOUND)))
-    public LeadView get(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId) {
+    public LeadView get(@PathParam("leadId") @Parameter(example = ApiExamples.LEAD_ID) String leadId)
+            throws SQLException {
         String problem = TextRules.nameProblem(leadId, StageChangeFactory.MAX_TEXT);
         if (problem != null) {
             // no lead can have such an id, and PostgreSQL would refuse a NUL in the query
             throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", problem);
         }
-        Lead lead = Lead.findById(leadId);
-        if (lead == null) {
-            throw ProblemException.notFound("no lead " + leadId);
+        // in one transaction, so that the lead and its history are read on one connection
+        try (Connection c = store.connection()) {
+            LeadRow lead = store.lead(c, leadId);
+            if (lead == null) {
+                throw ProblemException.notFound("no lead " + leadId);
+            }
+            return LeadView.of(lead, store.historyOf(c, List.of(leadId)).getOrDefault(leadId, List.of()),
+                    funnels.current());
         }
-        return LeadView.of(lead, StageTransition.ofLead(leadId), funnels.current());
     }
 }

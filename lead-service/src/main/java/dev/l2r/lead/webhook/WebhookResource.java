@@ -74,7 +74,7 @@ public class WebhookResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Receive a webhook from hubspot, mautic, segment, pipedrive or generic",
-            description = "Each source is verified the way it signs (see the README). The answer counts the stage "
+            description = "Each source is verified the way it signs (see docs/webhooks.md). The answer counts the stage "
                     + "changes recorded, unchanged, duplicate (a retry), ignored (not about the funnel) and refused.")
     @APIResponse(responseCode = "200", description = "stored and recorded",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,

@@ -107,8 +107,8 @@ class DatabaseOutageTest {
                     assertUnavailable(intake.name() + " #" + attempt, answer, "outage-" + attempt);
                 }
             }
-            // reads too, whatever wraps the failure: Hibernate (a lead's history), an IllegalStateException (the
-            // funnel definition's versions)
+            // reads too, whatever wraps the failure: a plain SQLException (a lead's history), an
+            // IllegalStateException (the funnel definition's versions)
             assertUnavailable("GET lead", given().header("X-Request-Id", "read-1")
                     .get("/api/leads/{id}", warmUp.get(0).lead()), "read-1");
             assertUnavailable("GET versions", given().header("X-Request-Id", "read-2")

@@ -21,7 +21,7 @@ import java.util.function.BiFunction;
  * credential too weak for it, and checks each answer: 401 with {@code WWW-Authenticate} and a problem body, or
  * 403 with a problem body. Credentials strong enough are tried on GETs only (a POST with an admin key would start
  * a rebuild) and must not be refused. The rule saying which scope an operation needs is the caller's, written
- * from the README's table, so that the service's own annotations are checked against it, not against themselves.
+ * from the scope table of docs/security.md, so that the service's own annotations are checked against it, not against themselves.
  */
 public final class EndpointAccess {
 
@@ -44,7 +44,7 @@ public final class EndpointAccess {
     }
 
     /**
-     * The scopes as the README states them: webhooks sign for themselves; everything under /api/admin, the funnel
+     * The scopes as docs/security.md states them: webhooks sign for themselves; everything under /api/admin, the funnel
      * definition's and the targets' changes need admin; other GETs and the plan (a question, asked with a body)
      * read; every other POST is intake and writes.
      */

@@ -13,9 +13,8 @@ import java.util.Set;
 /**
  * Tells a database that cannot be reached from any other failure, whatever wraps it: services wrap JDBC's
  * {@link SQLException} in their own exceptions (lead-service's {@code RecordingFailed}, an
- * {@code IllegalStateException}), Hibernate in a {@code PersistenceException}, Agroal reports a pool that found
- * no connection in time as a plain {@code SQLException}. So the whole cause chain is read, suppressed exceptions
- * included.
+ * {@code IllegalStateException}), and Agroal reports a pool that found no connection in time as a plain
+ * {@code SQLException}. So the whole cause chain is read, suppressed exceptions included.
  */
 public final class DatabaseFailures {
 
@@ -55,7 +54,7 @@ public final class DatabaseFailures {
             return;
         }
         boolean sql = t instanceof SQLException;
-        if (sql || isPersistenceException(t.getClass())) {
+        if (sql) {
             found[0] = Kind.FAILED;
         }
         if (unavailable(t, belowSql || sql)) {
@@ -69,16 +68,6 @@ public final class DatabaseFailures {
         for (Throwable s : t.getSuppressed()) {
             walk(s, belowSql || sql, seen, depth + 1, found);
         }
-    }
-
-    /** By name: the services that use JPA bring it, platform does not depend on it. */
-    private static boolean isPersistenceException(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (c.getName().equals("jakarta.persistence.PersistenceException")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean unavailable(Throwable t, boolean inDatabaseCall) {

@@ -1,4 +1,4 @@
-package dev.l2r.forecast.target;
+package dev.l2r.forecast.revenuetargets;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.constraints.DecimalMin;

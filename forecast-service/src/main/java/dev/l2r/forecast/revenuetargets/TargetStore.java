@@ -1,4 +1,4 @@
-package dev.l2r.forecast.target;
+package dev.l2r.forecast.revenuetargets;
 
 import dev.l2r.forecast.model.RevenueTarget;
 import dev.l2r.forecast.projection.BulkInsert;

@@ -1,4 +1,4 @@
-package dev.l2r.forecast.target;
+package dev.l2r.forecast.revenuetargets;
 
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.infra.test.Draw;
