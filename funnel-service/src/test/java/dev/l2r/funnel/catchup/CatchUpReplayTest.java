@@ -136,7 +136,7 @@ class CatchUpReplayTest {
     }
 
     private double metric(String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$")
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)(?: # .*)?$")
                 .matcher(given().get(metrics).then().extract().asString());
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
