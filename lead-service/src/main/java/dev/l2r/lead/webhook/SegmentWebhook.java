@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * Segment: one message; a JSON array of messages (the Webhooks (Actions) destination's batches); or
  * {@code {"batch": [...]}}. {@code X-Signature} is the hex HMAC-SHA1, with the shared secret, of the body; of an
- * array, of its first element only, as the Actions destination signs a batch. {@code messageId} (required) makes
+ * array, of its first element only, as the Actions destination signs a batch (or of the whole body). {@code messageId} (required) makes
  * a retry or a replay a duplicate; each message is an item with its own outcome.
  *
  * <p>The lead is the {@code userId}, or the {@code anonymousId} when there is none. An {@code identify} with the
@@ -57,15 +57,18 @@ public class SegmentWebhook implements WebhookSource {
             support.requireBodyHmac(request, "HmacSHA1", true, "X-Signature");
             return;
         }
-        // the Actions destination signs JSON.stringify of the batch's first payload: the bytes of the first element
-        byte[] signed = firstElement(request.body()).orElseThrow(() -> WebhookSupport.badSignature(
-                "X-Signature: a batch is signed over its first event, and this one has none"));
+        // the Actions destination signs JSON.stringify of the batch's first payload: the bytes of the first element;
+        // a signature of the whole body covers more and is taken too (and is all a malformed array can carry)
         String received = request.header("X-Signature");
-        boolean valid = support.signedWithAny(name(),
-                secret -> Signatures.hex(Signatures.hmac("HmacSHA1", secret, signed)),
-                received == null ? null : received.toLowerCase());
-        if (!valid) {
-            throw WebhookSupport.badSignature("X-Signature is missing or does not match the batch's first event");
+        String hex = received == null ? null : received.toLowerCase();
+        byte[] first = firstElement(request.body()).orElse(null);
+        boolean overFirst = first != null && support.signedWithAny(name(),
+                secret -> Signatures.hex(Signatures.hmac("HmacSHA1", secret, first)), hex);
+        boolean overBody = support.signedWithAny(name(),
+                secret -> Signatures.hex(Signatures.hmac("HmacSHA1", secret, request.body())), hex);
+        if (!(overFirst | overBody)) {
+            throw WebhookSupport.badSignature("X-Signature is missing or matches neither the batch's first event "
+                    + "nor the body");
         }
     }
 

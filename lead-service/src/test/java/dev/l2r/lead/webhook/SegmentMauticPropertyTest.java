@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * Properties of the Segment and Mautic parsers over deliveries drawn at random (seeded {@link Tries}) from their
- * published shapes: a Segment batch is authentic exactly when signed over its first element, and each of its
+ * published shapes: a Segment batch is authentic exactly when signed over its first element (or whole), and each of its
  * messages, and each item of a queued Mautic delivery, has one outcome, the one its kind calls for, computed here
  * independently of the parsers.
  */
@@ -75,7 +75,7 @@ class SegmentMauticPropertyTest {
     }
 
     @Test
-    void aSegmentBatchIsAuthenticExactlyWhenSignedOverItsFirstMessageAndEachMessageHasItsOwnOutcome() {
+    void aSegmentBatchIsAuthenticExactlyWhenSignedOverItsFirstMessageOrWholeAndEachMessageHasItsOwnOutcome() {
         SegmentWebhook segment = SegmentWebhookTest.segment(Map.of());
         Tries.forAll(300, random -> {
             List<Message> messages = new ArrayList<>();
@@ -89,9 +89,11 @@ class SegmentMauticPropertyTest {
             String first = messages.get(0).json();
             assertThatCode(() -> segment.authenticate(SegmentWebhookTest.request(body, SegmentWebhookTest.sign(first))))
                     .doesNotThrowAnyException();
+            assertThatCode(() -> segment.authenticate(SegmentWebhookTest.request(body, SegmentWebhookTest.sign(body))))
+                    .doesNotThrowAnyException();
+            WebhookSignaturesTest.assertRefused(() -> segment.authenticate(SegmentWebhookTest.request(body,
+                    SegmentWebhookTest.sign(body.substring(1)))), Reason.BAD_SIGNATURE);
             if (messages.size() > 1) {
-                WebhookSignaturesTest.assertRefused(() -> segment.authenticate(SegmentWebhookTest.request(body,
-                        SegmentWebhookTest.sign(body))), Reason.BAD_SIGNATURE);
                 String last = messages.get(messages.size() - 1).json();
                 if (!last.equals(first)) {
                     WebhookSignaturesTest.assertRefused(() -> segment.authenticate(SegmentWebhookTest.request(body,
