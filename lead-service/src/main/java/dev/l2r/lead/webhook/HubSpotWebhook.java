@@ -3,8 +3,6 @@ package dev.l2r.lead.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.l2r.events.LeadAttributes;
-import dev.l2r.events.funnel.StageDefinition;
-import dev.l2r.events.funnel.StageOutcome;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.intake.Reason;
@@ -173,7 +171,7 @@ public class HubSpotWebhook implements WebhookSource {
      * (parked), {@code field} the mapped property (or {@code deletion}).
      */
     private record Stage(HubSpotObject object, String field, String value, SourceMapping mapping, Instant at,
-                         String dedupe, String path) {
+                         String dedupe, String path, StageChange.Mode mode) {
     }
 
     /** One value of a fact (amount, currency, owner) and where it was read, the latest by event time winning. */
@@ -282,15 +280,18 @@ public class HubSpotWebhook implements WebhookSource {
         Instant occurredAt = occurredAt(event, at);
         String portal = WebhookFields.text(event, "portalId", at + ".portalId");
         String dedupe = portal + ":" + object.key() + ":" + property + ":" + occurredAt.toEpochMilli() + ":" + value;
-        stages.add(new Stage(object, property, value, mapping, occurredAt, dedupe, at + ".propertyValue"));
+        stages.add(new Stage(object, property, value, mapping, occurredAt, dedupe, at + ".propertyValue",
+                StageChange.Mode.RECORD));
     }
 
-    /** A deleted deal leaves the open pipeline: a move to the funnel's lost stage, {@code rawStage} deleted. */
+    /**
+     * A deleted deal leaves the open pipeline: a move to the funnel's lost stage, {@code rawStage} deleted. A deal
+     * already closed (won or lost) keeps its outcome: deleting old deals must not turn wins into losses.
+     */
     private void deletion(JsonNode event, String at, List<Stage> stages, WebhookItems items) {
         HubSpotObject object = object("deal", event, at);
         Instant occurredAt = occurredAt(event, at);
-        Optional<String> lost = support.funnels.current().stages().stream()
-                .filter(s -> s.terminal() && s.outcome() == StageOutcome.LOST).map(StageDefinition::key).findFirst();
+        Optional<String> lost = support.lostStage();
         if (lost.isEmpty()) {
             items.ignore(); // a funnel without a lost stage has nowhere to put it
             return;
@@ -298,7 +299,7 @@ public class HubSpotWebhook implements WebhookSource {
         String portal = WebhookFields.text(event, "portalId", at + ".portalId");
         String dedupe = portal + ":" + object.key() + ":deletion:" + occurredAt.toEpochMilli();
         stages.add(new Stage(object, "deletion", DELETED, new SourceMapping(name(), "deletion", DELETED, lost.get()),
-                occurredAt, dedupe, at));
+                occurredAt, dedupe, at, StageChange.Mode.IF_NOT_REACHED));
     }
 
     private HubSpotObject object(String kind, JsonNode event, String at) {
@@ -364,7 +365,8 @@ public class HubSpotWebhook implements WebhookSource {
         SourceMapping mapping = stage.mapping() != null ? stage.mapping()
                 : new SourceMapping(name(), stage.field(), stage.value(), null);
         StageChange change = support.change(name(), leadId, mapping, stage.value(), stage.at(), stage.dedupe(),
-                attached.amount(), attached.currency(), new LeadAttributes(null, null, attached.owner(), null));
+                attached.amount(), attached.currency(), new LeadAttributes(null, null, attached.owner(), null))
+                .withMode(stage.mode());
         if (stage.mapping() == null) {
             items.park(change, stage.field(), stage.value(), stage.path());
         } else {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.funnel.StageDefinition;
+import dev.l2r.events.funnel.StageOutcome;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
@@ -146,6 +148,15 @@ public class WebhookSupport {
     public boolean follows(String source, String field) {
         return funnels.currentVersion().mappings().stream()
                 .anyMatch(m -> m.source().equals(source) && m.field().equals(field));
+    }
+
+    /**
+     * The funnel's lost stage (its first terminal stage with outcome LOST; CLOSED_LOST by default), where a deleted
+     * deal goes; empty for a funnel without one.
+     */
+    public Optional<String> lostStage() {
+        return funnels.current().stages().stream().filter(s -> s.terminal() && s.outcome() == StageOutcome.LOST)
+                .map(StageDefinition::key).findFirst();
     }
 
     /** The mapping of a value, or a refusal naming {@code field} when the value is not mapped. */

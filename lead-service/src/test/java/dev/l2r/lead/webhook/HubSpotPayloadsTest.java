@@ -214,6 +214,8 @@ class HubSpotPayloadsTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("hubspot:deal:332507367156", "CLOSED_LOST", "deleted"),
                         org.assertj.core.groups.Tuple.tuple("hubspot:deal:99", "CLOSED_LOST", "deleted"));
         assertThat(items.changes().get(0).sourceEventId()).isEqualTo("48975575:deal:332507367156:deletion:1782371973155");
+        assertThat(items.changes()).allSatisfy(c -> assertThat(c.mode())
+                .as("a closed deal keeps its outcome").isEqualTo(StageChange.Mode.IF_NOT_REACHED));
     }
 
     @Test
