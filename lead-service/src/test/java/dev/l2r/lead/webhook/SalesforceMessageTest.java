@@ -4,9 +4,14 @@ import dev.l2r.infra.test.Draw;
 import dev.l2r.infra.test.Tries;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,6 +185,38 @@ class SalesforceMessageTest {
         assertThat(longId).hasSize(18 + 1 + 18 + 1 + 7 + 64).startsWith("04l5e00000MXb0vAAD:0065e00000Gv7RPAAZ:sha256:");
         assertThat(SalesforceWebhook.sourceEventId("04l5e00000MXb0vAAD", "0065e00000Gv7RPAAZ", "w".repeat(200)))
                 .isNotEqualTo(longId);
+    }
+
+    @Test
+    void withoutAConfiguredOrganizationEveryMessageIsRefused401() {
+        for (Map<String, String> settings : List.of(Map.<String, String>of(),
+                Map.of("l2r.webhooks.salesforce.organization-id", " "),
+                Map.of("l2r.webhooks.salesforce.organization-id", "00D5e000000bKz"))) {
+            SalesforceWebhook webhook = webhook(settings);
+            RejectedInput e = catchThrowableOfType(() -> webhook.authenticate(request(LEAD)), RejectedInput.class);
+            assertThat(e.toProblem().status()).as("%s", settings).isEqualTo(401);
+            assertThat(e.reason()).isEqualTo(Reason.NOT_CONFIGURED);
+        }
+        SalesforceWebhook configured = webhook(Map.of("l2r.webhooks.salesforce.organization-id", "00D5e000000bKzP"));
+        configured.authenticate(request(LEAD));
+        RejectedInput e = catchThrowableOfType(() -> configured.authenticate(request(LEAD.replace("00D5e000000bKzPEAU",
+                "00D5e000000bKzQEAU"))), RejectedInput.class);
+        assertThat(e.toProblem().status()).isEqualTo(401);
+        assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE);
+    }
+
+    private static SalesforceWebhook webhook(Map<String, String> settings) {
+        WebhookSupport support = new WebhookSupport();
+        support.config = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(settings, "test", 500))
+                .build();
+        SalesforceWebhook webhook = new SalesforceWebhook();
+        webhook.support = support;
+        return webhook;
+    }
+
+    private static WebhookRequest request(String body) {
+        return new WebhookRequest("salesforce", "POST", "https://l2r.example.com/api/webhooks/salesforce",
+                Map.of("Content-Type", "text/xml"), utf8(body), Instant.now());
     }
 
     private static String refused(String body) {
