@@ -21,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -69,17 +70,30 @@ public class WebhookResource {
             + "\"objectId\":123,\"propertyName\":\"lifecyclestage\",\"propertyValue\":\"marketingqualifiedlead\"}]";
     private static final String REPORT_EXAMPLE = "{\"accepted\":1,\"recorded\":1,\"unchanged\":0,\"duplicates\":0,"
             + "\"rejectedCount\":0,\"rejected\":[],\"deliveryId\":381,\"ignored\":0}";
+    private static final String SALESFORCE_EXAMPLE = "<soapenv:Envelope xmlns:soapenv=\"" + SalesforceMessage.SOAP
+            + "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body><notifications xmlns=\""
+            + SalesforceMessage.OUTBOUND + "\"><OrganizationId>00D5e000000bKzPEAU</OrganizationId>"
+            + "<ActionId>04k5e000000TQ6XAAW</ActionId><SessionId xsi:nil=\"true\"/>"
+            + "<EnterpriseUrl>https://example.my.salesforce.com/services/Soap/c/61.0/00D5e000000bKzP</EnterpriseUrl>"
+            + "<PartnerUrl>https://example.my.salesforce.com/services/Soap/u/61.0/00D5e000000bKzP</PartnerUrl>"
+            + "<Notification><Id>04l5e00000MXb0vAAD</Id><sObject xsi:type=\"sf:Opportunity\" xmlns:sf=\""
+            + SalesforceMessage.SOBJECT + "\"><sf:Id>0065e00000Gv7RPAAZ</sf:Id><sf:StageName>Closed Won</sf:StageName>"
+            + "<sf:Amount>25000.0</sf:Amount><sf:LastModifiedDate>2025-03-01T10:15:30.000Z</sf:LastModifiedDate>"
+            + "</sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>";
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Receive a webhook from hubspot, mautic, segment, pipedrive or generic",
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_XML})
+    @Operation(summary = "Receive a webhook from hubspot, mautic, segment, pipedrive, salesforce or generic",
             description = "Each source is verified the way it signs (see docs/webhooks.md). The answer counts the stage "
-                    + "changes recorded, unchanged, duplicate (a retry), ignored (not about the funnel) and refused.")
+                    + "changes recorded, unchanged, duplicate (a retry), ignored (not about the funnel) and refused; "
+                    + "salesforce (an Outbound Message, text/xml) is answered with its notificationsResponse Ack.")
     @APIResponse(responseCode = "200", description = "stored and recorded",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = IntakeReport.class),
-                    examples = @ExampleObject(name = "one change recorded", value = REPORT_EXAMPLE)))
+                    examples = @ExampleObject(name = "one change recorded", value = REPORT_EXAMPLE)),
+                    @Content(mediaType = MediaType.TEXT_XML, examples = @ExampleObject(name = "Salesforce Ack",
+                            value = SalesforceWebhook.ACK))})
     @APIResponse(responseCode = "401", description = "bad or missing signature, stale timestamp, or no secret configured",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "400", description = "unreadable payload, or every item refused",
@@ -88,15 +102,18 @@ public class WebhookResource {
             headers = @Header(name = ProblemMappers.RETRY_AFTER, description = "whole seconds to wait before retrying",
                     schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public IntakeReport receive(@Parameter(example = "hubspot") @PathParam("source") String source,
+    public Response receive(@Parameter(example = "hubspot") @PathParam("source") String source,
                                 @Context HttpHeaders headers, @Context UriInfo uri,
-                                @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                @RequestBody(content = {@Content(mediaType = MediaType.APPLICATION_JSON,
                                         examples = @ExampleObject(name = "HubSpot lifecycle stage change",
-                                                value = HUBSPOT_EXAMPLE)))
+                                                value = HUBSPOT_EXAMPLE)),
+                                        @Content(mediaType = MediaType.TEXT_XML,
+                                                examples = @ExampleObject(name = "Salesforce Outbound Message",
+                                                        value = SALESFORCE_EXAMPLE))})
                                 InputStream body) throws IOException {
         WebhookSource sender = sources.stream().filter(s -> s.name().equals(source)).findFirst()
                 .orElseThrow(() -> ProblemException.notFound("no webhook source '" + source
-                        + "'; the sources are hubspot, mautic, segment, pipedrive and generic"));
+                        + "'; the sources are hubspot, mautic, segment, pipedrive, salesforce and generic"));
         Map<String, String> flat = new HashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> flat.put(name, values.isEmpty() ? null : values.get(0)));
         WebhookRequest request = new WebhookRequest(source, "POST", uri.getRequestUri().toString(), flat,
@@ -120,6 +137,6 @@ public class WebhookResource {
         for (StageChange change : items.changes()) {
             run.accept(change);
         }
-        return run.finish().withIgnored(items.ignored());
+        return sender.answer(run.finish().withIgnored(items.ignored()));
     }
 }
