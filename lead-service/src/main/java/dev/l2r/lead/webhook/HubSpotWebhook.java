@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -138,8 +139,8 @@ public class HubSpotWebhook implements WebhookSource {
         if (value == null) {
             throw RejectedInput.badRequest(Reason.INVALID, at + ".propertyValue", "is required");
         }
-        SourceMapping mapping = support.requireMapping(name(), property, value, at + ".propertyValue");
-        if (mapping.stage() == null) {
+        Optional<SourceMapping> mapping = support.mapping(name(), property, value);
+        if (WebhookSupport.ignored(mapping)) {
             items.ignore();
             return;
         }
@@ -157,6 +158,8 @@ public class HubSpotWebhook implements WebhookSource {
         String leadId = support.leadId(name(), object.equals("contact") ? objectId : object + ":" + objectId,
                 at + ".objectId");
         String dedupe = portal + ":" + object + ":" + objectId + ":" + property + ":" + occurred.asLong() + ":" + value;
-        items.change(support.change(name(), leadId, mapping, value, occurredAt, dedupe, null, null, LeadAttributes.NONE));
+        // an unmapped value (a custom pipeline's stage id) is parked until a mapping knows it
+        items.changeOrPark(support.change(name(), leadId, mapping.orElse(null), value, occurredAt, dedupe, null, null,
+                LeadAttributes.NONE), property, value, at + ".propertyValue");
     }
 }

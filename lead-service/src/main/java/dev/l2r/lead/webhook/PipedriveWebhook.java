@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Pipedrive webhooks v2 for deals: {@code meta} ({@code action}, {@code entity}, {@code entity_id},
@@ -72,20 +73,24 @@ public class PipedriveWebhook implements WebhookSource {
         SourceMapping mapping = null;
         String field = null;
         String raw = null;
+        String parkedAt = null; // the place of a value no mapping knows: the item is parked, not refused
         if (statusChanged && status != null) {
-            SourceMapping byStatus = support.requireMapping(name(), "status", status, "data.status");
-            if (byStatus.stage() != null) {
-                mapping = byStatus;
+            Optional<SourceMapping> byStatus = support.mapping(name(), "status", status);
+            if (byStatus.isEmpty() || byStatus.get().stage() != null) {
+                mapping = byStatus.orElse(null);
                 field = "status";
                 raw = status;
+                parkedAt = byStatus.isEmpty() ? "data.status" : null;
             }
         }
-        if (mapping == null && (stageChanged || statusChanged) && stageId != null) {
-            mapping = support.requireMapping(name(), "stage_id", stageId, "data.stage_id");
+        if (field == null && (stageChanged || statusChanged) && stageId != null) {
+            Optional<SourceMapping> byStage = support.mapping(name(), "stage_id", stageId);
+            mapping = byStage.orElse(null);
             field = "stage_id";
             raw = stageId;
+            parkedAt = byStage.isEmpty() ? "data.stage_id" : null;
         }
-        if (mapping == null || mapping.stage() == null) {
+        if (parkedAt == null && (mapping == null || mapping.stage() == null)) {
             items.ignore();
             return;
         }
@@ -94,10 +99,10 @@ public class PipedriveWebhook implements WebhookSource {
         WebhookSupport.Money money = support.money(value, "data.value",
                 value == null ? null : WebhookFields.nonBlank(data, "currency", "data.currency"), "data.currency");
         String owner = WebhookFields.text(data, "owner_id", "data.owner_id");
-        items.change(support.change(name(), support.leadId(name(), "deal:" + id, "meta.entity_id"), mapping, raw, at,
-                "deal:" + id + ":" + at.toEpochMilli() + ":" + field + ":" + raw,
+        items.changeOrPark(support.change(name(), support.leadId(name(), "deal:" + id, "meta.entity_id"), mapping, raw,
+                at, "deal:" + id + ":" + at.toEpochMilli() + ":" + field + ":" + raw,
                 money == null ? null : money.amount(), money == null ? null : money.currency(),
-                new LeadAttributes(null, null, owner, null)));
+                new LeadAttributes(null, null, owner, null)), field, raw, parkedAt);
     }
 
     /** Epoch seconds as Pipedrive sends them (milliseconds when too large to be seconds), or an ISO string. */
