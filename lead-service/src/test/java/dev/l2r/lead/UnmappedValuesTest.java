@@ -235,6 +235,54 @@ class UnmappedValuesTest {
         }
     }
 
+    /**
+     * A Pipedrive v2 deal change in the form of the example payload Prismatic publishes for its Pipedrive trigger
+     * (prismatic.io/docs/example-payloads/pipedrive/triggers/pipedriveTrigger.json, the request body), moved to the
+     * first stage of a second pipeline: a stage id the default mappings do not know.
+     */
+    static String pipedriveChange(long deal, long timestamp) {
+        return """
+                {"meta":{"action":"change","entity":"deal","version":"2.0","company_id":12882925,"user_id":18487521,
+                  "id":1,"entity_id":%1$d,"webhook_id":99,"webhook_owner_id":18487521,"permitted_user_ids":[18487521],
+                  "attempt":1,"host":"company.pipedrive.com","timestamp":%2$d,"change_source":"app"},
+                 "data":{"id":%1$d,"title":"test deal","value":2,"currency":"USD","status":"open","stage_id":17,
+                  "pipeline_id":2,"owner_id":18487521,"person_id":3,"org_id":2,"add_time":"2024-09-27T14:25:27Z",
+                  "update_time":"2024-09-27T14:25:28Z"},
+                 "previous":{"stage_id":1,"pipeline_id":1}}""".formatted(deal, timestamp);
+    }
+
+    @Test
+    void aPipedriveStageOfASecondPipelineIsParkedNotAnsweredWithA4xx() {
+        JsonPath definition = given().get("/api/funnel/definition").then().statusCode(200).extract().jsonPath();
+        long deal = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+        Instant at = Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String body = pipedriveChange(deal, at.getEpochSecond());
+        Map<String, String> auth = WebhookIntakeTest.pipedriveAuth("test-pipedrive-password");
+        WebhookIntakeTest.post("pipedrive", body, auth).statusCode(200).body("parked", equalTo(1))
+                .body("recorded", equalTo(0)).body("rejectedCount", equalTo(0));
+        given().queryParam("source", "pipedrive").queryParam("field", "stage_id").queryParam("value", "17")
+                .get("/api/admin/unmapped/items").then().body("leadId", org.hamcrest.Matchers.hasItem("pipedrive:deal:" + deal))
+                .body("find { it.leadId == 'pipedrive:deal:%d' }.path".formatted(deal), equalTo("data.stage_id"))
+                .body("find { it.leadId == 'pipedrive:deal:%d' }.amount".formatted(deal), equalTo(2.0f));
+        List<Map<String, Object>> mappings = new ArrayList<>(definition.getList("mappings"));
+        mappings.add(Map.of("source", "pipedrive", "field", "stage_id", "value", "17", "stage", "SQL"));
+        try {
+            given().contentType(ContentType.JSON).body(Map.of("stages", definition.getList("stages"),
+                    "mappings", mappings)).put("/api/funnel/definition").then().statusCode(200);
+            JsonPath lead = given().get("/api/leads/{id}", "pipedrive:deal:" + deal).then().statusCode(200)
+                    .body("history.toStage", equalTo(List.of("SQL"))).body("history[0].rawStage", equalTo("17"))
+                    .body("history[0].currency", equalTo("USD")).body("attributes.owner", equalTo("18487521"))
+                    .extract().jsonPath();
+            assertThat(Instant.parse(lead.getString("history[0].occurredAt"))).isEqualTo(at);
+            // Pipedrive sends it again: a duplicate
+            WebhookIntakeTest.post("pipedrive", body, auth).statusCode(200).body("duplicates", equalTo(1))
+                    .body("parked", equalTo(0)).body("recorded", equalTo(0));
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("stages", definition.getList("stages"),
+                    "mappings", definition.getList("mappings"))).put("/api/funnel/definition").then().statusCode(200);
+        }
+    }
+
     /** A new definition version, stored as the PUT stores it, without the recording that follows the PUT. */
     @Inject
     dev.l2r.lead.funnel.FunnelDefinitions funnels;
