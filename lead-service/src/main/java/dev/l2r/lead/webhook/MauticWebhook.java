@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Mautic webhooks: a JSON object keyed by event type ({@code mautic.lead_post_save_new},
@@ -87,7 +88,7 @@ public class MauticWebhook implements WebhookSource {
         String leadId = support.leadId(name(), id, contactAt + ".id");
         String owner = WebhookFields.text(contact.get("owner"), "username", contactAt + ".owner.username");
         LeadAttributes attributes = new LeadAttributes(null, null, owner, null);
-        int before = items.changes().size();
+        int before = items.changes().size() + items.parked().size();
 
         String stageField = support.setting(name(), "stage-field").orElse(null);
         String stagePath = contactAt + (stageField != null ? ".fields." + stageField : ".stage.name");
@@ -95,11 +96,12 @@ public class MauticWebhook implements WebhookSource {
                 : WebhookFields.text(contact.get("stage"), "name", stagePath);
         String mappedField = stageField != null ? stageField : "stage";
         if (stageValue != null && !stageValue.isBlank()) {
-            SourceMapping mapping = support.requireMapping(name(), mappedField, stageValue, stagePath);
-            if (mapping.stage() != null) {
-                items.change(support.change(name(), leadId, mapping, stageValue, time,
+            Optional<SourceMapping> mapping = support.mapping(name(), mappedField, stageValue);
+            if (!WebhookSupport.ignored(mapping)) {
+                // a stage no mapping knows yet is parked until one does
+                items.changeOrPark(support.change(name(), leadId, mapping.orElse(null), stageValue, time,
                                 dedupe(id, time, mappedField, stageValue), null, null, attributes)
-                        .withMode(StageChange.Mode.IF_STAGE_DIFFERS));
+                        .withMode(StageChange.Mode.IF_STAGE_DIFFERS), mappedField, stageValue, stagePath);
             }
         }
         int threshold = support.setting(name(), "mql-points").map(Integer::parseInt).orElse(100);
@@ -116,7 +118,7 @@ public class MauticWebhook implements WebhookSource {
                             FunnelDefinition.KNOWN), "new contact", time, dedupe(id, time, "new", "KNOWN"), null, null,
                     attributes).withMode(StageChange.Mode.IF_NOT_REACHED));
         }
-        if (items.changes().size() == before) {
+        if (items.changes().size() + items.parked().size() == before) {
             items.ignore();
         }
     }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Segment (webhook destination): one message, or {@code {"batch": [...]}}; {@code X-Signature} is the hex
@@ -84,15 +85,23 @@ public class SegmentWebhook implements WebhookSource {
                 WebhookFields.nonBlank(campaign, "name", campaignAt + ".name"));
 
         StageChange change = null;
+        boolean parked = false;
         if ("identify".equals(type)) {
             JsonNode traits = message.path("traits");
             String trait = support.setting(name(), "stage-trait").orElse("lifecycle_stage");
             String value = WebhookFields.nonBlank(traits, trait, at + ".traits." + trait);
             if (value != null) {
-                SourceMapping mapping = support.requireMapping(name(), trait, value, at + ".traits." + trait);
-                if (mapping.stage() != null) {
-                    change = support.change(name(), leadId, mapping, value, time, messageId, null, null, attributes)
-                            .withMode(StageChange.Mode.IF_STAGE_DIFFERS);
+                Optional<SourceMapping> mapping = support.mapping(name(), trait, value);
+                if (!WebhookSupport.ignored(mapping)) {
+                    StageChange traitChange = support.change(name(), leadId, mapping.orElse(null), value, time,
+                            messageId, null, null, attributes).withMode(StageChange.Mode.IF_STAGE_DIFFERS);
+                    if (mapping.isPresent()) {
+                        change = traitChange;
+                    } else {
+                        // a lifecycle value no mapping knows yet: parked until one does
+                        items.park(traitChange, trait, value, at + ".traits." + trait);
+                        parked = true;
+                    }
                 }
             } else if (!anonymous || WebhookFields.text(traits, "email", at + ".traits.email") != null) {
                 change = builtIn(leadId, FunnelDefinition.KNOWN, "identify", time, messageId, attributes);
@@ -108,7 +117,9 @@ public class SegmentWebhook implements WebhookSource {
             change = builtIn(leadId, FunnelDefinition.ANONYMOUS, type, time, messageId, attributes);
         }
         if (change == null) {
-            items.ignore();
+            if (!parked) {
+                items.ignore();
+            }
         } else {
             items.change(change);
         }

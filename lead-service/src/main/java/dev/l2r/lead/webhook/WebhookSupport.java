@@ -159,11 +159,9 @@ public class WebhookSupport {
                 .map(StageDefinition::key).findFirst();
     }
 
-    /** The mapping of a value, or a refusal naming {@code field} when the value is not mapped. */
-    public SourceMapping requireMapping(String source, String mappedField, String value, String field) {
-        return mapping(source, mappedField, value).orElseThrow(() -> RejectedInput.badRequest(Reason.UNMAPPED_VALUE,
-                field, "'" + value + "' of " + source + " " + mappedField + " is not mapped to a funnel stage; "
-                        + "add a mapping with PUT /api/funnel/definition"));
+    /** Whether a value's mapping says it is known but no stage (ignored); an unmapped value is parked instead. */
+    public static boolean ignored(Optional<SourceMapping> mapping) {
+        return mapping.isPresent() && mapping.get().stage() == null;
     }
 
     public Instant plausible(String field, Instant at) {
@@ -200,9 +198,11 @@ public class WebhookSupport {
         }
     }
 
+    /** A checked change; {@code mapping} null makes a change without a stage, to be parked (its value is unmapped). */
     public StageChange change(String source, String leadId, SourceMapping mapping, String rawStage, Instant at,
                               String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
-        return StageChangeFactory.check(new StageChange(StageChangeFactory.requireLeadId(leadId), mapping.stage(),
+        return StageChangeFactory.check(new StageChange(StageChangeFactory.requireLeadId(leadId),
+                mapping == null ? null : mapping.stage(),
                 rawStage, at, source, sourceEventId, amount, currency, attributes));
     }
 }
