@@ -48,6 +48,15 @@ public final class WebhookItems {
         parked.add(new Parked(change, mappedField, value, path));
     }
 
+    /** Records {@code change}, or parks it when it has no stage (its value is not mapped: see {@link Parked}). */
+    public void changeOrPark(StageChange change, String mappedField, String value, String path) {
+        if (change.stage() == null) {
+            park(change, mappedField, value, path);
+        } else {
+            change(change);
+        }
+    }
+
     public void ignore() {
         ignored++;
     }

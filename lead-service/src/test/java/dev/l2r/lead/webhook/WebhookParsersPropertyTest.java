@@ -80,6 +80,7 @@ class WebhookParsersPropertyTest {
         segment.support = support;
         PipedriveWebhook pipedrive = new PipedriveWebhook();
         pipedrive.support = support;
+        pipedrive.funnels = support.funnels;
         GenericWebhook generic = new GenericWebhook();
         generic.support = support;
         generic.changes = support.changes;
@@ -121,7 +122,7 @@ class WebhookParsersPropertyTest {
                          "data":{"id":42,"status":"won","stage_id":4,"value":6200.5,"currency":"EUR","owner_id":9,
                           "title":"Big deal"},
                          "previous":{"status":"open"}}""".formatted(t / 1000),
-                        field -> field.matches("(meta|data)\\..+")),
+                        field -> field.matches("(meta|data|current|previous)\\..+")),
                 new Parser("generic", generic, """
                         {"leadId":"lead-9","toStage":"SQL","occurredAt":"%s","source":"marketo","sourceEventId":"mk-1",
                          "amount":12500.25,"currency":"EUR","rawStage":"Sales Qualified",
