@@ -162,9 +162,10 @@ class HubSpotDeliveriesTest {
         }
 
         // HubSpot retries the delivery (v1 this time): portal + object + property + time + value make every
-        // change a duplicate, the generic and the deletion shapes included
+        // change a duplicate, the generic and the deletion shapes included, and the 10 parked items too
         WebhookIntakeTest.post("hubspot", body, WebhookIntakeTest.hubspotV1(body)).statusCode(200)
-                .body("accepted", equalTo(0)).body("recorded", equalTo(0)).body("duplicates", equalTo(40))
+                .body("accepted", equalTo(0)).body("recorded", equalTo(0)).body("duplicates", equalTo(50))
+                .body("parked", equalTo(0))
                 .body("ignored", equalTo(50));
 
         // later: deal 0 deleted after its win keeps its win; an amount change alone records nothing (no stage
