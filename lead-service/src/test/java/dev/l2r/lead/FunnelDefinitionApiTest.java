@@ -49,11 +49,28 @@ class FunnelDefinitionApiTest {
 
     @Test
     void aSourceValueMappedOntoOneStageIsAcceptedAndKeptRaw() {
+        JsonPath before = given().get("/api/funnel/definition").then().extract().jsonPath();
+        List<Map<String, Object>> mappings = new ArrayList<>(before.getList("mappings"));
+        List<Map<String, Object>> withCrm = new ArrayList<>(mappings);
+        withCrm.add(Map.of("source", "crm-export", "field", "stage", "value", "Closed Won", "stage", "CLOSED_WON"));
         String lead = "mapped-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body("{\"toStage\":\"Closed Won\",\"occurredAt\":\"2025-03-01\","
-                        + "\"source\":\"salesforce\",\"amount\":10,\"currency\":\"USD\"}")
-                .post("/api/leads/{id}/transitions", lead).then().statusCode(201).body("toStage", equalTo("CLOSED_WON"));
-        given().get("/api/leads/{id}", lead).then().body("history[0].rawStage", equalTo("Closed Won"));
+        try {
+            given().contentType(ContentType.JSON).body(Map.of("stages", before.getList("stages"), "mappings", withCrm))
+                    .put("/api/funnel/definition").then().statusCode(200);
+            given().contentType(ContentType.JSON).body("{\"toStage\":\"Closed Won\",\"occurredAt\":\"2025-03-01\","
+                            + "\"source\":\"crm-export\",\"amount\":10,\"currency\":\"USD\"}")
+                    .post("/api/leads/{id}/transitions", lead).then().statusCode(201)
+                    .body("toStage", equalTo("CLOSED_WON"));
+            given().get("/api/leads/{id}", lead).then().body("history[0].rawStage", equalTo("Closed Won"));
+            // salesforce's own vocabulary comes only through its webhook (its Outbound Messages)
+            given().contentType(ContentType.JSON).body("{\"toStage\":\"Closed Won\",\"occurredAt\":\"2025-03-01\","
+                            + "\"source\":\"salesforce\"}")
+                    .post("/api/leads/{id}/transitions", lead + "-sf").then().statusCode(403)
+                    .body("field", equalTo("source"));
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("stages", before.getList("stages"), "mappings", mappings))
+                    .put("/api/funnel/definition").then().statusCode(200);
+        }
     }
 
     @Test

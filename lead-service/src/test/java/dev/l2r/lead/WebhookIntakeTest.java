@@ -113,7 +113,7 @@ class WebhookIntakeTest {
     }
 
     @Test
-    void hubspotForgeriesStaleTimestampsAndUnmappedValuesChangeNothing() {
+    void hubspotForgeriesAndStaleTimestampsChangeNothingAndUnmappedValuesAreParked() {
         long contact = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
         String body = "[" + hubspotEvent(contact, "salesqualifiedlead", T, 1) + "]";
         post("hubspot", body, Map.of("X-HubSpot-Signature-Version", "v1",
@@ -129,12 +129,13 @@ class WebhookIntakeTest {
         String unmapped = "[" + hubspotEvent(contact, "prospect-ish", T, 2) + "]";
         post("hubspot", unmapped, Map.of("X-HubSpot-Request-Timestamp", now, "X-HubSpot-Signature-v3",
                 Base64.getEncoder().encodeToString(hmac("HmacSHA256", "test-hubspot-secret", "POST" + uri + unmapped + now))))
-                .statusCode(400).contentType("application/problem+json").body("field", equalTo("[0].propertyValue"));
+                // authentic, but a value no mapping knows: parked, never refused (HubSpot does not retry a 4xx)
+                .statusCode(200).body("parked", equalTo(1)).body("rejectedCount", equalTo(0));
         given().get("/api/leads/{id}", "hubspot:" + contact).then().statusCode(404);
         assertThat(given().get(metrics).asString()).contains(
                 "l2r_intake_rejected_total{reason=\"bad_signature\",source=\"hubspot\"}",
                 "l2r_intake_rejected_total{reason=\"stale_timestamp\",source=\"hubspot\"}",
-                "l2r_intake_rejected_total{reason=\"unmapped_value\",source=\"hubspot\"}");
+                "l2r_intake_parked_total{source=\"hubspot\"}");
     }
 
     static Map<String, String> mauticSigned(String body) {
@@ -191,8 +192,9 @@ class WebhookIntakeTest {
                  {"type":"track","messageId":"m7","event":"Signed Up","timestamp":"%4$s"}]}"""
                 .formatted(user, T, T.plusSeconds(60), T.plusSeconds(120));
         post("segment", batch, segmentSigned(batch)).statusCode(200)
-                .body("recorded", equalTo(3)).body("ignored", equalTo(1)).body("rejectedCount", equalTo(2))
-                .body("rejected.field", equalTo(List.of("batch[4].traits.lifecycle_stage", "batch[5].userId")));
+                .body("recorded", equalTo(3)).body("ignored", equalTo(1)).body("rejectedCount", equalTo(1))
+                // batch[4]'s lifecycle value is unmapped: parked, not refused
+                .body("parked", equalTo(1)).body("rejected.field", equalTo(List.of("batch[5].userId")));
         given().get("/api/leads/{id}", "segment:" + user).then()
                 .body("history.toStage", equalTo(List.of("KNOWN", "MQL", "OPPORTUNITY")));
     }

@@ -5,6 +5,7 @@ import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.lead.intake.BodyLimits;
@@ -52,6 +53,9 @@ public class FunnelDefinitionResource {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    Event<DefinitionStored> stored;
+
     @GET
     @Operation(summary = "The funnel definition in force")
     @APIResponse(responseCode = "200", description = "the latest version",
@@ -71,7 +75,8 @@ public class FunnelDefinitionResource {
     @Operation(summary = "Replace the funnel definition",
             description = "Stores a new version (older ones are kept) and announces it on topic funnel-definition. "
                     + "Without `mappings` the current mappings are kept. Recorded history is never rewritten: a stage "
-                    + "that transitions went to cannot be removed (409).")
+                    + "that transitions went to cannot be removed (409). Parked webhook items whose value the new "
+                    + "mappings map are recorded, in event time, before the answer (GET /api/admin/unmapped).")
     @APIResponse(responseCode = "200", description = "the new version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "new version", value = FunnelApiExamples.VERSION)))
@@ -84,7 +89,10 @@ public class FunnelDefinitionResource {
             schema = @Schema(implementation = FunnelVersion.Body.class), examples = @ExampleObject(name = "a shorter funnel", value = FunnelApiExamples.BODY)))
                              InputStream body) throws IOException {
         // read through BodyLimits, so that a chunked body is counted as it arrives
-        return funnels.replace(limits.readJson(body, FunnelVersion.Body.class, mapper));
+        FunnelVersion version = funnels.replace(limits.readJson(body, FunnelVersion.Body.class, mapper));
+        // committed: parked webhook items whose value the new mappings map are recorded now
+        stored.fire(new DefinitionStored(version));
+        return version;
     }
 
     @GET

@@ -44,6 +44,12 @@ public class TransitionRecorder {
     /** The result of each change, in the order given. */
     @Transactional
     public List<RecordingResult> record(List<StageChange> changes) {
+        return record(changes, null);
+    }
+
+    /** As {@link #record(List)}, writing {@code alongside}'s rows (if any) in the same transaction. */
+    @Transactional
+    public List<RecordingResult> record(List<StageChange> changes, Alongside alongside) {
         try (Connection c = store.connection()) {
             LeadLedger ledger = new LeadLedger(funnels.current(), clock.instant(), ids);
             List<String> sources = new ArrayList<>();
@@ -70,6 +76,9 @@ public class TransitionRecorder {
             store.insertTransitions(c, ledger.addedTransitions());
             store.publish(c, ledger.activatedTransitions());
             outbox.appendLeadEvents(c, ledger.events());
+            if (alongside != null) {
+                alongside.write(c);
+            }
             return results;
         } catch (SQLException e) {
             throw new RecordingFailed(e);

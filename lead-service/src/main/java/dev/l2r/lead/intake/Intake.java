@@ -1,5 +1,6 @@
 package dev.l2r.lead.intake;
 
+import dev.l2r.lead.history.Alongside;
 import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
@@ -45,8 +46,12 @@ public class Intake {
 
     @PostConstruct
     void guard() {
-        racesRetried = Retries.attempts("recording a chunk", ATTEMPTS,
-                e -> e instanceof RecordingFailed f && RETRYABLE.contains(RecordingFailed.sqlState(f)), Duration.ZERO);
+        racesRetried = Retries.attempts("recording a chunk", ATTEMPTS, Intake::lostRace, Duration.ZERO);
+    }
+
+    /** Whether a recording failed because another writer won a race (tried again at once, it sees the winner). */
+    public static boolean lostRace(Throwable e) {
+        return e instanceof RecordingFailed f && RETRYABLE.contains(RecordingFailed.sqlState(f));
     }
 
     /** One change on its own (the single-transition endpoint): refused data is a 400, never a 500. */
@@ -85,9 +90,14 @@ public class Intake {
 
     /** Records one chunk in one transaction; results in the order given. */
     public List<RecordingResult> record(List<StageChange> chunk) {
+        return record(chunk, null);
+    }
+
+    /** As {@link #record(List)}, with rows of the caller's written in the same transaction. */
+    public List<RecordingResult> record(List<StageChange> chunk, Alongside alongside) {
         try {
             @SuppressWarnings("unchecked")
-            List<RecordingResult> results = racesRetried.call(() -> recorder.record(chunk), List.class);
+            List<RecordingResult> results = racesRetried.call(() -> recorder.record(chunk, alongside), List.class);
             return results;
         } catch (RuntimeException e) {
             throw e;
@@ -101,7 +111,7 @@ public class Intake {
         return new IntakeRun(this, metrics, source, chunkSize);
     }
 
-    void count(String source, RecordingResult result) {
+    public void count(String source, RecordingResult result) {
         if (result.status() == RecordingResult.Status.DUPLICATE) {
             metrics.duplicates(source, 1);
         } else {

@@ -33,6 +33,14 @@ public class IntakeMetrics {
         }
     }
 
+    /** Authentic webhook items parked because no mapping knows their value yet. */
+    public void parked(String source, long count) {
+        if (count > 0) {
+            Counter.builder("l2r.intake.parked").description("webhook items parked: their value is not mapped yet")
+                    .tag("source", tags.tag(source)).register(registry).increment(count);
+        }
+    }
+
     public void rejected(String source, Reason reason) {
         Counter.builder("l2r.intake.rejected").description("requests or items refused, by reason")
                 .tag("source", tags.tag(source)).tag("reason", reason.tag()).register(registry).increment();

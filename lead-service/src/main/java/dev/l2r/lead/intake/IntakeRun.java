@@ -1,5 +1,6 @@
 package dev.l2r.lead.intake;
 
+import dev.l2r.lead.history.Alongside;
 import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
@@ -28,6 +29,7 @@ public final class IntakeRun {
     private long duplicates;
     private long rejectedCount;
     private Long deliveryId;
+    private Alongside alongside;
 
     IntakeRun(Intake intake, IntakeMetrics metrics, String source, int chunkSize) {
         this.intake = intake;
@@ -39,6 +41,15 @@ public final class IntakeRun {
     /** Marks every change of this run as read from a stored webhook delivery. */
     public IntakeRun fromDelivery(long delivery) {
         this.deliveryId = delivery;
+        return this;
+    }
+
+    /**
+     * Rows to write in the transaction of the run's last chunk (a delivery's parked items), so that they and the
+     * delivery's changes commit together (all of them, when the delivery fits in one chunk, as webhooks do).
+     */
+    public IntakeRun alongside(Alongside rows) {
+        this.alongside = rows;
         return this;
     }
 
@@ -79,20 +90,24 @@ public final class IntakeRun {
 
     /** Records what is buffered, then answers the counts. */
     public IntakeReport finish() {
-        flush();
+        flush(alongside);
         return new IntakeReport(recorded + unchanged, recorded, unchanged, duplicates, rejectedCount,
-                List.copyOf(rejected), deliveryId, null);
+                List.copyOf(rejected), deliveryId, null, null);
     }
 
     private void flush() {
-        if (pending.isEmpty()) {
+        flush(null);
+    }
+
+    private void flush(Alongside with) {
+        if (pending.isEmpty() && with == null) {
             return;
         }
         List<StageChange> chunk = List.copyOf(pending);
         List<Rejection.Position> at = List.copyOf(positions);
         pending.clear();
         positions.clear();
-        record(chunk, at);
+        record(chunk, at, with);
     }
 
     /**
@@ -101,21 +116,25 @@ public final class IntakeRun {
      * refused: the others are recorded in their order as if the chunk had gone through, and a streamed import
      * that already committed earlier chunks answers its counts instead of a 500.
      */
-    private void record(List<StageChange> chunk, List<Rejection.Position> at) {
+    private void record(List<StageChange> chunk, List<Rejection.Position> at, Alongside with) {
         List<RecordingResult> results;
         try {
-            results = intake.record(chunk);
+            results = intake.record(chunk, with);
         } catch (RecordingFailed e) {
-            if (!Intake.refusedData(e)) {
+            if (!Intake.refusedData(e) || chunk.isEmpty()) {
                 throw e;
             }
             if (chunk.size() == 1) {
                 reject(at.get(0), "body", Intake.refusal(e), Reason.INVALID);
+                if (with != null) {
+                    record(List.of(), List.of(), with);
+                }
                 return;
             }
+            // the rows alongside go with the last half, so that they are written once
             int half = chunk.size() / 2;
-            record(chunk.subList(0, half), at.subList(0, half));
-            record(chunk.subList(half, chunk.size()), at.subList(half, at.size()));
+            record(chunk.subList(0, half), at.subList(0, half), null);
+            record(chunk.subList(half, chunk.size()), at.subList(half, at.size()), with);
             return;
         }
         for (int i = 0; i < results.size(); i++) {

@@ -5,7 +5,7 @@ final class IntakeSources {
 
     /** Webhook sources; any other path segment counts as "unknown" so that metrics keep a bounded set of tags. */
     private static final java.util.Set<String> WEBHOOKS = java.util.Set.of("hubspot", "mautic", "segment",
-            "pipedrive", "generic");
+            "pipedrive", "salesforce", "generic");
 
     private IntakeSources() {
     }

@@ -17,7 +17,8 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class SignedSources {
 
-    public static final Set<String> BUILT_IN = Set.of("hubspot", "mautic", "segment", "pipedrive", "generic");
+    public static final Set<String> BUILT_IN = Set.of("hubspot", "mautic", "segment", "pipedrive", "salesforce",
+            "generic");
 
     private final Set<String> names;
     private final Set<String> generic;

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SourceTags {
 
-    static final Set<String> KNOWN = Set.of("api", "import", "hubspot", "mautic", "segment", "pipedrive", "generic",
-            "unknown");
+    static final Set<String> KNOWN = Set.of("api", "import", "hubspot", "mautic", "segment", "pipedrive",
+            "salesforce", "generic", "unknown");
     static final String OTHER = "other";
 
     private final int maxOthers;

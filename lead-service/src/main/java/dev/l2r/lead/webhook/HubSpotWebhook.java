@@ -1,25 +1,42 @@
 package dev.l2r.lead.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.lead.funnel.SourceMapping;
+import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * HubSpot webhooks: a JSON array of events; a {@code propertyChange} of a mapped property
- * ({@code lifecyclestage}, {@code dealstage}) is a stage change. HubSpot sends only the new value, so the
- * previous stage is read from the lead's history. Its {@code eventId} is not unique, so a retry is recognised by
- * portal, object, property, time and value instead.
+ * HubSpot webhooks: a JSON array of up to 100 events, the type spelled {@code subscriptionType} (deliveries) or
+ * {@code eventType} (the documentation's example), in the legacy form ({@code contact.propertyChange},
+ * {@code deal.deletion}) or the generic one ({@code object.propertyChange} with {@code objectTypeId} 0-1 for a
+ * contact, 0-3 for a deal; other object types are ignored). A contact is lead {@code hubspot:<id>}, a deal
+ * {@code hubspot:deal:<id>}, whichever form named it, so a contact and a deal of the same number never meet.
+ *
+ * <p>A {@code propertyChange} of a mapped property ({@code lifecyclestage}, {@code dealstage}) is a stage change; a
+ * value no mapping knows (a custom pipeline's stage id) is parked, never refused. HubSpot sends only the new value,
+ * so the previous stage is read from the lead's history. A deal's {@code amount}, {@code deal_currency_code}
+ * (else {@code l2r.webhooks.hubspot.currency}) and either object's {@code hubspot_owner_id} are carried by the
+ * object's stage changes in the same delivery, the latest values of the delivery winning; alone they change nothing
+ * (the event contract has no change of money or owner without a stage, see docs/webhooks.md). A deleted deal moves
+ * to the funnel's lost stage with {@code rawStage} {@code deleted}; a deleted contact is ignored. Its
+ * {@code eventId} is not unique, so a retry is recognised by portal, object, property, time and value instead.
  *
  * <p>Signatures: v3 ({@code X-HubSpot-Signature-v3}: base64 HMAC-SHA256 of method + URI + body + timestamp, with
  * {@code X-HubSpot-Request-Timestamp} no older than five minutes), else v1 (hex SHA-256 of secret + body) or v2
@@ -30,6 +47,14 @@ import java.util.function.Function;
 public class HubSpotWebhook implements WebhookSource {
 
     static final Duration MAX_AGE = Duration.ofMinutes(5);
+    static final String CONTACT_TYPE_ID = "0-1";
+    static final String DEAL_TYPE_ID = "0-3";
+    static final String AMOUNT = "amount";
+    static final String CURRENCY = "deal_currency_code";
+    static final String OWNER = "hubspot_owner_id";
+    /** The raw stage of a deletion. */
+    static final String DELETED = "deleted";
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** What HubSpot decodes in the URI before signing v3. */
     private static final Map<String, String> V3_DECODED = Map.ofEntries(Map.entry("%3A", ":"), Map.entry("%2F", "/"),
             Map.entry("%3F", "?"), Map.entry("%40", "@"), Map.entry("%21", "!"), Map.entry("%24", "$"),
@@ -112,51 +137,240 @@ public class HubSpotWebhook implements WebhookSource {
         if (!events.isArray()) {
             throw RejectedInput.badRequest(Reason.MALFORMED, "body", "expected a JSON array of HubSpot events");
         }
+        // first every event on its own, then the deals' money and owners joined to their stage changes
+        List<Stage> stages = new ArrayList<>();
+        Map<String, Facts> facts = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
-            JsonNode event = events.get(i);
             String at = "[" + i + "]";
             try {
-                read(event, at, items);
+                read(events.get(i), i, stages, facts, items);
+            } catch (RejectedInput e) {
+                items.refuse(e);
+            }
+        }
+        Map<String, Attached> attached = new HashMap<>();
+        facts.forEach((object, f) -> attached.put(object, attach(f, items)));
+        for (Stage stage : stages) {
+            try {
+                record(stage, attached.getOrDefault(stage.object().key(), Attached.NONE), items);
             } catch (RejectedInput e) {
                 items.refuse(e);
             }
         }
     }
 
-    private void read(JsonNode event, String at, WebhookItems items) {
-        String type = WebhookFields.text(event, "subscriptionType", at + ".subscriptionType");
-        String property = WebhookFields.text(event, "propertyName", at + ".propertyName");
-        if (type == null || !type.endsWith(".propertyChange") || property == null) {
+    /** A contact or a deal of a portal; its lead id keeps the two apart ({@code hubspot:7}, {@code hubspot:deal:7}). */
+    record HubSpotObject(String kind, String id) {
+        String key() {
+            return kind + ":" + id;
+        }
+    }
+
+    /**
+     * A stage change read from one event, not yet recorded: {@code mapping} null when no mapping knows the value
+     * (parked), {@code field} the mapped property (or {@code deletion}).
+     */
+    private record Stage(HubSpotObject object, String field, String value, SourceMapping mapping, Instant at,
+                         String dedupe, String path, StageChange.Mode mode) {
+    }
+
+    /** One value of a fact (amount, currency, owner) and where it was read, the latest by event time winning. */
+    private record Fact(String value, long at, int index, String path) {
+        boolean laterThan(Fact other) {
+            return other == null || at > other.at || (at == other.at && index > other.index);
+        }
+    }
+
+    /** The latest amount, currency and owner events of one object in this delivery. */
+    private static final class Facts {
+        Fact amount;
+        Fact currency;
+        Fact owner;
+        int events;
+    }
+
+    /** What a stage change of the object carries. */
+    private record Attached(BigDecimal amount, String currency, String owner) {
+        static final Attached NONE = new Attached(null, null, null);
+    }
+
+    private void read(JsonNode event, int index, List<Stage> stages, Map<String, Facts> facts, WebhookItems items) {
+        String at = "[" + index + "]";
+        if (event == null || !event.isObject()) {
+            items.ignore(); // no HubSpot event
+            return;
+        }
+        // deliveries spell it subscriptionType, the documentation's example payload eventType
+        String type = WebhookFields.nonBlank(event, "subscriptionType", at + ".subscriptionType");
+        if (type == null) {
+            type = WebhookFields.nonBlank(event, "eventType", at + ".eventType");
+        }
+        int dot = type == null ? -1 : type.indexOf('.');
+        if (dot < 0) {
             items.ignore();
             return;
         }
+        String action = type.substring(dot + 1);
+        String kind = type.substring(0, dot);
+        if (kind.equals("object")) { // the generic form names the object type by its id
+            String typeId = WebhookFields.nonBlank(event, "objectTypeId", at + ".objectTypeId");
+            if (typeId == null) {
+                throw RejectedInput.badRequest(Reason.INVALID, at + ".objectTypeId", "is required for " + type);
+            }
+            kind = switch (typeId.strip()) {
+                case CONTACT_TYPE_ID -> "contact";
+                case DEAL_TYPE_ID -> "deal";
+                default -> null;
+            };
+        }
+        boolean deal = "deal".equals(kind);
+        if (!deal && !"contact".equals(kind)) {
+            items.ignore(); // companies, tickets, other objects: not leads
+            return;
+        }
+        if (action.equals("deletion")) {
+            if (deal) {
+                deletion(event, at, stages, items);
+            } else {
+                items.ignore(); // a deleted contact keeps its funnel history (see docs/webhooks.md)
+            }
+            return;
+        }
+        if (!action.equals("propertyChange")) {
+            items.ignore(); // creation, merge, restore, associationChange, privacyDeletion
+            return;
+        }
+        String property = WebhookFields.nonBlank(event, "propertyName", at + ".propertyName");
+        if (property == null) {
+            items.ignore();
+            return;
+        }
+        boolean owner = property.equals(OWNER);
+        boolean money = deal && (property.equals(AMOUNT) || property.equals(CURRENCY));
+        if (owner || money) {
+            HubSpotObject object = object(kind, event, at);
+            long time = occurredAt(event, at).toEpochMilli();
+            String value = WebhookFields.nonBlank(event, "propertyValue", at + ".propertyValue");
+            Fact fact = new Fact(value == null ? null : value.strip(), time, index, at + ".propertyValue");
+            Facts f = facts.computeIfAbsent(object.key(), k -> new Facts());
+            f.events++;
+            if (owner && fact.laterThan(f.owner)) {
+                f.owner = fact;
+            } else if (property.equals(AMOUNT) && fact.laterThan(f.amount)) {
+                f.amount = fact;
+            } else if (property.equals(CURRENCY) && fact.laterThan(f.currency)) {
+                f.currency = fact;
+            }
+            return;
+        }
         if (!support.follows(name(), property)) {
-            items.ignore(); // a property L2R does not follow
+            items.ignore(); // a property L2R does not follow (pipeline, dealname...)
             return;
         }
         String value = WebhookFields.nonBlank(event, "propertyValue", at + ".propertyValue");
         if (value == null) {
             throw RejectedInput.badRequest(Reason.INVALID, at + ".propertyValue", "is required");
         }
-        SourceMapping mapping = support.requireMapping(name(), property, value, at + ".propertyValue");
-        if (mapping.stage() == null) {
-            items.ignore();
+        SourceMapping mapping = support.mapping(name(), property, value).orElse(null);
+        if (mapping != null && mapping.stage() == null) {
+            items.ignore(); // known, and no funnel stage (lifecyclestage other)
             return;
         }
+        HubSpotObject object = object(kind, event, at);
+        Instant occurredAt = occurredAt(event, at);
+        String portal = WebhookFields.text(event, "portalId", at + ".portalId");
+        String dedupe = portal + ":" + object.key() + ":" + property + ":" + occurredAt.toEpochMilli() + ":" + value;
+        stages.add(new Stage(object, property, value, mapping, occurredAt, dedupe, at + ".propertyValue",
+                StageChange.Mode.RECORD));
+    }
+
+    /**
+     * A deleted deal leaves the open pipeline: a move to the funnel's lost stage, {@code rawStage} deleted. A deal
+     * already closed (won or lost) keeps its outcome: deleting old deals must not turn wins into losses.
+     */
+    private void deletion(JsonNode event, String at, List<Stage> stages, WebhookItems items) {
+        HubSpotObject object = object("deal", event, at);
+        Instant occurredAt = occurredAt(event, at);
+        Optional<String> lost = support.lostStage();
+        if (lost.isEmpty()) {
+            items.ignore(); // a funnel without a lost stage has nowhere to put it
+            return;
+        }
+        String portal = WebhookFields.text(event, "portalId", at + ".portalId");
+        String dedupe = portal + ":" + object.key() + ":deletion:" + occurredAt.toEpochMilli();
+        stages.add(new Stage(object, "deletion", DELETED, new SourceMapping(name(), "deletion", DELETED, lost.get()),
+                occurredAt, dedupe, at, StageChange.Mode.IF_NOT_REACHED));
+    }
+
+    private HubSpotObject object(String kind, JsonNode event, String at) {
         String objectId = WebhookFields.nonBlank(event, "objectId", at + ".objectId");
         if (objectId == null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".objectId", "is required");
         }
+        return new HubSpotObject(kind, objectId.strip());
+    }
+
+    private Instant occurredAt(JsonNode event, String at) {
         JsonNode occurred = event.get("occurredAt");
-        if (occurred == null || !occurred.isNumber() || !occurred.canConvertToLong()) {
+        if (occurred == null || !occurred.isIntegralNumber() || !occurred.canConvertToLong() || occurred.asLong() < 0) {
             throw RejectedInput.badRequest(Reason.INVALID_TIME, at + ".occurredAt", "is required (epoch milliseconds)");
         }
-        Instant occurredAt = support.plausible(at + ".occurredAt", Instant.ofEpochMilli(occurred.asLong()));
-        String portal = WebhookFields.text(event, "portalId", at + ".portalId");
-        String object = type.substring(0, type.indexOf('.'));
-        String leadId = support.leadId(name(), object.equals("contact") ? objectId : object + ":" + objectId,
-                at + ".objectId");
-        String dedupe = portal + ":" + object + ":" + objectId + ":" + property + ":" + occurred.asLong() + ":" + value;
-        items.change(support.change(name(), leadId, mapping, value, occurredAt, dedupe, null, null, LeadAttributes.NONE));
+        return support.plausible(at + ".occurredAt", Instant.ofEpochMilli(occurred.asLong()));
+    }
+
+    /**
+     * The money and owner one object's stage changes carry: the latest values of this delivery; an amount that is
+     * not a valid number or money is refused by its own item and the stage changes go without it. The events that
+     * only carried them are counted as ignored (they record no stage change of their own).
+     */
+    private Attached attach(Facts f, WebhookItems items) {
+        int refused = 0;
+        BigDecimal amount = null;
+        String currency = null;
+        if (f.amount != null && f.amount.value() != null) {
+            try {
+                BigDecimal value = WebhookFields.number(JSON.objectNode().put("v", f.amount.value()), "v",
+                        f.amount.path());
+                String code = f.currency != null && f.currency.value() != null ? f.currency.value()
+                        : support.setting(name(), "currency").orElse(null);
+                WebhookSupport.Money money = support.money(value, f.amount.path(), code,
+                        f.currency != null && f.currency.value() != null ? f.currency.path() : "l2r.webhooks.hubspot.currency");
+                if (money != null) {
+                    amount = money.amount();
+                    currency = money.currency();
+                }
+            } catch (RejectedInput e) {
+                items.refuse(e);
+                refused++;
+            }
+        }
+        String owner = null;
+        if (f.owner != null && f.owner.value() != null) {
+            try {
+                owner = WebhookFields.checked(f.owner.value(), f.owner.path());
+            } catch (RejectedInput e) {
+                items.refuse(e);
+                refused++;
+            }
+        }
+        for (int i = refused; i < f.events; i++) {
+            items.ignore();
+        }
+        return new Attached(amount, currency, owner);
+    }
+
+    private void record(Stage stage, Attached attached, WebhookItems items) {
+        String id = stage.object().kind().equals("contact") ? stage.object().id() : stage.object().key();
+        String leadId = support.leadId(name(), id, stage.path().replaceAll("\\.propertyValue$", "") + ".objectId");
+        SourceMapping mapping = stage.mapping() != null ? stage.mapping()
+                : new SourceMapping(name(), stage.field(), stage.value(), null);
+        StageChange change = support.change(name(), leadId, mapping, stage.value(), stage.at(), stage.dedupe(),
+                attached.amount(), attached.currency(), new LeadAttributes(null, null, attached.owner(), null))
+                .withMode(stage.mode());
+        if (stage.mapping() == null) {
+            items.park(change, stage.field(), stage.value(), stage.path());
+        } else {
+            items.change(change);
+        }
     }
 }

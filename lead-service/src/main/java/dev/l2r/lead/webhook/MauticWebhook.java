@@ -13,18 +13,31 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Mautic webhooks: a JSON object keyed by event type ({@code mautic.lead_post_save_new},
- * {@code mautic.lead_post_save_update}, {@code mautic.lead_points_change}...), each an array of items with a
- * {@code contact} and a {@code timestamp}; {@code Webhook-Signature} is the base64 HMAC-SHA256 of the body. Mautic
- * has no stage-change event, so each contact is read as a state and compared with what L2R holds: its Mautic
- * stage (or the field {@code l2r.webhooks.mautic.stage-field}) through the mappings, taken when the lead's
- * current stage differs; its points at or over {@code l2r.webhooks.mautic.mql-points} (default 100) as MQL,
- * taken if the lead never was an MQL or beyond; a new contact with an email as KNOWN, likewise.
+ * Mautic webhooks: a JSON object keyed by event type, each an array of items (a queued delivery batches several
+ * of a type), each with a {@code timestamp}; {@code Webhook-Signature} is the base64 HMAC-SHA256 of the body.
+ * Mautic has no stage-change event, so each contact ({@code contact}; a form submission's {@code submission.lead})
+ * is read as a state and compared with what L2R holds:
+ * <ul>
+ * <li>its stage: the contact field {@code l2r.webhooks.mautic.stage-field} when set and filled (stock Mautic
+ * serialises a contact's {@code stage} in webhooks without its name or id), else {@code stage.name} (both mapped
+ * under field {@code stage}), else {@code stage.id} (mapped under {@code stage_id}), taken when the lead's current
+ * stage differs; a value no mapping knows is parked;</li>
+ * <li>its points at or over {@code l2r.webhooks.mautic.mql-points} (default 100) as MQL, taken if the lead never
+ * was an MQL or beyond;</li>
+ * <li>a new contact ({@code mautic.lead_post_save_new}) or a form submission ({@code mautic.form_on_submit}, at
+ * its {@code dateSubmitted}) with an email as KNOWN, likewise;</li>
+ * <li>being added to a Mautic segment ({@code mautic.lead_list_change}) whose alias is mapped under field
+ * {@code segment}, likewise; other segments are not about the funnel and are ignored.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class MauticWebhook implements WebhookSource {
+
+    static final String FORM_SUBMIT = "mautic.form_on_submit";
+    static final String SEGMENT_CHANGE = "mautic.lead_list_change";
 
     @Inject
     WebhookSupport support;
@@ -47,7 +60,8 @@ public class MauticWebhook implements WebhookSource {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> event = it.next();
-            if (!event.getKey().startsWith("mautic.lead_") || !event.getValue().isArray()) {
+            boolean contacts = event.getKey().startsWith("mautic.lead_") || event.getKey().equals(FORM_SUBMIT);
+            if (!contacts || !event.getValue().isArray()) {
                 items.ignore();
                 continue;
             }
@@ -70,38 +84,42 @@ public class MauticWebhook implements WebhookSource {
     }
 
     private void read(String type, JsonNode item, String at, WebhookItems items) {
-        JsonNode contact = item.get("contact");
-        String contactAt = at + ".contact";
-        if (contact == null || !contact.isObject()) {
-            contact = item.get("lead"); // older Mautic versions call it lead
-            contactAt = at + ".lead";
+        JsonNode submission = null;
+        JsonNode contact;
+        String contactAt;
+        if (type.equals(FORM_SUBMIT)) {
+            submission = item.get("submission");
+            if (submission == null || !submission.isObject()) {
+                throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".submission", "is required");
+            }
+            contact = submission.get("lead");
+            contactAt = at + ".submission.lead";
+        } else {
+            contact = item.get("contact");
+            contactAt = at + ".contact";
+            if (contact == null || !contact.isObject()) {
+                contact = item.get("lead"); // older Mautic versions call it lead
+                contactAt = at + ".lead";
+            }
         }
         if (contact == null || !contact.isObject()) {
-            throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".contact", "is required");
+            throw RejectedInput.badRequest(Reason.MISSING_ID, contactAt, "is required");
         }
         String id = WebhookFields.nonBlank(contact, "id", contactAt + ".id");
         if (id == null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, contactAt + ".id", "is required");
         }
-        Instant time = support.time(at + ".timestamp", WebhookFields.text(item, "timestamp", at + ".timestamp"));
+        // a submission happened when it was submitted; the item's timestamp is when Mautic queued it
+        String submitted = submission == null ? null
+                : WebhookFields.nonBlank(submission, "dateSubmitted", at + ".submission.dateSubmitted");
+        Instant time = submitted != null ? support.time(at + ".submission.dateSubmitted", submitted)
+                : support.time(at + ".timestamp", WebhookFields.text(item, "timestamp", at + ".timestamp"));
         String leadId = support.leadId(name(), id, contactAt + ".id");
         String owner = WebhookFields.text(contact.get("owner"), "username", contactAt + ".owner.username");
         LeadAttributes attributes = new LeadAttributes(null, null, owner, null);
-        int before = items.changes().size();
+        int before = items.changes().size() + items.parked().size();
 
-        String stageField = support.setting(name(), "stage-field").orElse(null);
-        String stagePath = contactAt + (stageField != null ? ".fields." + stageField : ".stage.name");
-        String stageValue = stageField != null ? fieldValue(contact, stageField, contactAt)
-                : WebhookFields.text(contact.get("stage"), "name", stagePath);
-        String mappedField = stageField != null ? stageField : "stage";
-        if (stageValue != null && !stageValue.isBlank()) {
-            SourceMapping mapping = support.requireMapping(name(), mappedField, stageValue, stagePath);
-            if (mapping.stage() != null) {
-                items.change(support.change(name(), leadId, mapping, stageValue, time,
-                                dedupe(id, time, mappedField, stageValue), null, null, attributes)
-                        .withMode(StageChange.Mode.IF_STAGE_DIFFERS));
-            }
-        }
+        stage(contact, contactAt, id, leadId, time, attributes, items);
         int threshold = support.setting(name(), "mql-points").map(Integer::parseInt).orElse(100);
         JsonNode points = item.path("points").has("new_points") ? item.path("points").get("new_points")
                 : contact.get("points");
@@ -116,8 +134,69 @@ public class MauticWebhook implements WebhookSource {
                             FunnelDefinition.KNOWN), "new contact", time, dedupe(id, time, "new", "KNOWN"), null, null,
                     attributes).withMode(StageChange.Mode.IF_NOT_REACHED));
         }
-        if (items.changes().size() == before) {
+        if (submission != null && (fieldValue(contact, "email", contactAt) != null
+                || WebhookFields.nonBlank(submission.get("results"), "email", at + ".submission.results.email") != null)) {
+            String submissionId = WebhookFields.nonBlank(submission, "id", at + ".submission.id");
+            items.change(support.change(name(), leadId, new SourceMapping(name(), "form", "submitted",
+                            FunnelDefinition.KNOWN), "form submitted", time,
+                    submissionId != null ? "submission:" + submissionId : dedupe(id, time, "form", "KNOWN"),
+                    null, null, attributes).withMode(StageChange.Mode.IF_NOT_REACHED));
+        }
+        if (type.equals(SEGMENT_CHANGE) && "added".equals(WebhookFields.text(item, "action", at + ".action"))) {
+            String alias = WebhookFields.nonBlank(item.get("segment"), "alias", at + ".segment.alias");
+            SourceMapping mapping = alias == null ? null : support.mapping(name(), "segment", alias).orElse(null);
+            if (mapping != null && mapping.stage() != null) {
+                items.change(support.change(name(), leadId, mapping, alias, time,
+                        dedupe(id, time, "segment", alias), null, null, attributes)
+                        .withMode(StageChange.Mode.IF_NOT_REACHED));
+            }
+        }
+        if (items.changes().size() + items.parked().size() == before) {
             items.ignore();
+        }
+    }
+
+    /**
+     * The contact's stage, from the configured field, else the stage's name, else its id; mapped, or parked when
+     * no mapping knows the value. Stock Mautic serialises {@code stage} in webhooks with neither (only who
+     * created and modified it), hence the field.
+     */
+    private void stage(JsonNode contact, String contactAt, String id, String leadId, Instant time,
+                       LeadAttributes attributes, WebhookItems items) {
+        String stageField = support.setting(name(), "stage-field").orElse(null);
+        String mappedField = null;
+        String value = null;
+        String path = null;
+        if (stageField != null) {
+            // the field stands in for the stage's missing name, so it speaks the stage's vocabulary
+            value = fieldValue(contact, stageField, contactAt);
+            mappedField = "stage";
+            path = contactAt + ".fields." + stageField;
+        }
+        if (value == null || value.isBlank()) {
+            JsonNode stage = contact.get("stage");
+            value = WebhookFields.nonBlank(stage, "name", contactAt + ".stage.name");
+            mappedField = "stage";
+            path = contactAt + ".stage.name";
+            if (value == null) {
+                value = WebhookFields.nonBlank(stage, "id", contactAt + ".stage.id");
+                mappedField = "stage_id";
+                path = contactAt + ".stage.id";
+            }
+        }
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        Optional<SourceMapping> mapping = support.mapping(name(), mappedField, value);
+        if (mapping.isEmpty()) {
+            // a stage (or id) no mapping knows yet: authentic, so kept until one does
+            items.park(support.change(name(), leadId, new SourceMapping(name(), mappedField, value, null), value,
+                    time, dedupe(id, time, mappedField, value), null, null, attributes)
+                    .withMode(StageChange.Mode.IF_STAGE_DIFFERS), mappedField, value, path);
+        } else if (mapping.get().stage() != null) {
+            items.change(support.change(name(), leadId, mapping.get(), value, time,
+                            dedupe(id, time, mappedField, value), null, null, attributes)
+                    .withMode(StageChange.Mode.IF_STAGE_DIFFERS));
         }
     }
 

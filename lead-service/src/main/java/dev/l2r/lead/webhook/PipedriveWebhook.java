@@ -2,6 +2,9 @@ package dev.l2r.lead.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.funnel.StageDefinition;
+import dev.l2r.events.funnel.StageOutcome;
+import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
@@ -12,20 +15,42 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Pipedrive webhooks v2 for deals: {@code meta} ({@code action}, {@code entity}, {@code entity_id},
- * {@code timestamp} as epoch seconds or an ISO string), {@code data} (the deal now) and {@code previous} (only the
- * keys that changed). A change of {@code status} ({@code won}, {@code lost}, or {@code open} again) or of
- * {@code stage_id} is a stage change through the mappings; a new deal enters at its status or stage. Pipedrive
- * signs nothing; it sends the HTTP Basic credentials configured in its webhook
- * ({@code l2r.webhooks.pipedrive.user}, default {@code l2r}, and {@code l2r.webhooks.pipedrive.secret}).
+ * Pipedrive deal webhooks, v1 and v2 alike ({@link PipedrivePayload}). A deal is lead {@code pipedrive:deal:<id>}
+ * whichever version sent it, and a retry, or the same change sent by both versions, is a duplicate: the source
+ * event id is deal + {@code meta.timestamp} (to the second, the precision v1 sends) + field + value.
+ *
+ * <ul>
+ *   <li>A new deal, or a change of {@code status} or {@code stage_id}, is a move to the stage the deal is in now:
+ *   its status when that is mapped to a stage (won, lost), else its {@code stage_id} (an open deal). Stage ids are
+ *   unique per account across pipelines, so they are mapped by id alone; {@code pipeline_id} is not read.</li>
+ *   <li>A change of {@code value} or {@code currency} alone is recorded at the deal's current stage with the new
+ *   amount (a won deal's value corrected after the win; an open deal's estimate).</li>
+ *   <li>A deleted deal (v1 {@code deleted.deal}, v2 {@code delete}, or a v1 status {@code deleted}) moves to the
+ *   stage {@code status} {@code deleted} is mapped to, else to the funnel's lost stage, raw stage {@code deleted}.
+ *   A merge is no loss: it is ignored (the surviving deal carries on).</li>
+ *   <li>A value no mapping knows (a second pipeline's stage id, a new status) is parked, never refused: Pipedrive
+ *   bans a webhook for 30 minutes after 10 failed deliveries and loses what comes meanwhile.</li>
+ * </ul>
+ *
+ * <p>Owner: {@code owner_id} (v2), else {@code user_id} (v1: a number, or an object with its {@code id}). Value and
+ * currency ride on every change. Pipedrive signs nothing; it sends the HTTP Basic credentials configured in its
+ * webhook ({@code l2r.webhooks.pipedrive.user}, default {@code l2r}, and {@code l2r.webhooks.pipedrive.secret}).
  */
 @ApplicationScoped
 public class PipedriveWebhook implements WebhookSource {
 
+    /** The raw stage of a deleted deal, and the status value whose mapping can redirect deletions. */
+    static final String DELETED = "deleted";
+
     @Inject
     WebhookSupport support;
+
+    @Inject
+    FunnelDefinitions funnels;
 
     @Override
     public String name() {
@@ -44,60 +69,123 @@ public class PipedriveWebhook implements WebhookSource {
 
     @Override
     public void read(WebhookRequest request, WebhookItems items) {
-        JsonNode body = support.json(request.body());
-        JsonNode meta = body.get("meta");
-        JsonNode data = body.get("data");
-        if (meta == null || !meta.isObject()) {
-            throw RejectedInput.badRequest(Reason.MALFORMED, "meta", "is required (Pipedrive webhooks v2)");
-        }
-        String entity = WebhookFields.text(meta, "entity", "meta.entity");
-        String action = WebhookFields.text(meta, "action", "meta.action");
-        if (!"deal".equals(entity) || data == null || !data.isObject()
-                || !("create".equals(action) || "change".equals(action))) {
+        PipedrivePayload event = PipedrivePayload.read(support.json(request.body()));
+        JsonNode deal = event.state();
+        boolean delete = event.action() == PipedrivePayload.Action.DELETE;
+        if (!"deal".equals(event.entity()) || (deal == null && !delete)
+                || event.action() == PipedrivePayload.Action.OTHER || event.action() == PipedrivePayload.Action.MERGE) {
             items.ignore();
             return;
         }
-        String id = WebhookFields.nonBlank(meta, "entity_id", "meta.entity_id");
-        if (id == null) {
-            throw RejectedInput.badRequest(Reason.MISSING_ID, "meta.entity_id", "is required");
+        if (event.id() == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, event.idPath(), "is required");
         }
-        JsonNode previous = body.get("previous");
-        boolean created = "create".equals(action);
-        boolean statusChanged = created || (previous != null && previous.has("status"));
-        boolean stageChanged = created || (previous != null && previous.has("stage_id"));
-        String status = WebhookFields.nonBlank(data, "status", "data.status");
-        String stageId = WebhookFields.nonBlank(data, "stage_id", "data.stage_id");
+        String at = event.statePath();
+        String status = WebhookFields.nonBlank(deal, "status", at + ".status");
+        boolean deleted = delete || (status != null && DELETED.equals(status.toLowerCase(Locale.ROOT)) && event.changed("status"));
 
-        // a status that is a stage (won, lost) wins; otherwise (open, or reopened) the pipeline stage decides
-        SourceMapping mapping = null;
-        String field = null;
-        String raw = null;
-        if (statusChanged && status != null) {
-            SourceMapping byStatus = support.requireMapping(name(), "status", status, "data.status");
-            if (byStatus.stage() != null) {
-                mapping = byStatus;
-                field = "status";
-                raw = status;
+        Target target;
+        String field;
+        String value;
+        if (deleted) {
+            target = deletion();
+            field = "status";
+            value = DELETED;
+        } else if (event.changed("status") || event.changed("stage_id")) {
+            target = current(deal, at, status);
+            field = target == null ? null : target.field();
+            value = target == null ? null : target.raw();
+        } else if (event.changed("value") || event.changed("currency")) {
+            target = current(deal, at, status);
+            field = "value";
+            value = null; // the amount, below
+        } else {
+            items.ignore(); // a title, a label, a follower: nothing about the funnel
+            return;
+        }
+        if (target == null) {
+            items.ignore(); // a deal with neither status nor stage
+            return;
+        }
+
+        Instant time = timestamp(event.timestamp());
+        WebhookSupport.Money money = money(deal, at);
+        if (value == null) {
+            if (money == null) {
+                items.ignore(); // a value without a currency is no amount to record
+                return;
+            }
+            value = money.amount().stripTrailingZeros().toPlainString() + " " + money.currency();
+        }
+        String leadId = support.leadId(name(), "deal:" + event.id(), event.idPath());
+        // whole seconds: v1 sends seconds, v2 milliseconds, and the same change must key the same in both
+        String sourceEventId = "deal:" + event.id() + ":" + time.getEpochSecond() * 1000 + ":" + field + ":" + value;
+        LeadAttributes attributes = new LeadAttributes(null, null, owner(deal, at), null);
+        SourceMapping mapping = target.mapping().orElse(new SourceMapping(name(), target.field(), target.raw(), null));
+        var change = support.change(name(), leadId, mapping, target.raw(), time, sourceEventId,
+                money == null ? null : money.amount(), money == null ? null : money.currency(), attributes);
+        if (target.mapping().isPresent()) {
+            items.change(change);
+        } else {
+            items.park(change, target.field(), target.raw(), target.path());
+        }
+    }
+
+    /**
+     * The stage a deal's state means: its mapped field and raw value, the mapping if there is one (else it is
+     * parked under that field and value), and the value's path. Null when the deal says nothing about its stage.
+     */
+    record Target(String field, String raw, Optional<SourceMapping> mapping, String path) {
+    }
+
+    /** Its status when that is a stage (won, lost) or not mapped at all; else (open) its stage id. */
+    private Target current(JsonNode deal, String at, String status) {
+        if (status != null) {
+            Optional<SourceMapping> byStatus = support.mapping(name(), "status", status);
+            if (byStatus.isEmpty() || byStatus.get().stage() != null) {
+                return new Target("status", status, byStatus, at + ".status");
             }
         }
-        if (mapping == null && (stageChanged || statusChanged) && stageId != null) {
-            mapping = support.requireMapping(name(), "stage_id", stageId, "data.stage_id");
-            field = "stage_id";
-            raw = stageId;
+        String stageId = WebhookFields.nonBlank(deal, "stage_id", at + ".stage_id");
+        if (stageId == null) {
+            return null;
         }
-        if (mapping == null || mapping.stage() == null) {
-            items.ignore();
-            return;
+        return new Target("stage_id", stageId, support.mapping(name(), "stage_id", stageId), at + ".stage_id");
+    }
+
+    /**
+     * Where a deleted deal goes: the stage status {@code deleted} is mapped to, if any; else the funnel's first
+     * terminal stage with outcome lost, so that it leaves the open pipeline and the forecast; parked under status
+     * {@code deleted} when the funnel has no lost stage.
+     */
+    private Target deletion() {
+        Optional<SourceMapping> explicit = support.mapping(name(), "status", DELETED).filter(m -> m.stage() != null);
+        Optional<SourceMapping> mapping = explicit.or(() -> funnels.current().stages().stream()
+                .filter(s -> s.terminal() && s.outcome() == StageOutcome.LOST).map(StageDefinition::key).findFirst()
+                .map(lost -> new SourceMapping(name(), "status", DELETED, lost)));
+        return new Target("status", DELETED, mapping, "meta.action");
+    }
+
+    private WebhookSupport.Money money(JsonNode deal, String at) {
+        BigDecimal value = WebhookFields.number(deal, "value", at + ".value");
+        return support.money(value, at + ".value",
+                value == null ? null : WebhookFields.nonBlank(deal, "currency", at + ".currency"), at + ".currency");
+    }
+
+    /** {@code owner_id} (v2), else v1's {@code user_id}: a number, or an object whose {@code id} is the user. */
+    private static String owner(JsonNode deal, String at) {
+        if (deal == null) {
+            return null;
         }
-        Instant at = timestamp(meta.get("timestamp"));
-        BigDecimal value = WebhookFields.number(data, "value", "data.value");
-        WebhookSupport.Money money = support.money(value, "data.value",
-                value == null ? null : WebhookFields.nonBlank(data, "currency", "data.currency"), "data.currency");
-        String owner = WebhookFields.text(data, "owner_id", "data.owner_id");
-        items.change(support.change(name(), support.leadId(name(), "deal:" + id, "meta.entity_id"), mapping, raw, at,
-                "deal:" + id + ":" + at.toEpochMilli() + ":" + field + ":" + raw,
-                money == null ? null : money.amount(), money == null ? null : money.currency(),
-                new LeadAttributes(null, null, owner, null)));
+        String owner = WebhookFields.nonBlank(deal, "owner_id", at + ".owner_id");
+        if (owner != null) {
+            return owner;
+        }
+        JsonNode user = deal.get("user_id");
+        if (user != null && user.isObject()) {
+            return WebhookFields.nonBlank(user, "id", at + ".user_id.id");
+        }
+        return WebhookFields.nonBlank(deal, "user_id", at + ".user_id");
     }
 
     /** Epoch seconds as Pipedrive sends them (milliseconds when too large to be seconds), or an ISO string. */

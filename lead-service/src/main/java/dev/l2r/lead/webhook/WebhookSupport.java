@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.funnel.StageDefinition;
+import dev.l2r.events.funnel.StageOutcome;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
@@ -148,11 +150,18 @@ public class WebhookSupport {
                 .anyMatch(m -> m.source().equals(source) && m.field().equals(field));
     }
 
-    /** The mapping of a value, or a refusal naming {@code field} when the value is not mapped. */
-    public SourceMapping requireMapping(String source, String mappedField, String value, String field) {
-        return mapping(source, mappedField, value).orElseThrow(() -> RejectedInput.badRequest(Reason.UNMAPPED_VALUE,
-                field, "'" + value + "' of " + source + " " + mappedField + " is not mapped to a funnel stage; "
-                        + "add a mapping with PUT /api/funnel/definition"));
+    /**
+     * The funnel's lost stage (its first terminal stage with outcome LOST; CLOSED_LOST by default), where a deleted
+     * deal goes; empty for a funnel without one.
+     */
+    public Optional<String> lostStage() {
+        return funnels.current().stages().stream().filter(s -> s.terminal() && s.outcome() == StageOutcome.LOST)
+                .map(StageDefinition::key).findFirst();
+    }
+
+    /** Whether a value's mapping says it is known but no stage (ignored); an unmapped value is parked instead. */
+    public static boolean ignored(Optional<SourceMapping> mapping) {
+        return mapping.isPresent() && mapping.get().stage() == null;
     }
 
     public Instant plausible(String field, Instant at) {
@@ -189,9 +198,11 @@ public class WebhookSupport {
         }
     }
 
+    /** A checked change; {@code mapping} null makes a change without a stage, to be parked (its value is unmapped). */
     public StageChange change(String source, String leadId, SourceMapping mapping, String rawStage, Instant at,
                               String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
-        return StageChangeFactory.check(new StageChange(StageChangeFactory.requireLeadId(leadId), mapping.stage(),
+        return StageChangeFactory.check(new StageChange(StageChangeFactory.requireLeadId(leadId),
+                mapping == null ? null : mapping.stage(),
                 rawStage, at, source, sourceEventId, amount, currency, attributes));
     }
 }

@@ -53,7 +53,7 @@ final class HostileCases {
     }
 
     static final List<String> STAGES = List.of("MQL", "SQL", "SAL", "OPPORTUNITY", "CLOSED_WON", "known", "Closed Won");
-    static final List<String> SOURCES = List.of("api", "hostile", "salesforce", "crm.export", "marketo");
+    static final List<String> SOURCES = List.of("api", "hostile", "zoho", "crm.export", "marketo");
 
     /** Strings no intake field should choke on; some valid, most refused. */
     static final List<String> HOSTILE = List.of("", " ", "a\u0000b", "\u0000", "\u0001", "\u001b[31mred", "tab\there",

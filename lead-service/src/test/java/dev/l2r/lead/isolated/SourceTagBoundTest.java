@@ -36,8 +36,8 @@ class SourceTagBoundTest {
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
 
-    static final Set<String> KNOWN = Set.of("api", "import", "hubspot", "mautic", "segment", "pipedrive", "generic",
-            "unknown", "other");
+    static final Set<String> KNOWN = Set.of("api", "import", "hubspot", "mautic", "segment", "pipedrive", "salesforce",
+            "generic", "unknown", "other");
 
     static Set<String> sourceTags(String metrics, String name) {
         Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*source=\"([^\"]*)\"").matcher(metrics);
