@@ -45,7 +45,7 @@ class ConsumerTest extends IntegrationTestBase {
     /** The sum over every series of the metric (e.g. dead letters per reason). */
     double metric(String name) {
         String text = given().get(metrics).then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.Ee+-]+)$", Pattern.MULTILINE).matcher(text);
+        Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.Ee+-]+)(?: # .*)?$", Pattern.MULTILINE).matcher(text);
         double sum = 0;
         while (m.find()) {
             sum += Double.parseDouble(m.group(2));

@@ -234,7 +234,7 @@ class DeadLettersTest extends IntegrationTestBase {
 
     double metric(String name, String labels) {
         String text = given().get(metrics).then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.Ee+-]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.Ee+-]+)(?: # .*)?$").matcher(text);
         while (m.find()) {
             if (m.group(1).contains(labels)) {
                 return Double.parseDouble(m.group(2));

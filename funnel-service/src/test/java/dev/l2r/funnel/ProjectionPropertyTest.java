@@ -7,10 +7,11 @@ import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.funnel.StageDefinition;
-import dev.l2r.funnel.metrics.LeadFacts;
-import dev.l2r.funnel.metrics.Percentile;
-import dev.l2r.funnel.metrics.Stages;
-import dev.l2r.funnel.metrics.Velocity;
+import dev.l2r.funnel.core.Conversion;
+import dev.l2r.funnel.core.LeadFacts;
+import dev.l2r.funnel.core.Percentile;
+import dev.l2r.funnel.core.Stages;
+import dev.l2r.funnel.core.Velocity;
 import dev.l2r.funnel.support.Publisher;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
@@ -237,10 +238,10 @@ class ProjectionPropertyTest {
         }
         long[] sorted = velocities.stream().mapToLong(Long::longValue).sorted().toArray();
         if (sorted.length == 0) {
-            return new Reference(cohort, 0, Velocity.rate(0, cohort), null, null, null);
+            return new Reference(cohort, 0, Conversion.rate(0, cohort), null, null, null);
         }
         BigDecimal sum = BigDecimal.valueOf(velocities.stream().mapToLong(Long::longValue).sum());
-        return new Reference(cohort, sorted.length, Velocity.rate(sorted.length, cohort),
+        return new Reference(cohort, sorted.length, Conversion.rate(sorted.length, cohort),
                 Velocity.meanDays(sum, sorted.length), Velocity.days(Percentile.of(sorted, 50)),
                 Velocity.days(Percentile.of(sorted, 90)));
     }

@@ -272,7 +272,7 @@ class ConsumerPipelineIT {
 
     static double metric(ServiceProcess s, String name, String labels) {
         String text = given().baseUri(s.managementUrl()).get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.Ee+-]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.Ee+-]+)(?: # .*)?$").matcher(text);
         double sum = 0;
         while (m.find()) {
             if (m.group(1).contains(labels)) {

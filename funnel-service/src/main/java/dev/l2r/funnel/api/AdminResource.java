@@ -1,8 +1,8 @@
 package dev.l2r.funnel.api;
 
-import dev.l2r.funnel.catchup.CatchUpView;
 import dev.l2r.funnel.catchup.CatchUpWatch;
-import dev.l2r.funnel.rebuild.RebuildStatus;
+import dev.l2r.funnel.core.catchup.CatchUpView;
+import dev.l2r.funnel.core.catchup.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
 import dev.l2r.platform.auth.Scope;
 import jakarta.annotation.security.RolesAllowed;

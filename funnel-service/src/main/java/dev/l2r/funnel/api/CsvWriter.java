@@ -1,5 +1,6 @@
 package dev.l2r.funnel.api;
 
+import dev.l2r.funnel.query.CsvTable;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;

@@ -1,10 +1,10 @@
 package dev.l2r.funnel.api;
 
 import dev.l2r.events.funnel.FunnelDefinition;
-import dev.l2r.funnel.metrics.Stages;
+import dev.l2r.funnel.core.Slice;
+import dev.l2r.funnel.core.Stages;
 import dev.l2r.funnel.query.Answers;
-import dev.l2r.funnel.query.FunnelMetrics;
-import dev.l2r.funnel.query.Slice;
+import dev.l2r.funnel.query.FunnelFigures;
 import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
@@ -54,7 +54,7 @@ public class FunnelResource {
             owner its latest known.""";
 
     @Inject
-    FunnelMetrics metrics;
+    FunnelFigures metrics;
 
     @jakarta.ws.rs.core.Context
     jakarta.ws.rs.core.UriInfo uri;

@@ -1,7 +1,7 @@
 package dev.l2r.funnel.api;
 
 import dev.l2r.events.funnel.FunnelDefinition;
-import dev.l2r.funnel.query.Slice;
+import dev.l2r.funnel.core.Slice;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
 

@@ -1,7 +1,12 @@
 package dev.l2r.funnel.catchup;
 
-import dev.l2r.funnel.rebuild.RebuildStatus;
+import dev.l2r.funnel.core.catchup.Backlog;
+import dev.l2r.funnel.core.catchup.CatchUpPolicy;
+import dev.l2r.funnel.core.catchup.CatchUpView;
+import dev.l2r.funnel.core.catchup.LiveRate;
+import dev.l2r.funnel.core.catchup.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
+import dev.l2r.funnel.topic.TopicOffsets;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.l2r.funnel.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.l2r.funnel.api.CsvTable;
+import dev.l2r.funnel.core.VelocityDays;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -3,12 +3,10 @@ package dev.l2r.funnel.rebuild;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
-import dev.l2r.funnel.metrics.LeadFacts;
-import dev.l2r.funnel.projection.ProjectionTables;
+import dev.l2r.funnel.core.LeadFacts;
+import dev.l2r.funnel.storage.ProjectionTables;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,43 +64,48 @@ final class LeadRecompute {
 
     private void recompute(int worker, RebuildProgress progress) throws SQLException {
         try (Connection reader = connections.open(); Connection writer = connections.open()) {
-            reader.setAutoCommit(false); // a cursor: rows arrive a fetch at a time
-            try (PreparedStatement ps = reader.prepareStatement("SELECT lead_id, event_id, payload FROM "
-                    + shadow.table("event_log") + " WHERE (hashtext(lead_id) & 2147483647) % ? = ? ORDER BY lead_id, event_id")) {
-                ps.setInt(1, workers);
-                ps.setInt(2, worker);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<LeadFacts> chunk = new ArrayList<>(CHUNK);
-                    String lead = null;
-                    String lastEvent = null;
-                    List<LeadStageChanged> events = new ArrayList<>();
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        String event = rs.getString(2);
-                        if (!id.equals(lead)) {
-                            if (lead != null) {
-                                chunk.add(LeadFacts.of(funnel, lead, events));
-                                events = new ArrayList<>();
-                                if (chunk.size() == CHUNK) {
-                                    flush(writer, chunk, progress);
-                                }
-                            }
-                            lead = id;
-                        } else if (event.equals(lastEvent)) {
-                            continue; // the same event twice in the topic
-                        }
-                        lastEvent = event;
-                        events.add(EventJson.readLeadStageChanged(rs.getString(3)));
+            Leads leads = new Leads(writer, progress);
+            shadow.eventsByLead(reader, workers, worker, leads::accept);
+            leads.finish();
+        }
+    }
+
+    /** Gathers the events of one lead after another (they arrive by lead), recomputing each lead complete. */
+    private final class Leads {
+        private final Connection writer;
+        private final RebuildProgress progress;
+        private final List<LeadFacts> chunk = new ArrayList<>(CHUNK);
+        private String lead;
+        private String lastEvent;
+        private List<LeadStageChanged> events = new ArrayList<>();
+
+        Leads(Connection writer, RebuildProgress progress) {
+            this.writer = writer;
+            this.progress = progress;
+        }
+
+        void accept(String id, String event, String payload) throws SQLException {
+            if (!id.equals(lead)) {
+                if (lead != null) {
+                    chunk.add(LeadFacts.of(funnel, lead, events));
+                    events = new ArrayList<>();
+                    if (chunk.size() == CHUNK) {
+                        flush(writer, chunk, progress);
                     }
-                    if (lead != null) {
-                        chunk.add(LeadFacts.of(funnel, lead, events));
-                    }
-                    flush(writer, chunk, progress);
                 }
-            } finally {
-                reader.commit();
+                lead = id;
+            } else if (event.equals(lastEvent)) {
+                return; // the same event twice in the topic
             }
+            lastEvent = event;
+            events.add(EventJson.readLeadStageChanged(payload));
+        }
+
+        void finish() throws SQLException {
+            if (lead != null) {
+                chunk.add(LeadFacts.of(funnel, lead, events));
+            }
+            flush(writer, chunk, progress);
         }
     }
 

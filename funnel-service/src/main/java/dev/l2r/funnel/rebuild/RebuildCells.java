@@ -1,9 +1,9 @@
 package dev.l2r.funnel.rebuild;
 
 import dev.l2r.events.timeline.LeadTimeline;
-import dev.l2r.funnel.metrics.LeadFacts;
-import dev.l2r.funnel.projection.CellSums;
-import dev.l2r.funnel.projection.ProjectionTables;
+import dev.l2r.funnel.core.CellSums;
+import dev.l2r.funnel.core.LeadFacts;
+import dev.l2r.funnel.storage.ProjectionTables;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.l2r.funnel.rebuild;
 
+import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.funnel.storage.RebuildStatusTable;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -52,7 +54,7 @@ final class RebuildProgress {
         long now = System.currentTimeMillis();
         if (now - savedAt >= 250) {
             savedAt = now;
-            Rebuilder.writeStatus(c, new RebuildStatus("RUNNING", reason, phase, started, null, total, read.get(),
+            RebuildStatusTable.write(c, new RebuildStatus("RUNNING", reason, phase, started, null, total, read.get(),
                     unreadable.get(), leads.get(), null, null));
         }
     }
@@ -70,7 +72,7 @@ final class RebuildProgress {
     }
 
     void finish(Connection c, String state, String error) throws SQLException {
-        Rebuilder.writeStatus(c, new RebuildStatus(state, reason, state.equals("DONE") ? null : phase, started,
+        RebuildStatusTable.write(c, new RebuildStatus(state, reason, state.equals("DONE") ? null : phase, started,
                 Instant.now(), total, read.get(), unreadable.get(), leads.get(), null, error));
     }
 }

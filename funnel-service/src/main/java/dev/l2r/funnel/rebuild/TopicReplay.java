@@ -1,6 +1,7 @@
 package dev.l2r.funnel.rebuild;
 
-import dev.l2r.funnel.projection.Columns;
+import dev.l2r.funnel.storage.Columns;
+import dev.l2r.funnel.storage.ProjectionTables;
 import dev.l2r.platform.pipeline.DeadLetter;
 import dev.l2r.platform.pipeline.DeadLetters;
 import dev.l2r.platform.pipeline.RecordCheck;
@@ -44,16 +45,16 @@ final class TopicReplay {
 
     private final Map<String, Object> kafkaConfig;
     private final String topic;
-    private final String eventLog;
+    private final ProjectionTables shadow;
     private final Map<Integer, Long> unseenFrom;
     private final DeadLetters deadLetters;
 
     /** @param unseenFrom per partition, the first offset the live consumer may not have read */
-    TopicReplay(Map<String, Object> kafkaConfig, String topic, String eventLog, Map<Integer, Long> unseenFrom,
+    TopicReplay(Map<String, Object> kafkaConfig, String topic, ProjectionTables shadow, Map<Integer, Long> unseenFrom,
                 DeadLetters deadLetters) {
         this.kafkaConfig = kafkaConfig;
         this.topic = topic;
-        this.eventLog = eventLog;
+        this.shadow = shadow;
         this.unseenFrom = unseenFrom;
         this.deadLetters = deadLetters;
     }
@@ -68,7 +69,7 @@ final class TopicReplay {
         ExecutorService copier = Executors.newSingleThreadExecutor(r -> new Thread(r, "funnel-rebuild-copy"));
         Future<?> copying = copier.submit(() -> {
             for (Columns chunk = chunks.take(); chunk != END; chunk = chunks.take()) {
-                chunk.copy(writer, eventLog + " (event_id, lead_id, occurred_at, payload)");
+                shadow.copyEvents(writer, chunk);
             }
             return null;
         });

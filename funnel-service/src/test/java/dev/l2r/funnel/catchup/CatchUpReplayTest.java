@@ -2,7 +2,7 @@ package dev.l2r.funnel.catchup;
 
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
-import dev.l2r.funnel.projection.FunnelProjector;
+import dev.l2r.funnel.storage.ProjectionLocks;
 import dev.l2r.funnel.support.Publisher;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
@@ -38,8 +38,8 @@ import static io.restassured.RestAssured.given;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -130,13 +130,13 @@ class CatchUpReplayTest {
 
     private static void lock(Connection c, String function) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?)")) {
-            ps.setLong(1, FunnelProjector.PROJECTION_LOCK);
+            ps.setLong(1, ProjectionLocks.PROJECTION_LOCK);
             ps.execute();
         }
     }
 
     private double metric(String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$")
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)(?: # .*)?$")
                 .matcher(given().get(metrics).then().extract().asString());
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }

@@ -1,8 +1,10 @@
 package dev.l2r.funnel.rebuild;
 
 import dev.l2r.events.LeadAttributes;
-import dev.l2r.funnel.catchup.ReplayedOffsets;
-import dev.l2r.funnel.projection.FunnelProjector;
+import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.funnel.storage.ProjectionLocks;
+import dev.l2r.funnel.storage.RebuildRequests;
+import dev.l2r.funnel.storage.ReplayedOffsets;
 import dev.l2r.funnel.support.Publisher;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
@@ -157,8 +159,8 @@ class RebuildAcrossReplicasTest {
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
                      + "AND granted AND mode = 'ExclusiveLock' AND objsubid = 1 "
                      + "AND (classid::bigint << 32 | objid::bigint) IN (?, ?)")) {
-            ps.setLong(1, Rebuilder.REBUILD_LOCK);
-            ps.setLong(2, FunnelProjector.PROJECTION_LOCK);
+            ps.setLong(1, ProjectionLocks.REBUILD_LOCK);
+            ps.setLong(2, ProjectionLocks.PROJECTION_LOCK);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

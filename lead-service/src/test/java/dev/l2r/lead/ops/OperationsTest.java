@@ -63,7 +63,7 @@ class OperationsTest {
     }
 
     double metric(String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+-]+)$")
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+-]+)(?: # .*)?$")
                 .matcher(given().get(metrics).asString());
         assertThat(m.find()).as("metric %s", name).isTrue();
         return Double.parseDouble(m.group(1));
