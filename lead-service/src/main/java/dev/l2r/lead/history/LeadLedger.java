@@ -320,11 +320,14 @@ public final class LeadLedger {
         }
 
         /**
-         * Whether a details change states something the lead did not have at its time: a different amount or
-         * currency, or an attribute with another value, than its stage and details changes up to then say.
+         * Whether a details change states something the consumers do not have for the lead at its time: a
+         * different amount or currency, or an attribute with another value, than its published stage changes and
+         * its details changes up to then say. A dormant observation's values were never published, so they do not
+         * count (a sender reporting the same stage with a new amount, as Salesforce does, is a details change).
          */
         boolean changesSomething(DetailsRow change) {
-            List<TransitionRow> upTo = rows.stream().filter(r -> !r.occurredAt().isAfter(change.occurredAt()))
+            List<TransitionRow> upTo = rows.stream().filter(TransitionRow::published)
+                    .filter(r -> !r.occurredAt().isAfter(change.occurredAt()))
                     .sorted(Comparator.comparing(TransitionRow::occurredAt)).toList();
             List<Said> before = said(upTo, details.stream()
                     .filter(d -> !d.occurredAt().isAfter(change.occurredAt())).toList());
