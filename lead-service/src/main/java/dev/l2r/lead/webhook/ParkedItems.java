@@ -51,7 +51,7 @@ public final class ParkedItems {
      * source event id, or without one the same place in the same stored delivery), or already recorded as a
      * transition under its source event id, is not parked again and counts as a duplicate.
      */
-    static final class Batch implements Alongside {
+    public static final class Batch implements Alongside {
         private final List<WebhookItems.Parked> items;
         private final Long deliveryId;
         private final Instant now;
@@ -59,7 +59,7 @@ public final class ParkedItems {
         private int duplicates;
         private final Set<String> parkedSources = new LinkedHashSet<>();
 
-        Batch(List<WebhookItems.Parked> items, Long deliveryId, Instant now) {
+        public Batch(List<WebhookItems.Parked> items, Long deliveryId, Instant now) {
             this.items = List.copyOf(items);
             this.deliveryId = deliveryId;
             this.now = now;
@@ -113,12 +113,12 @@ public final class ParkedItems {
         }
 
         /** Items parked by the committed write. */
-        int parked() {
+        public int parked() {
             return parked;
         }
 
         /** Items a retry had parked (or recorded) before. */
-        int duplicates() {
+        public int duplicates() {
             return duplicates;
         }
     }

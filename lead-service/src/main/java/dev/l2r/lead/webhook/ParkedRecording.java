@@ -124,7 +124,7 @@ public class ParkedRecording {
      * After a delivery parked items: counts them, and records them at once should a definition stored meanwhile
      * (after the delivery read the mappings) already map their value.
      */
-    void parked(String source, ParkedItems.Batch batch, List<WebhookItems.Parked> items) {
+    public void parked(String source, ParkedItems.Batch batch, List<WebhookItems.Parked> items) {
         metrics.parked(source, batch.parked());
         metrics.duplicates(source, batch.duplicates());
         if (batch.parked() == 0) {

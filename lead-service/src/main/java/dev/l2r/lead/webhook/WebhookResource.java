@@ -168,9 +168,9 @@ public class WebhookResource {
 
     /**
      * The parked items that can be stored: checked as a change is (ids, texts, money), the value and its place as
-     * names; one that fails is refused on its own, as a bad change would be.
+     * names; one that fails is refused on its own, as a bad change would be. The CRM import parks the same way.
      */
-    private static List<WebhookItems.Parked> parkable(WebhookItems items) {
+    public static List<WebhookItems.Parked> parkable(WebhookItems items) {
         List<WebhookItems.Parked> parkable = new ArrayList<>();
         for (WebhookItems.Parked p : items.parked()) {
             try {
