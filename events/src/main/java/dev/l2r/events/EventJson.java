@@ -50,4 +50,19 @@ public final class EventJson {
     public static LeadStageChanged readLeadStageChanged(String json) {
         return read(json, LeadStageChanged.class);
     }
+
+    public static LeadDetailsChanged readLeadDetailsChanged(String json) {
+        return read(json, LeadDetailsChanged.class);
+    }
+
+    /**
+     * An event of topic lead-stage-changed by the value of its {@value LeadEventTypes#HEADER} header (null: a
+     * {@link LeadStageChanged}, as every record before the header was).
+     *
+     * @throws IllegalArgumentException for a kind this code does not know
+     */
+    public static LeadEvent readLeadEvent(String type, String json) {
+        return read(json, LeadEventTypes.kind(type)
+                .orElseThrow(() -> new IllegalArgumentException("unknown event type " + type)).type());
+    }
 }

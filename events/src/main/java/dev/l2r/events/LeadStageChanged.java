@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One recorded stage change of one lead: the only event on topic {@value #TOPIC}, keyed by {@code leadId}.
+ * One recorded stage change of one lead, on topic {@value #TOPIC}, keyed by {@code leadId}; the topic's first kind
+ * of event, so a record without a {@value LeadEventTypes#HEADER} header is one (see {@link LeadEventTypes}).
  * The JSON Schema beside it ({@value #SCHEMA_RESOURCE}) is the published contract; additive changes keep
- * {@link #CURRENT_SCHEMA_VERSION}, breaking ones get a new version and a new topic.
+ * {@link #CURRENT_SCHEMA_VERSION}, breaking ones get a new version and a new topic; a new kind of event on the topic
+ * gets a header value of its own.
  *
  * <p>{@code fromStage}, {@code kind} and {@code skippedStages} describe the change as lead-service saw it when
  * recording. A consumer that must be right about out-of-order arrivals re-reads a lead's events in
@@ -32,7 +34,7 @@ public record LeadStageChanged(
         String rawStage,
         BigDecimal amount,
         String currency,
-        LeadAttributes attributes) {
+        LeadAttributes attributes) implements LeadEvent {
 
     public static final String TOPIC = "lead-stage-changed";
     public static final int CURRENT_SCHEMA_VERSION = 1;

@@ -95,6 +95,35 @@ class ForecastEndpointTest extends IntegrationTestBase {
         assertThat(changed).isNotEqualTo(before);
     }
 
+    /**
+     * d (won 900 on day 35) is corrected to 1500 on day 60: a forecast as of before the correction comes out as it
+     * did, to the cent; the KPIs of the close's period, and a forecast as of after it, see 1500 (average deal
+     * (600 + 1500) / 2 = 1050).
+     */
+    @Test
+    void aWonDealsValueCorrectedAfterTheCloseCountsFromTheCorrectionOn() {
+        scenario.publishAndAwait(Scenario.base());
+        String before = given().queryParam("asOf", at(50)).queryParam("horizonDays", "30")
+                .get("/api/forecast").then().statusCode(200).extract().asString();
+        String laterBefore = given().queryParam("asOf", at(100)).queryParam("horizonDays", "30")
+                .get("/api/forecast").then().statusCode(200).extract().asString();
+        given().queryParam("from", at(0)).queryParam("to", at(100)).get("/api/forecast/kpis").then()
+                .body("averageDealSize", equalTo(750.0f));
+
+        scenario.publishDetailsAndAwait(List.of(Scenario.details("d", 60, "1500", null)));
+        given().queryParam("from", at(0)).queryParam("to", at(100)).get("/api/forecast/kpis").then()
+                .statusCode(200).body("averageDealSize", equalTo(1050.0f)).body("won", equalTo(2))
+                .body("winRate", equalTo(0.666667f));
+        assertThat(given().queryParam("asOf", at(50)).queryParam("horizonDays", "30").get("/api/forecast").then()
+                .statusCode(200).extract().asString()).isEqualTo(before);
+        assertThat(given().queryParam("asOf", at(100)).queryParam("horizonDays", "30").get("/api/forecast").then()
+                .statusCode(200).extract().asString()).isNotEqualTo(laterBefore);
+        // an open deal's value changed before asOf is its value then
+        scenario.publishDetailsAndAwait(List.of(Scenario.details("c", 99, "3000", "zoe")));
+        JsonPath f = forecast(100, "30");
+        assertThat(f.getDouble("byStage.find { it.stage == 'OPPORTUNITY' }.pipelineValue")).isEqualTo(3000.0);
+    }
+
     @Test
     void amountsInSeveralCurrenciesAreNeverAddedUp() {
         scenario.publishAndAwait(scenario.with(Scenario.base(), event("eur", "OPPORTUNITY", 99, "5000", "EUR", null)));

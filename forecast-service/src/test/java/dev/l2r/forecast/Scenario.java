@@ -94,6 +94,28 @@ public final class Scenario implements AutoCloseable {
         }
     }
 
+    /** A deal value or owner changed without a stage change, as lead-service's relay sends it: with its header. */
+    public static dev.l2r.events.LeadDetailsChanged details(String lead, double day, String amount, String owner) {
+        return new dev.l2r.events.LeadDetailsChanged(UUID.randomUUID(), 1, lead, day(day), Instant.now(), "test",
+                null, amount == null ? null : new BigDecimal(amount), amount == null ? null : "USD",
+                new LeadAttributes(null, null, owner, null));
+    }
+
+    public void publishDetailsAndAwait(Collection<dev.l2r.events.LeadDetailsChanged> events) {
+        for (dev.l2r.events.LeadDetailsChanged e : events) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(LeadStageChanged.TOPIC, e.leadId(),
+                    EventJson.write(e));
+            record.headers().add(dev.l2r.events.LeadEventTypes.HEADER, dev.l2r.events.LeadEventTypes
+                    .LEAD_DETAILS_CHANGED.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                producer.send(record).get();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        awaitStored(events.stream().map(dev.l2r.events.LeadDetailsChanged::eventId).toList());
+    }
+
     public void send(String topic, String key, String value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get();

@@ -83,20 +83,20 @@ class ProjectionPropertyTest {
     void incrementalAnswersEqualABruteForceComputationOverFullHistories(int seed) throws Exception {
         Random random = new Random(seed);
         Instant era = LocalDate.of(2030 + 5 * seed, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Map<String, List<LeadStageChanged>> byLead = new LinkedHashMap<>();
+        Map<String, List<dev.l2r.events.LeadEvent>> byLead = new LinkedHashMap<>();
         for (int i = 0; i < 80; i++) {
             String lead = "p" + seed + "-" + i;
             byLead.put(lead, history(random, lead, era));
         }
-        List<LeadStageChanged> all = new ArrayList<>();
+        List<dev.l2r.events.LeadEvent> all = new ArrayList<>();
         byLead.values().forEach(all::addAll);
-        List<LeadStageChanged> sent = new ArrayList<>(all);
+        List<dev.l2r.events.LeadEvent> sent = new ArrayList<>(all);
         for (int i = 0; i < all.size() / 8; i++) {
             sent.add(all.get(random.nextInt(all.size()))); // redelivered
         }
         Collections.shuffle(sent, random);
         int third = sent.size() / 3;
-        for (List<LeadStageChanged> part : List.of(sent.subList(0, third), sent.subList(third, 2 * third),
+        for (List<dev.l2r.events.LeadEvent> part : List.of(sent.subList(0, third), sent.subList(third, 2 * third),
                 sent.subList(2 * third, sent.size()))) {
             Publisher.publish(infra.kafka().bootstrapServers(), part);
         }
@@ -280,9 +280,12 @@ class ProjectionPropertyTest {
         }
     }
 
-    /** A random history: mostly forward, with skips, recycles, losses, ties and attribute changes. */
-    static List<LeadStageChanged> history(Random random, String lead, Instant era) {
-        List<LeadStageChanged> events = new ArrayList<>();
+    /**
+     * A random history: mostly forward, with skips, recycles, losses, ties and attribute changes, some of them
+     * details changes (an owner or segment changed without a stage change).
+     */
+    static List<dev.l2r.events.LeadEvent> history(Random random, String lead, Instant era) {
+        List<dev.l2r.events.LeadEvent> events = new ArrayList<>();
         Instant t = era.plusSeconds(random.nextInt(300) * 86_400L + random.nextInt(86_400));
         int stage = random.nextInt(6);
         int n = 1 + random.nextInt(6);
@@ -292,6 +295,11 @@ class ProjectionPropertyTest {
                     : random.nextInt(4) == 0 ? new LeadAttributes(CHANNELS[random.nextInt(3)], null, OWNERS[random.nextInt(3)], null)
                     : LeadAttributes.NONE;
             events.add(Publisher.event(lead, STAGES.get(stage), t, attributes));
+            if (random.nextInt(4) == 0) {
+                // a details change, at the same time or between this stage change and the next
+                events.add(Publisher.details(lead, t.plusSeconds(random.nextInt(3) * 43_200L),
+                        new LeadAttributes(null, SEGMENTS[random.nextInt(3)], OWNERS[random.nextInt(3)], null)));
+            }
             int roll = random.nextInt(10);
             stage = roll < 6 ? Math.min(stage + 1 + random.nextInt(2), 7)      // forward, sometimes skipping, or won
                     : roll < 8 ? Math.max(stage - 1 - random.nextInt(2), 0)     // recycle

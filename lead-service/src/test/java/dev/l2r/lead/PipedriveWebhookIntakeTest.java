@@ -125,7 +125,7 @@ class PipedriveWebhookIntakeTest {
     }
 
     @Test
-    void aValueChangeAfterTheWinIsStoredWithItsAmountAtTheWonStage() throws SQLException {
+    void aValueChangeAfterTheWinIsADetailsChangeStoredOnce() throws SQLException {
         int deal = newDeal();
         post(v2Created(deal, T, 4), AUTH).statusCode(200).body("recorded", equalTo(1));
         post(v2Changed(deal, T.plus(1, ChronoUnit.DAYS), JSON.objectNode().put("status", "won").put("stage_id", 4)
@@ -133,29 +133,29 @@ class PipedriveWebhookIntakeTest {
                 .body("recorded", equalTo(1));
         ObjectNode corrected = v2Changed(deal, T.plus(2, ChronoUnit.DAYS), JSON.objectNode().put("status", "won")
                 .put("stage_id", 4).put("value", 1200), JSON.objectNode().put("value", 1000));
-        // the contract has no event for a same-stage amount: kept as an unpublished observation of the won stage
-        post(corrected, AUTH).statusCode(200).body("recorded", equalTo(0)).body("unchanged", equalTo(1))
-                .body("rejectedCount", equalTo(0));
-        post(corrected, AUTH).statusCode(200).body("recorded", equalTo(0)); // a retry: still one row, below
+        // a value corrected after the win: a details change, published as LeadDetailsChanged
+        post(corrected, AUTH).statusCode(200).body("recorded", equalTo(1)).body("rejectedCount", equalTo(0));
+        post(corrected, AUTH).statusCode(200).body("recorded", equalTo(0))
+                .body("duplicates", equalTo(1)); // a retry: still one row, below
 
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT to_stage, raw_stage, amount, currency, published FROM stage_transition "
-                        + "WHERE lead_id = ? AND source_event_id LIKE '%:value:%'")) {
+                "SELECT amount, currency, occurred_at FROM lead_detail_change WHERE lead_id = ?")) {
             s.setString(1, "pipedrive:deal:" + deal);
             try (ResultSet r = s.executeQuery()) {
                 assertThat(r.next()).isTrue();
-                assertThat(r.getString("to_stage")).isEqualTo("CLOSED_WON");
-                assertThat(r.getString("raw_stage")).isEqualTo("won");
                 assertThat(r.getBigDecimal("amount")).isEqualByComparingTo("1200");
                 assertThat(r.getString("currency")).isEqualTo("EUR");
-                assertThat(r.getBoolean("published")).isFalse();
+                assertThat(r.getTimestamp("occurred_at").toInstant().getEpochSecond())
+                        .isEqualTo(T.plus(2, ChronoUnit.DAYS).getEpochSecond());
                 assertThat(r.next()).as("stored once").isFalse();
             }
         }
-        // what the API and the consumers see is still the win with its amount at the time of the win
+        // the win keeps the amount it had then; the lead's value is the corrected one
         given().get("/api/leads/{id}", "pipedrive:deal:" + deal).then()
                 .body("history.toStage", equalTo(List.of("OPPORTUNITY", "CLOSED_WON")))
-                .body("history[1].amount", equalTo(1000f));
+                .body("history[1].amount", equalTo(1000f))
+                .body("amount", equalTo(1200f))
+                .body("details.size()", equalTo(1));
     }
 
     @Test

@@ -221,6 +221,39 @@ class SalesforceWebhookTest {
         assertThat(published(leads)).isEqualTo(Map.of(leads.get(0), 1L, leads.get(1), 1L, leads.get(2), 1L));
     }
 
+    /**
+     * An Outbound Message says how the Opportunity stands, not what changed: a notification with the stage it was
+     * already in and another Amount is a details change (published as LeadDetailsChanged, with its header); the
+     * same Amount again, or the notification retried, publishes nothing.
+     */
+    @Test
+    void anAmountChangedWhileTheStageDidNotIsADetailsChange() throws Exception {
+        String won = id("006");
+        String lead = "salesforce:" + won;
+        assertAcknowledged(post(message(ORG, opportunity(id("04l"), won, "Closed Won", "25000.0", "EUR", T))));
+        String corrected = message(ORG, opportunity(id("04l"), won, "Closed Won", "30000.0", "EUR",
+                T.plusSeconds(3600)));
+        assertAcknowledged(post(corrected));
+        assertAcknowledged(post(corrected)); // retried: a duplicate
+        assertAcknowledged(post(message(ORG, opportunity(id("04l"), won, "Closed Won", "3E4", "EUR",
+                T.plusSeconds(7200))))); // the same Amount: nothing new
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(published(List.of(lead)))
+                .isEqualTo(Map.of(lead, 2L)));
+        Thread.sleep(2_000); // what the outbox would publish, it publishes within the poll interval
+        List<ConsumerRecord<String, String>> records = TopicProbe.readAll(infra.kafka().bootstrapServers(),
+                LeadStageChanged.TOPIC).stream().filter(r -> lead.equals(r.key())).toList();
+        assertThat(records).hasSize(2);
+        assertThat(new String(records.get(1).headers().lastHeader(dev.l2r.events.LeadEventTypes.HEADER).value(),
+                StandardCharsets.UTF_8)).isEqualTo(dev.l2r.events.LeadEventTypes.LEAD_DETAILS_CHANGED);
+        dev.l2r.events.LeadDetailsChanged change = dev.l2r.events.EventJson.readLeadDetailsChanged(records.get(1).value());
+        assertThat(change.amount()).isEqualByComparingTo("30000");
+        assertThat(change.occurredAt()).isEqualTo(T.plusSeconds(3600));
+        given().get("/api/leads/{id}", lead).then().body("history.size()", equalTo(1))
+                .body("amount", equalTo(30000.0f)).body("currency", equalTo("EUR"))
+                .body("details.size()", equalTo(1));
+    }
+
     @Test
     void aConvertedLeadMovesOnAndItsOpportunityIsItsOwnLeadUntilIdentitiesLinkThem() throws Exception {
         String lead = id("00Q");

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * What the forecast learns from, as loaded from the projection: open-state intervals, stage spells, closes and
- * first sightings. {@link #asOf} cuts it at a moment so that nothing with a later event time leaks in.
+ * first sightings. {@link #asOf} cuts it at a moment so that nothing with a later event time leaks in: a close
+ * corrected after that moment counts with the amount it had then ({@link Close#knownAt}).
  */
 public record History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
 
@@ -27,7 +28,7 @@ public record History(List<OpenInterval> open, List<Spell> spells, List<Close> c
         return new Snapshot(t,
                 open.stream().filter(i -> i.holdsAt(t)).map(OpenInterval::lead).toList(),
                 spells.stream().filter(s -> !s.enteredAt().isAfter(t)).toList(),
-                closes.stream().filter(c -> !c.closedAt().isAfter(t)).toList(),
+                closes.stream().filter(c -> !c.closedAt().isAfter(t) && c.knownAt(t)).toList(),
                 arrivals.stream().filter(a -> !a.firstSeenAt().isAfter(t)).toList());
     }
 
@@ -40,9 +41,13 @@ public record History(List<OpenInterval> open, List<Spell> spells, List<Close> c
         return first;
     }
 
-    /** Closes with event time in (after, until]. */
+    /**
+     * Closes with event time in (after, until], each as known at {@code until} (a close corrected later counts with
+     * the amount it had then), so that a figure scored at {@code until} reads the same whatever came after it.
+     */
     public List<Close> closesBetween(Instant after, Instant until) {
-        return closes.stream().filter(c -> c.closedAt().isAfter(after) && !c.closedAt().isAfter(until)).toList();
+        return closes.stream().filter(c -> c.closedAt().isAfter(after) && !c.closedAt().isAfter(until)
+                && c.knownAt(until)).toList();
     }
 
     /** The history known at one moment. Spells may close later than {@code asOf}; the model censors them there. */

@@ -1,6 +1,8 @@
 package dev.l2r.forecast.projection;
 
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.LeadDetailsChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.TransitionKind;
 import dev.l2r.events.funnel.FunnelDefinition;
@@ -28,6 +30,12 @@ import java.util.UUID;
  * over time as intervals (so its state at any moment is a lookup, not a replay), its stage spells, its closes, and
  * its first sighting. Each piece depends only on the events up to its own time, which is what makes a forecast as of
  * a past moment come out the same whatever arrived later.
+ *
+ * <p>A details change ({@link LeadDetailsChanged}) sets the amount and attributes from its event time on, exactly as
+ * a stage change's amount and attributes do, without moving the lead: an open lead's value and owner from then on;
+ * of a closed lead, its last close is corrected from then on (a new version of the close, see {@link Close}), the
+ * close keeping its time. At one instant, details changes come before stage changes, so a close carries a value
+ * changed at its own moment.
  *
  * <p>Times are cut to microseconds, the precision PostgreSQL keeps, so the intervals agree with the database.
  */
@@ -63,18 +71,28 @@ public record LeadHistory(List<StateRow> states, List<Spell> spells, List<Close>
         }
     }
 
-    public static LeadHistory of(FunnelDefinition funnel, String leadId, List<LeadStageChanged> events) {
+    public static LeadHistory of(FunnelDefinition funnel, String leadId, List<? extends LeadEvent> events) {
         FunnelRoles roles = FunnelRoles.of(funnel);
         Map<UUID, LeadStageChanged> byId = new HashMap<>();
         List<StageObservation> observations = new ArrayList<>(events.size());
-        for (LeadStageChanged e : events) {
-            byId.putIfAbsent(e.eventId(), e);
-            observations.add(new StageObservation(e.eventId(), e.toStage(), micros(e.occurredAt())));
+        Map<UUID, LeadDetailsChanged> details = new HashMap<>();
+        for (LeadEvent event : events) {
+            if (event instanceof LeadStageChanged e) {
+                if (byId.putIfAbsent(e.eventId(), e) == null) {
+                    observations.add(new StageObservation(e.eventId(), e.toStage(), micros(e.occurredAt())));
+                }
+            } else if (event instanceof LeadDetailsChanged d) {
+                details.putIfAbsent(d.eventId(), d);
+            }
         }
         List<LeadTimeline.Step> steps = LeadTimeline.of(funnel, observations).steps();
         if (steps.isEmpty()) {
             return EMPTY;
         }
+        // details changes in event-time order (then by id, so that equal times read the same whatever the arrival)
+        List<LeadDetailsChanged> changes = details.values().stream()
+                .sorted(java.util.Comparator.comparing((LeadDetailsChanged d) -> micros(d.occurredAt()))
+                        .thenComparing(d -> d.eventId().toString())).toList();
         List<StateRow> states = new ArrayList<>();
         Map<String, OpenSpell> spells = new LinkedHashMap<>();
         List<Close> closes = new ArrayList<>();
@@ -86,8 +104,32 @@ public record LeadHistory(List<StateRow> states, List<Spell> spells, List<Close>
         String currency = null;
         LeadAttributes attributes = LeadAttributes.NONE;
         int i = 0;
-        while (i < steps.size()) {
-            Instant t = steps.get(i).observation().occurredAt();
+        int d = 0;
+        while (i < steps.size() || d < changes.size()) {
+            Instant nextStep = i < steps.size() ? steps.get(i).observation().occurredAt() : null;
+            Instant nextDetails = d < changes.size() ? micros(changes.get(d).occurredAt()) : null;
+            Instant t = nextStep == null || (nextDetails != null && nextDetails.isBefore(nextStep)) ? nextDetails
+                    : nextStep;
+            // details changes at t first: they set what a move at t carries
+            boolean detailsChanged = false;
+            for (; d < changes.size() && micros(changes.get(d).occurredAt()).equals(t); d++) {
+                LeadDetailsChanged change = changes.get(d);
+                if (change.amount() != null) {
+                    amount = change.amount();
+                    currency = change.currency();
+                }
+                attributes = change.attributes().orElse(attributes);
+                detailsChanged = true;
+            }
+            if (detailsChanged && stage != null && !open && !closes.isEmpty()) {
+                // a closed lead: its last close corrected from t on (the close itself keeps its time)
+                Close last = closes.get(closes.size() - 1);
+                if (!Objects.equals(last.amount(), amount) || !Objects.equals(last.currency(), currency)
+                        || !last.attributes().equals(attributes)) {
+                    closes.set(closes.size() - 1, last.until(t));
+                    closes.add(last.corrected(t, amount, currency, attributes));
+                }
+            }
             // every event at the same instant first, then one state from t on
             for (; i < steps.size() && steps.get(i).observation().occurredAt().equals(t); i++) {
                 LeadTimeline.Step step = steps.get(i);

@@ -1,7 +1,7 @@
 package dev.l2r.forecast.projection;
 
 import dev.l2r.events.LeadAttributes;
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.forecast.model.Arrival;
 import dev.l2r.forecast.model.Close;
@@ -24,7 +24,7 @@ final class ProjectionWriter {
     }
 
     static void rewrite(Connection c, FunnelDefinition funnel, Collection<String> leadIds,
-                        Map<String, List<LeadStageChanged>> events) throws SQLException {
+                        Map<String, List<LeadEvent>> events) throws SQLException {
         for (String table : TABLES) {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE lead_id = ANY (?)")) {
                 delete.setArray(1, c.createArrayOf("text", leadIds.toArray()));
@@ -37,7 +37,8 @@ final class ProjectionWriter {
         BulkInsert spells = new BulkInsert("stage_spell", with("lead_id text", "stage text", "entered_at timestamptz",
                 "closed_at timestamptz", "outcome text"));
         BulkInsert closes = new BulkInsert("lead_close", with("lead_id text", "seq int", "closed_at timestamptz",
-                "outcome text", "amount numeric", "currency text", "cycle_start timestamptz"));
+                "outcome text", "amount numeric", "currency text", "cycle_start timestamptz", "known_from timestamptz",
+                "known_to timestamptz"));
         BulkInsert arrivals = new BulkInsert("lead_arrival", with("lead_id text", "first_seen_at timestamptz",
                 "stage text"));
         for (String lead : leadIds) {
@@ -53,7 +54,7 @@ final class ProjectionWriter {
             int seq = 0;
             for (Close x : h.closes()) {
                 closes.add(row(x.attributes(), x.leadId(), seq++, x.closedAt(), x.outcome().name(), x.amount(),
-                        x.currency(), x.cycleStart()));
+                        x.currency(), x.cycleStart(), x.knownFrom(), x.knownUntil()));
             }
             Arrival a = h.arrival();
             if (a != null) {

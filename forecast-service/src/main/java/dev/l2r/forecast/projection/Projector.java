@@ -1,7 +1,7 @@
 package dev.l2r.forecast.projection;
 
 import dev.l2r.events.EventJson;
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.platform.consume.EventLog;
 import dev.l2r.platform.pipeline.LeadLocks;
@@ -30,7 +30,7 @@ import java.util.Set;
 
 /**
  * Keeps the forecast's tables in step with the events; the forecast's step of the platform pipeline. A poll is
- * applied in the pipeline's transaction: new events go to the event log (idempotent on event id) and every lead
+ * applied in the pipeline's transaction: new events of every kind (stage and details changes) go to the event log (idempotent on event id) and every lead
  * they touch is re-derived from all its events. A newer funnel definition, or a new projection version of this
  * code, rebuilds every lead from the event log in one transaction. The projection_state row orders the two: a poll
  * holds it shared, a rebuild exclusively.
@@ -78,10 +78,10 @@ public class Projector implements Projection {
      * then a lock per lead (a replayed dead letter may touch a lead beside a poll); returns how many were new.
      */
     @Override
-    public int apply(Connection c, List<LeadStageChanged> events) throws SQLException {
+    public int apply(Connection c, List<LeadEvent> events) throws SQLException {
         FunnelDefinition funnel = readFunnel(c, "FOR SHARE");
         LeadLocks.lock(c, events);
-        List<LeadStageChanged> fresh = EVENT_LOG.append(c, events);
+        List<LeadEvent> fresh = EVENT_LOG.append(c, events);
         Set<String> leads = new LinkedHashSet<>();
         fresh.forEach(e -> leads.add(e.leadId()));
         ProjectionWriter.rewrite(c, funnel, leads, EVENT_LOG.eventsOf(c, leads, fresh));

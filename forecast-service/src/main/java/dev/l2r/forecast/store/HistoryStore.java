@@ -53,7 +53,8 @@ public class HistoryStore {
                                     + "FROM stage_spell WHERE entered_at <= ?",
                             rs -> new Spell(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
                                     outcome(rs.getString(5)), attributes(rs, 6)), upTo),
-                    closes(c, "closed_at <= ?", upTo),
+                    // every version of a close known by upTo; History picks the one known at each moment
+                    closes(c, "closed_at <= ? AND known_from <= ?", upTo, upTo),
                     query(c, "SELECT lead_id, first_seen_at, stage, channel, segment, owner, campaign FROM lead_arrival "
                                     + "WHERE first_seen_at <= ?",
                             rs -> new Arrival(rs.getString(1), instant(rs, 2), rs.getString(3), attributes(rs, 4)),
@@ -70,10 +71,13 @@ public class HistoryStore {
         }
     }
 
-    /** Closes with event time in [from, to). */
+    /**
+     * Closes with event time in [from, to), as known now: a close corrected since (a details change) with its
+     * corrected amount, whenever the correction came.
+     */
     public List<Close> closesIn(Instant from, Instant to) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return closes(c, "closed_at >= ? AND closed_at < ?", from, to);
+            return closes(c, "closed_at >= ? AND closed_at < ? AND known_to IS NULL", from, to);
         }
     }
 
@@ -87,9 +91,9 @@ public class HistoryStore {
 
     private static List<Close> closes(Connection c, String where, Object... args) throws SQLException {
         return query(c, "SELECT lead_id, closed_at, outcome, amount, currency, cycle_start, channel, segment, owner, "
-                        + "campaign FROM lead_close WHERE " + where,
+                        + "campaign, known_from, known_to FROM lead_close WHERE " + where,
                 rs -> new Close(rs.getString(1), instant(rs, 2), outcome(rs.getString(3)), rs.getBigDecimal(4),
-                        rs.getString(5), attributes(rs, 7), instant(rs, 6)), args);
+                        rs.getString(5), attributes(rs, 7), instant(rs, 6), instant(rs, 11), instant(rs, 12)), args);
     }
 
     private static OpenLead openLead(ResultSet rs) throws SQLException {

@@ -1,6 +1,8 @@
 package dev.l2r.forecast.projection;
 
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.LeadDetailsChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.TransitionKind;
 import dev.l2r.events.funnel.FunnelDefinition;
@@ -40,7 +42,12 @@ class LeadHistoryTest {
         return event(UUID.randomUUID(), stage, day(day), amount, LeadAttributes.NONE);
     }
 
-    static LeadHistory of(List<LeadStageChanged> events) {
+    static LeadDetailsChanged details(UUID id, Instant at, String amount, LeadAttributes attributes) {
+        return new LeadDetailsChanged(id, 1, "lead", at, at, "api", null,
+                amount == null ? null : new BigDecimal(amount), amount == null ? null : "EUR", attributes);
+    }
+
+    static LeadHistory of(List<? extends LeadEvent> events) {
         return LeadHistory.of(FUNNEL, "lead", events);
     }
 
@@ -136,18 +143,69 @@ class LeadHistoryTest {
         return LongStream.range(0, 300);
     }
 
-    static List<LeadStageChanged> randomEvents(Random random) {
+    /** Stage changes and, one in three, details changes (a value or an owner changed without a stage). */
+    static List<LeadEvent> randomEvents(Random random) {
         List<String> stages = FUNNEL.stages().stream().map(s -> s.key()).toList();
         String[] segments = {null, "smb", "ent"};
+        String[] owners = {null, "alice", "bob"};
         int n = 1 + random.nextInt(8);
-        List<LeadStageChanged> events = new ArrayList<>();
+        List<LeadEvent> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String amount = random.nextInt(3) == 0 ? String.valueOf(100 * random.nextInt(50)) : null;
             LeadAttributes attributes = new LeadAttributes(null, segments[random.nextInt(3)], null, null);
-            events.add(event(new UUID(random.nextLong(), random.nextLong()), stages.get(random.nextInt(stages.size())),
-                    day(random.nextInt(20)).plusNanos(random.nextInt(3) == 0 ? 1_500 : 0), amount, attributes));
+            Instant at = day(random.nextInt(20)).plusNanos(random.nextInt(3) == 0 ? 1_500 : 0);
+            UUID id = new UUID(random.nextLong(), random.nextLong());
+            if (random.nextInt(3) == 0) {
+                events.add(details(id, at, amount, new LeadAttributes(null, null, owners[random.nextInt(3)], null)));
+            } else {
+                events.add(event(id, stages.get(random.nextInt(stages.size())), at, amount, attributes));
+            }
         }
         return events;
+    }
+
+    @Test
+    void aValueCorrectedAfterTheWinChangesTheCloseFromTheCorrectionOnKeepingItsTime() {
+        LeadHistory h = of(List.of(
+                event(UUID.randomUUID(), "OPPORTUNITY", day(0), "1000", new LeadAttributes(null, null, "alice", null)),
+                details(UUID.randomUUID(), day(2), "1500", LeadAttributes.NONE),
+                event("CLOSED_WON", 5, null),
+                details(UUID.randomUUID(), day(9), "1750.25", new LeadAttributes(null, null, "bob", null)),
+                details(UUID.randomUUID(), day(12), "1750.25", LeadAttributes.NONE)));
+        // an open lead's value from the change on; the close carries the value it had then
+        assertThat(h.states()).extracting(LeadHistory.StateRow::validFrom, s -> s.amount().toPlainString(),
+                LeadHistory.StateRow::open).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(day(0), "1000", true),
+                org.assertj.core.groups.Tuple.tuple(day(2), "1500", true),
+                org.assertj.core.groups.Tuple.tuple(day(5), "1500", false),
+                org.assertj.core.groups.Tuple.tuple(day(9), "1750.25", false));
+        // the won close: 1500 as known from day 5 to day 9, 1750.25 from day 9 on (the repeat on day 12 is none)
+        assertThat(h.closes()).hasSize(2);
+        Close first = h.closes().get(0);
+        Close corrected = h.closes().get(1);
+        assertThat(first.closedAt()).isEqualTo(day(5)).isEqualTo(corrected.closedAt());
+        assertThat(first.amount()).isEqualByComparingTo("1500");
+        assertThat(first.knownFrom()).isEqualTo(day(5));
+        assertThat(first.knownUntil()).isEqualTo(day(9));
+        assertThat(first.attributes().owner()).isEqualTo("alice");
+        assertThat(corrected.amount()).isEqualByComparingTo("1750.25");
+        assertThat(corrected.knownFrom()).isEqualTo(day(9));
+        assertThat(corrected.knownUntil()).isNull();
+        assertThat(corrected.attributes().owner()).isEqualTo("bob");
+        assertThat(corrected.won()).isTrue();
+        assertThat(first.knownAt(day(8))).isTrue();
+        assertThat(corrected.knownAt(day(8))).isFalse();
+        assertThat(first.knownAt(day(9))).isFalse();
+        assertThat(corrected.knownAt(day(9))).isTrue();
+    }
+
+    @Test
+    void aLeadWithOnlyDetailsChangesHasNoHistoryUntilItsFirstStage() {
+        assertThat(of(List.of(details(UUID.randomUUID(), day(1), "10", LeadAttributes.NONE))).states()).isEmpty();
+        LeadHistory h = of(List.of(details(UUID.randomUUID(), day(1), "10", LeadAttributes.NONE),
+                event("MQL", 3, null)));
+        assertThat(h.states()).singleElement().satisfies(s -> assertThat(s.amount()).isEqualByComparingTo("10"));
+        assertThat(h.arrival().firstSeenAt()).isEqualTo(day(3));
     }
 
     /**
@@ -158,9 +216,9 @@ class LeadHistoryTest {
     @MethodSource("seeds")
     void everyMomentDependsOnlyOnTheEventsUpToIt(long seed) {
         Random random = new Random(seed);
-        List<LeadStageChanged> events = randomEvents(random);
+        List<LeadEvent> events = randomEvents(random);
         LeadHistory full = of(events);
-        List<LeadStageChanged> shuffled = new ArrayList<>(events);
+        List<LeadEvent> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, random);
         assertThat(of(shuffled)).isEqualTo(full);
 
@@ -179,8 +237,10 @@ class LeadHistoryTest {
                         : new Spell(s.leadId(), s.stage(), s.enteredAt(), null, null, s.attributes()))
                 .toList();
         assertThat(seen).containsExactlyInAnyOrderElementsOf(prefix.spells());
-        assertThat(full.closes().stream().filter(c -> !c.closedAt().isAfter(t)).toList())
-                .isEqualTo(prefix.closes());
+        // the closes as known at t (a correction after t not yet applied), each the latest of the prefix's
+        assertThat(full.closes().stream().filter(c -> !c.closedAt().isAfter(t) && c.knownAt(t))
+                .map(c -> c.until(null)).toList())
+                .isEqualTo(prefix.closes().stream().filter(c -> c.knownUntil() == null).toList());
         assertThat(prefix.arrival()).isEqualTo(prefix.states().isEmpty() ? null : full.arrival());
     }
 }

@@ -1,5 +1,6 @@
 package dev.l2r.funnel.core;
 
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.timeline.LeadTimeline;
@@ -17,7 +18,8 @@ import java.util.function.Function;
  * redelivery never matter): its first entry into each stage (skipped-through stages included, flagged), for
  * each entered stage A and each later stage B the first time at or after entering A that it reached B or a
  * stage beyond B, its current stage, and its segmenting attributes: the first-touch channel, the latest
- * segment and owner.
+ * segment and owner. A details change ({@link dev.l2r.events.LeadDetailsChanged}) counts for the attributes exactly
+ * as a stage change's attributes do, in event-time order among them; it moves no stage.
  */
 public record LeadFacts(String leadId, String channel, String segment, String owner,
                         List<LeadTimeline.Entry> entries, List<Reach> reaches,
@@ -36,12 +38,13 @@ public record LeadFacts(String leadId, String channel, String segment, String ow
     private record Arrival(String stage, Instant at) {
     }
 
-    private static final Comparator<LeadStageChanged> BY_TIME = Comparator.comparing(LeadStageChanged::occurredAt)
+    private static final Comparator<LeadEvent> BY_TIME = Comparator.comparing(LeadEvent::occurredAt)
             .thenComparing(e -> String.valueOf(e.eventId()));
 
-    public static LeadFacts of(FunnelDefinition funnel, String leadId, List<LeadStageChanged> events) {
-        List<LeadStageChanged> byTime = events.stream().sorted(BY_TIME).toList();
+    public static LeadFacts of(FunnelDefinition funnel, String leadId, List<? extends LeadEvent> events) {
+        List<LeadEvent> byTime = events.stream().sorted(BY_TIME).map(LeadEvent.class::cast).toList();
         LeadTimeline timeline = LeadTimeline.of(funnel, byTime.stream()
+                .filter(LeadStageChanged.class::isInstance).map(LeadStageChanged.class::cast)
                 .map(e -> new StageObservation(e.eventId(), e.toStage(), e.occurredAt())).toList());
 
         List<Arrival> arrivals = new ArrayList<>();
@@ -70,11 +73,11 @@ public record LeadFacts(String leadId, String channel, String segment, String ow
                 timeline.currentStage().orElse(null), timeline.currentSince().orElse(null));
     }
 
-    private static String first(List<LeadStageChanged> byTime, Function<LeadStageChanged, String> f) {
+    private static String first(List<LeadEvent> byTime, Function<LeadEvent, String> f) {
         return byTime.stream().map(f).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
-    private static String last(List<LeadStageChanged> byTime, Function<LeadStageChanged, String> f) {
+    private static String last(List<LeadEvent> byTime, Function<LeadEvent, String> f) {
         for (int i = byTime.size() - 1; i >= 0; i--) {
             String v = f.apply(byTime.get(i));
             if (v != null) {

@@ -1,6 +1,6 @@
 package dev.l2r.funnel.live;
 
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.funnel.storage.ReplayedOffsets;
 import dev.l2r.platform.pipeline.Projection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +39,7 @@ public class FunnelProjection implements Projection {
     }
 
     @Override
-    public int apply(Connection c, List<LeadStageChanged> events) throws SQLException {
+    public int apply(Connection c, List<LeadEvent> events) throws SQLException {
         return projector.apply(c, events);
     }
 

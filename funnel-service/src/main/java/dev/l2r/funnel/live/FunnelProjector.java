@@ -1,6 +1,6 @@
 package dev.l2r.funnel.live;
 
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.funnel.core.LeadFacts;
 import dev.l2r.funnel.storage.DefinitionStore;
@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Applies a poll's events to the projections in the pipeline's transaction: events already seen are dropped by
- * the event log, and each lead touched by a new event is recomputed from all its events in event-time order,
+ * Applies a poll's events (stage changes and details changes alike) to the projections in the pipeline's
+ * transaction: events already seen are dropped by the event log, and each lead touched by a new event is recomputed from all its events in event-time order,
  * its old contribution to every cell taken out and its new one put in. Arrival order and redelivery therefore
  * never change the figures.
  */
@@ -40,7 +40,7 @@ public class FunnelProjector {
      *
      * @return how many events were new
      */
-    public int apply(Connection c, List<LeadStageChanged> events) throws SQLException {
+    public int apply(Connection c, List<LeadEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return 0;
         }
@@ -49,14 +49,14 @@ public class FunnelProjector {
         return apply(c, definitions.current(c), events);
     }
 
-    static int apply(Connection c, FunnelDefinition funnel, List<LeadStageChanged> events) throws SQLException {
-        List<LeadStageChanged> fresh = LOG.append(c, events);
+    static int apply(Connection c, FunnelDefinition funnel, List<LeadEvent> events) throws SQLException {
+        List<LeadEvent> fresh = LOG.append(c, events);
         if (fresh.isEmpty()) {
             return 0;
         }
         Set<String> leads = new LinkedHashSet<>();
         fresh.forEach(e -> leads.add(e.leadId()));
-        Map<String, List<LeadStageChanged>> history = LOG.eventsOf(c, leads, fresh);
+        Map<String, List<LeadEvent>> history = LOG.eventsOf(c, leads, fresh);
         List<LeadFacts> facts = new ArrayList<>(leads.size());
         for (String lead : leads) {
             facts.add(LeadFacts.of(funnel, lead, history.get(lead)));

@@ -1,7 +1,7 @@
 package dev.l2r.funnel.rebuild;
 
 import dev.l2r.events.EventJson;
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.funnel.core.LeadFacts;
 import dev.l2r.funnel.storage.ProjectionTables;
@@ -77,14 +77,14 @@ final class LeadRecompute {
         private final List<LeadFacts> chunk = new ArrayList<>(CHUNK);
         private String lead;
         private String lastEvent;
-        private List<LeadStageChanged> events = new ArrayList<>();
+        private List<LeadEvent> events = new ArrayList<>();
 
         Leads(Connection writer, RebuildProgress progress) {
             this.writer = writer;
             this.progress = progress;
         }
 
-        void accept(String id, String event, String payload) throws SQLException {
+        void accept(String id, String event, String payload, String type) throws SQLException {
             if (!id.equals(lead)) {
                 if (lead != null) {
                     chunk.add(LeadFacts.of(funnel, lead, events));
@@ -98,7 +98,7 @@ final class LeadRecompute {
                 return; // the same event twice in the topic
             }
             lastEvent = event;
-            events.add(EventJson.readLeadStageChanged(payload));
+            events.add(EventJson.readLeadEvent(type, payload));
         }
 
         void finish() throws SQLException {

@@ -2,6 +2,7 @@ package dev.l2r.funnel.rebuild;
 
 import dev.l2r.funnel.storage.Columns;
 import dev.l2r.funnel.storage.ProjectionTables;
+import dev.l2r.platform.consume.EventLog;
 import dev.l2r.platform.pipeline.DeadLetter;
 import dev.l2r.platform.pipeline.DeadLetters;
 import dev.l2r.platform.pipeline.RecordCheck;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * and parsing run in the calling thread while the previous chunk is being copied in another, so Kafka, JSON and
  * the database work side by side.
  * <p>
- * Every record passes the live pipeline's check ({@link RecordCheck}). One refused is set aside here, as the
+ * Every record passes the live pipeline's check ({@link RecordCheck}), its kind read from its header as the live
+ * pipeline reads it, and is kept with that kind, so a details change is recomputed exactly as the live path does. One refused is set aside here, as the
  * pipeline would (found by {@value DeadLetters#FOUND_BY_REPLAY}), when the live consumer has not reached it (at or
  * past the position it is known to have reached: the group's committed offset or the previous replay point),
  * since the live consumer will pass over it; one it handled after its last commit may so be sent to the
@@ -82,14 +84,14 @@ final class TopicReplay {
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             progress.total(status, partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum());
-            Columns chunk = new Columns(4);
+            Columns chunk = new Columns(5);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // arrived after the rebuild started: the live consumer applies it
                     }
                     progress.read.incrementAndGet();
-                    RecordCheck.Checked checked = RecordCheck.check(r.value());
+                    RecordCheck.Checked checked = RecordCheck.check(r);
                     if (!checked.ok()) {
                         progress.unreadable.incrementAndGet();
                         if (r.offset() >= unseenFrom.getOrDefault(r.partition(), 0L)) {
@@ -98,10 +100,10 @@ final class TopicReplay {
                         continue;
                     }
                     chunk.add(checked.event().eventId(), checked.event().leadId(), checked.event().occurredAt(),
-                            r.value());
+                            r.value(), EventLog.type(checked.event()));
                     if (chunk.size() == CHUNK) {
                         hand(chunks, chunk, copying);
-                        chunk = new Columns(4);
+                        chunk = new Columns(5);
                     }
                 }
                 progress.save(status);

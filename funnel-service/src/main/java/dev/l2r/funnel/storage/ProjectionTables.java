@@ -82,15 +82,15 @@ public final class ProjectionTables {
 
     /**
      * COPYs events as received into this schema's event log (a rebuild's, without keys yet): each row the event id,
-     * lead id, event time and payload.
+     * lead id, event time, payload and kind (the l2r-event-type header; null for a stage change).
      */
     public void copyEvents(Connection c, Columns events) throws SQLException {
-        events.copy(c, table("event_log") + " (event_id, lead_id, occurred_at, payload)");
+        events.copy(c, table("event_log") + " (event_id, lead_id, occurred_at, payload, event_type)");
     }
 
     /** One row of the event log: a lead's event, as received. */
     public interface EventRow {
-        void accept(String leadId, String eventId, String payload) throws SQLException;
+        void accept(String leadId, String eventId, String payload, String eventType) throws SQLException;
     }
 
     /**
@@ -99,14 +99,14 @@ public final class ProjectionTables {
      */
     public void eventsByLead(Connection reader, int workers, int worker, EventRow row) throws SQLException {
         reader.setAutoCommit(false); // a cursor: rows arrive a fetch at a time
-        try (PreparedStatement ps = reader.prepareStatement("SELECT lead_id, event_id, payload FROM "
+        try (PreparedStatement ps = reader.prepareStatement("SELECT lead_id, event_id, payload, event_type FROM "
                 + table("event_log") + " WHERE (hashtext(lead_id) & 2147483647) % ? = ? ORDER BY lead_id, event_id")) {
             ps.setInt(1, workers);
             ps.setInt(2, worker);
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    row.accept(rs.getString(1), rs.getString(2), rs.getString(3));
+                    row.accept(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
                 }
             }
         } finally {

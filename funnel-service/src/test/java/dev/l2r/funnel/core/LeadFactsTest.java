@@ -48,6 +48,28 @@ class LeadFactsTest {
     }
 
     @Test
+    void aDetailsChangeSetsTheLatestOwnerAndSegmentInEventTimeAndMovesNoStage() {
+        LeadStageChanged mql = ev("L", "MQL", 1, new LeadAttributes("email", "smb", "ann", null));
+        dev.l2r.events.LeadDetailsChanged later = new dev.l2r.events.LeadDetailsChanged(java.util.UUID.randomUUID(),
+                1, "L", mql.occurredAt().plusSeconds(86_400), mql.occurredAt(), "hubspot", null, null, null,
+                new LeadAttributes("social", "ent", "bob", null));
+        dev.l2r.events.LeadDetailsChanged earlier = new dev.l2r.events.LeadDetailsChanged(java.util.UUID.randomUUID(),
+                1, "L", mql.occurredAt().minusSeconds(60), mql.occurredAt(), "hubspot", null, null, null,
+                new LeadAttributes(null, null, "carl", null));
+        LeadFacts f = LeadFacts.of(FUNNEL, "L", List.of(later, mql, earlier));
+        assertThat(f.owner()).isEqualTo("bob");
+        assertThat(f.segment()).isEqualTo("ent");
+        assertThat(f.channel()).isEqualTo("email"); // first touch stays the first
+        assertThat(f.currentStage()).isEqualTo("MQL");
+        assertThat(f.entries()).hasSize(LeadFacts.of(FUNNEL, "L", List.of(mql)).entries().size());
+        // a details change before a later stage change's owner is overridden by it, in event time
+        LeadStageChanged sal = ev("L", "SAL", 3, new LeadAttributes(null, null, "dora", null));
+        assertThat(LeadFacts.of(FUNNEL, "L", List.of(sal, later, mql)).owner()).isEqualTo("dora");
+        // only details: no stage, no rows
+        assertThat(LeadFacts.of(FUNNEL, "L", List.of(later)).currentStage()).isNull();
+    }
+
+    @Test
     void skippedStagesAreReachedAtTheLaterTimeWithZeroVelocityOnwards() {
         // MQL day 0, then straight to SQL on day 6 (SAL skipped), won on day 20
         LeadFacts f = facts(ev(MQL, 0), ev(SQL, 6), ev(CLOSED_WON, 20));

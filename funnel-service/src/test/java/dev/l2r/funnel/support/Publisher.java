@@ -24,8 +24,25 @@ public final class Publisher {
                 Instant.now(), "test", null, null, null, null, attributes);
     }
 
-    public static void publish(String bootstrap, List<LeadStageChanged> events) {
-        publishRaw(bootstrap, events.stream().map(e -> Map.entry(e.leadId(), EventJson.write(e))).toList());
+    /** Stage changes and details changes alike, each with its l2r-event-type header, as the relay sends them. */
+    public static void publish(String bootstrap, List<? extends dev.l2r.events.LeadEvent> events) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap, "linger.ms", 5), new StringSerializer(), new StringSerializer())) {
+            for (dev.l2r.events.LeadEvent e : events) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(LeadStageChanged.TOPIC, e.leadId(),
+                        EventJson.write(e));
+                record.headers().add(dev.l2r.events.LeadEventTypes.HEADER, dev.l2r.events.LeadEventTypes.of(e)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    /** A lead's owner or segment changed without a stage change. */
+    public static dev.l2r.events.LeadDetailsChanged details(String lead, Instant at, LeadAttributes attributes) {
+        return new dev.l2r.events.LeadDetailsChanged(UUID.randomUUID(), 1, lead, at, Instant.now(), "test", null,
+                null, null, attributes);
     }
 
     public static void publishRaw(String bootstrap, List<Map.Entry<String, String>> records) {

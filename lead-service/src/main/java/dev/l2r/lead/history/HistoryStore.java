@@ -45,8 +45,8 @@ public class HistoryStore {
     /** The stored lead, or null. */
     public LeadRow lead(Connection c, String leadId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lead_id, current_stage, current_since, first_seen_at, "
-                + "first_touch_channel, last_touch_channel, segment, owner, campaign, created_at, updated_at "
-                + "FROM lead WHERE lead_id = ?")) {
+                + "first_touch_channel, last_touch_channel, segment, owner, campaign, created_at, updated_at, amount, "
+                + "currency FROM lead WHERE lead_id = ?")) {
             ps.setString(1, leadId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -55,7 +55,7 @@ public class HistoryStore {
                 return new LeadRow(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
                         rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant(),
-                        rs.getTimestamp(11).toInstant());
+                        rs.getTimestamp(11).toInstant(), rs.getBigDecimal(12), trim(rs.getString(13)));
             }
         }
     }
@@ -162,14 +162,14 @@ public class HistoryStore {
     /** Inserts new leads; a lead another writer created meanwhile fails the batch with a unique violation. */
     public void insertLeads(Connection c, List<LeadRow> leads) throws SQLException {
         writeLeads(c, leads, "INSERT INTO lead (current_stage, current_since, first_seen_at, first_touch_channel, "
-                + "last_touch_channel, segment, owner, campaign, updated_at, created_at, lead_id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", true);
+                + "last_touch_channel, segment, owner, campaign, amount, currency, updated_at, created_at, lead_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", true);
     }
 
     public void updateLeads(Connection c, List<LeadRow> leads) throws SQLException {
         writeLeads(c, leads, "UPDATE lead SET current_stage = ?, current_since = ?, first_seen_at = ?, "
                 + "first_touch_channel = ?, last_touch_channel = ?, segment = ?, owner = ?, campaign = ?, "
-                + "updated_at = ? WHERE lead_id = ?", false);
+                + "amount = ?, currency = ?, updated_at = ? WHERE lead_id = ?", false);
     }
 
     private static void writeLeads(Connection c, List<LeadRow> leads, String sql, boolean withCreatedAt)
@@ -188,6 +188,8 @@ public class HistoryStore {
                 ps.setString(i++, l.segment());
                 ps.setString(i++, l.owner());
                 ps.setString(i++, l.campaign());
+                ps.setBigDecimal(i++, l.amount());
+                ps.setString(i++, l.currency());
                 ps.setTimestamp(i++, Timestamp.from(l.updatedAt()));
                 if (withCreatedAt) {
                     ps.setTimestamp(i++, Timestamp.from(l.createdAt()));
@@ -197,6 +199,83 @@ public class HistoryStore {
             }
             ps.executeBatch();
         }
+    }
+
+    private static final String DETAILS_COLUMNS = "event_id, lead_id, occurred_at, recorded_at, source, "
+            + "source_event_id, amount, currency, channel, segment, owner, campaign, delivery_id";
+
+    /** Stored details changes with any of these source + source event id pairs. */
+    public List<DetailsRow> detailsBySourceEvents(Connection c, List<String> sources, List<String> sourceEventIds)
+            throws SQLException {
+        if (sources.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + DETAILS_COLUMNS + " FROM lead_detail_change "
+                + "WHERE (source, source_event_id) IN (SELECT s, e FROM unnest(?::text[], ?::text[]) AS k(s, e))")) {
+            ps.setArray(1, c.createArrayOf("text", sources.toArray()));
+            ps.setArray(2, c.createArrayOf("text", sourceEventIds.toArray()));
+            return detailsRows(ps);
+        }
+    }
+
+    /** Every stored details change of these leads (stored as leads or not yet), by lead. */
+    public Map<String, List<DetailsRow>> detailsOf(Connection c, Collection<String> leadIds) throws SQLException {
+        Map<String, List<DetailsRow>> byLead = new HashMap<>();
+        if (leadIds.isEmpty()) {
+            return byLead;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + DETAILS_COLUMNS + " FROM lead_detail_change WHERE lead_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", leadIds.toArray()));
+            for (DetailsRow row : detailsRows(ps)) {
+                byLead.computeIfAbsent(row.leadId(), k -> new ArrayList<>()).add(row);
+            }
+        }
+        return byLead;
+    }
+
+    public void insertDetails(Connection c, List<DetailsRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO lead_detail_change (" + DETAILS_COLUMNS + ") "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (DetailsRow r : rows) {
+                int i = 1;
+                ps.setObject(i++, r.eventId());
+                ps.setString(i++, r.leadId());
+                ps.setTimestamp(i++, Timestamp.from(r.occurredAt()));
+                ps.setTimestamp(i++, Timestamp.from(r.recordedAt()));
+                ps.setString(i++, r.source());
+                ps.setString(i++, r.sourceEventId());
+                ps.setBigDecimal(i++, r.amount());
+                ps.setString(i++, r.currency());
+                ps.setString(i++, r.attributes().channel());
+                ps.setString(i++, r.attributes().segment());
+                ps.setString(i++, r.attributes().owner());
+                ps.setString(i++, r.attributes().campaign());
+                if (r.deliveryId() == null) {
+                    ps.setNull(i, Types.BIGINT);
+                } else {
+                    ps.setLong(i, r.deliveryId());
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static List<DetailsRow> detailsRows(PreparedStatement ps) throws SQLException {
+        List<DetailsRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new DetailsRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getBigDecimal(7),
+                        trim(rs.getString(8)), new LeadAttributes(rs.getString(9), rs.getString(10),
+                        rs.getString(11), rs.getString(12)), rs.getObject(13, Long.class)));
+            }
+        }
+        return rows;
     }
 
     private static List<TransitionRow> rows(PreparedStatement ps) throws SQLException {

@@ -1,13 +1,17 @@
 package dev.l2r.lead.history;
 
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.LeadDetailsChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.timeline.LeadTimeline;
 import dev.l2r.events.timeline.StageObservation;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,6 +35,12 @@ import java.util.function.Supplier;
  * later but happened earlier can make it a move (MQL, MQL, then a late SAL between them: the second MQL is a
  * recycle); it is published then. So the history reads the same whatever order its events arrived in. The
  * same stage at the same time again is not kept at all.
+ *
+ * <p>A details change ({@link StageChange.Mode#DETAILS}: a deal value or an owner changed without a stage change)
+ * is recorded as a {@link DetailsRow} and published as a {@link LeadDetailsChanged}, deduplicated by source +
+ * source event id like a stage change; one that states nothing the lead did not already have at its time is
+ * answered as unchanged and not kept. The lead's amount and attributes are read from both kinds of row in event
+ * time (a details change before a stage change at the same instant).
  */
 public final class LeadLedger {
 
@@ -41,6 +51,9 @@ public final class LeadLedger {
     private final Map<SourceKey, TransitionRow> bySourceEvent = new HashMap<>();
     private final List<TransitionRow> added = new ArrayList<>();
     private final List<LeadStageChanged> events = new ArrayList<>();
+    private final Map<SourceKey, DetailsRow> detailsBySourceEvent = new HashMap<>();
+    private final List<DetailsRow> addedDetails = new ArrayList<>();
+    private final List<LeadEvent> published = new ArrayList<>();
     private final List<UUID> activated = new ArrayList<>();
 
     public LeadLedger(FunnelDefinition funnel, Instant now, Supplier<UUID> ids) {
@@ -59,6 +72,29 @@ public final class LeadLedger {
         books.put(leadId, book);
     }
 
+    /**
+     * A lead's stored details changes; a lead with details changes but no stage change yet is not stored as a lead,
+     * so this is called for every lead of the chunk, after {@link #load} for those stored.
+     */
+    public void loadDetails(String leadId, Collection<DetailsRow> details) {
+        if (details.isEmpty()) {
+            return;
+        }
+        Book book = books.computeIfAbsent(leadId, id -> new Book(id, now, true));
+        book.details.addAll(details);
+        if (!book.rows.isEmpty()) {
+            book.state = leadState(book, LeadTimeline.of(funnel, book.rows.stream().map(TransitionRow::observation)
+                    .toList()));
+        }
+    }
+
+    /** A stored details change whose source event id may come again. */
+    public void knowSourceEvent(DetailsRow row) {
+        if (row.sourceEventId() != null) {
+            detailsBySourceEvent.putIfAbsent(new SourceKey(row.source(), row.sourceEventId()), row);
+        }
+    }
+
     /** A stored row whose source event id may come again. */
     public void knowSourceEvent(TransitionRow row) {
         if (row.sourceEventId() != null) {
@@ -67,6 +103,9 @@ public final class LeadLedger {
     }
 
     public RecordingResult apply(StageChange change) {
+        if (change.isDetails()) {
+            return applyDetails(change);
+        }
         SourceKey key = change.sourceEventId() == null ? null : new SourceKey(change.source(), change.sourceEventId());
         TransitionRow original = key == null ? null : bySourceEvent.get(key);
         if (original != null) {
@@ -107,6 +146,7 @@ public final class LeadLedger {
         }
         LeadStageChanged event = row.toEvent(book.state.attributes());
         events.add(event);
+        published.add(event);
         activateDormant(book, timeline);
         return new RecordingResult(RecordingResult.Status.RECORDED, event);
     }
@@ -131,9 +171,60 @@ public final class LeadLedger {
             } else {
                 added.add(published);
             }
-            events.add(row.toEvent(step.fromStage(), step.kind(), step.move().skippedStages(),
-                    book.state.attributes()));
+            LeadStageChanged event = row.toEvent(step.fromStage(), step.kind(), step.move().skippedStages(),
+                    book.state.attributes());
+            events.add(event);
+            this.published.add(event);
         }
+    }
+
+    private RecordingResult applyDetails(StageChange change) {
+        SourceKey key = change.sourceEventId() == null ? null : new SourceKey(change.source(), change.sourceEventId());
+        DetailsRow original = key == null ? null : detailsBySourceEvent.get(key);
+        if (original != null) {
+            return new RecordingResult(RecordingResult.Status.DUPLICATE, null, original.toEvent());
+        }
+        Book book = books.computeIfAbsent(change.leadId(), id -> new Book(id, now, true));
+        DetailsRow row = new DetailsRow(null, change.leadId(), change.occurredAt(), now, change.source(),
+                change.sourceEventId(), change.amount(), change.currency(), change.attributes(), change.deliveryId());
+        if (!book.changesSomething(row)) {
+            return new RecordingResult(RecordingResult.Status.UNCHANGED, null, row.toEvent());
+        }
+        row = new DetailsRow(ids.get(), row.leadId(), row.occurredAt(), row.recordedAt(), row.source(),
+                row.sourceEventId(), row.amount(), row.currency(), row.attributes(), row.deliveryId());
+        book.details.add(row);
+        if (!book.rows.isEmpty()) {
+            // a lead with no stage yet is not a lead row: its details wait for its first stage change
+            book.state = leadState(book, LeadTimeline.of(funnel, book.rows.stream().map(TransitionRow::observation)
+                    .toList()));
+            book.changed = true;
+        }
+        if (key != null) {
+            detailsBySourceEvent.put(key, row);
+        }
+        addedDetails.add(row);
+        LeadDetailsChanged event = row.toEvent();
+        published.add(event);
+        return new RecordingResult(RecordingResult.Status.RECORDED, null, event);
+    }
+
+    /** One dated statement of values: a stage change's or a details change's. */
+    private record Said(Instant at, int order, LeadAttributes attributes, BigDecimal amount, String currency) {
+    }
+
+    /** Stage rows in timeline order and details rows, merged by event time, details first at one instant. */
+    private static List<Said> said(List<TransitionRow> ordered, List<DetailsRow> details) {
+        List<Said> all = new ArrayList<>(ordered.size() + details.size());
+        for (int i = 0; i < ordered.size(); i++) {
+            TransitionRow r = ordered.get(i);
+            all.add(new Said(r.occurredAt(), 1, r.attributes(), r.amount(), r.currency()));
+        }
+        details.stream().sorted(Comparator.comparing(DetailsRow::occurredAt)
+                        .thenComparing(d -> String.valueOf(d.eventId())))
+                .forEach(d -> all.add(new Said(d.occurredAt(), 0, d.attributes(), d.amount(), d.currency())));
+        // stable: stage rows keep their timeline order among themselves
+        all.sort(Comparator.comparing(Said::at).thenComparingInt(Said::order));
+        return all;
     }
 
     private static RecordingResult unchanged(StageChange change, String fromStage) {
@@ -154,17 +245,22 @@ public final class LeadLedger {
         List<TransitionRow> ordered = timeline.steps().stream()
                 .map(s -> byId.get(s.observation().eventId())).filter(Objects::nonNull).toList();
         Instant firstSeen = ordered.stream().map(TransitionRow::occurredAt).min(Instant::compareTo).orElseThrow();
+        List<Said> said = said(ordered, book.details);
+        Said priced = null;
+        for (Said s : said) {
+            priced = s.amount() != null ? s : priced;
+        }
         return new LeadRow(book.leadId, timeline.currentStage().orElseThrow(), timeline.currentSince().orElseThrow(),
                 firstSeen,
-                ordered.stream().map(r -> r.attributes().channel()).filter(Objects::nonNull).findFirst().orElse(null),
-                latest(ordered, LeadAttributes::channel), latest(ordered, LeadAttributes::segment),
-                latest(ordered, LeadAttributes::owner), latest(ordered, LeadAttributes::campaign),
-                book.createdAt, now);
+                said.stream().map(s -> s.attributes().channel()).filter(Objects::nonNull).findFirst().orElse(null),
+                latest(said, LeadAttributes::channel), latest(said, LeadAttributes::segment),
+                latest(said, LeadAttributes::owner), latest(said, LeadAttributes::campaign),
+                book.createdAt, now, priced == null ? null : priced.amount(), priced == null ? null : priced.currency());
     }
 
-    private static String latest(List<TransitionRow> ordered, Function<LeadAttributes, String> attribute) {
-        for (int i = ordered.size() - 1; i >= 0; i--) {
-            String value = attribute.apply(ordered.get(i).attributes());
+    private static String latest(List<Said> said, Function<LeadAttributes, String> attribute) {
+        for (int i = said.size() - 1; i >= 0; i--) {
+            String value = attribute.apply(said.get(i).attributes());
             if (value != null) {
                 return value;
             }
@@ -180,6 +276,16 @@ public final class LeadLedger {
     /** The events to publish, one per added transition, in the same order. */
     public List<LeadStageChanged> events() {
         return events;
+    }
+
+    /** Details changes recorded by {@link #apply}, in the order they were recorded. */
+    public List<DetailsRow> addedDetails() {
+        return addedDetails;
+    }
+
+    /** Every event to publish, stage and details changes, in the order they were recorded. */
+    public List<LeadEvent> published() {
+        return published;
     }
 
     /** Stored dormant rows published by this ledger's changes. */
@@ -203,6 +309,7 @@ public final class LeadLedger {
         final Instant createdAt;
         final boolean isNew;
         final List<TransitionRow> rows = new ArrayList<>();
+        final List<DetailsRow> details = new ArrayList<>();
         LeadRow state;
         boolean changed;
 
@@ -210,6 +317,35 @@ public final class LeadLedger {
             this.leadId = leadId;
             this.createdAt = createdAt;
             this.isNew = isNew;
+        }
+
+        /**
+         * Whether a details change states something the consumers do not have for the lead at its time: a
+         * different amount or currency, or an attribute with another value, than its published stage changes and
+         * its details changes up to then say. A dormant observation's values were never published, so they do not
+         * count (a sender reporting the same stage with a new amount, as Salesforce does, is a details change).
+         */
+        boolean changesSomething(DetailsRow change) {
+            List<TransitionRow> upTo = rows.stream().filter(TransitionRow::published)
+                    .filter(r -> !r.occurredAt().isAfter(change.occurredAt()))
+                    .sorted(Comparator.comparing(TransitionRow::occurredAt)).toList();
+            List<Said> before = said(upTo, details.stream()
+                    .filter(d -> !d.occurredAt().isAfter(change.occurredAt())).toList());
+            Said priced = null;
+            for (Said s : before) {
+                priced = s.amount() != null ? s : priced;
+            }
+            if (change.amount() != null && (priced == null || priced.amount().compareTo(change.amount()) != 0
+                    || !Objects.equals(priced.currency(), change.currency()))) {
+                return true;
+            }
+            for (String dimension : List.of("channel", "segment", "owner", "campaign")) {
+                String value = change.attributes().get(dimension);
+                if (value != null && !value.equals(latest(before, a -> a.get(dimension)))) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Whether the lead already has an observation of exactly this stage at exactly this time. */

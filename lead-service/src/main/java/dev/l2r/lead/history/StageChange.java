@@ -10,7 +10,8 @@ import java.time.Instant;
  * {@code stage} is a key of the funnel in force; {@code rawStage} is what the source called it.
  *
  * <p>{@code deliveryId} references the stored webhook delivery the change was read from (null for other paths).
- * {@code mode} says whether the change is a fact to record or a state a source reports (see {@link Mode}).
+ * {@code mode} says whether the change is a fact to record or a state a source reports (see {@link Mode}); a
+ * {@link Mode#DETAILS} change has no stage: it changes the lead's amount or attributes only ({@link #details}).
  */
 public record StageChange(String leadId, String stage, String rawStage, Instant occurredAt, String source,
                           String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes,
@@ -27,7 +28,13 @@ public record StageChange(String leadId, String stage, String rawStage, Instant 
          */
         IF_NOT_REACHED,
         /** A source's current view of the lead's stage: taken only if the lead's current stage differs. */
-        IF_STAGE_DIFFERS
+        IF_STAGE_DIFFERS,
+        /**
+         * No stage: the lead's deal value or attributes changed (a CRM's amount edited after the win, a new owner).
+         * Recorded as a details change and published as {@code LeadDetailsChanged}, unless it states nothing the
+         * lead did not already have at that time.
+         */
+        DETAILS
     }
 
     public StageChange {
@@ -38,6 +45,17 @@ public record StageChange(String leadId, String stage, String rawStage, Instant 
     public StageChange(String leadId, String stage, String rawStage, Instant occurredAt, String source,
                        String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes) {
         this(leadId, stage, rawStage, occurredAt, source, sourceEventId, amount, currency, attributes, null, Mode.RECORD);
+    }
+
+    /** A change of the lead's amount and/or attributes at {@code occurredAt}, without a stage. */
+    public static StageChange details(String leadId, Instant occurredAt, String source, String sourceEventId,
+                                      BigDecimal amount, String currency, LeadAttributes attributes) {
+        return new StageChange(leadId, null, null, occurredAt, source, sourceEventId, amount, currency, attributes,
+                null, Mode.DETAILS);
+    }
+
+    public boolean isDetails() {
+        return mode == Mode.DETAILS;
     }
 
     public StageChange withDelivery(Long delivery) {

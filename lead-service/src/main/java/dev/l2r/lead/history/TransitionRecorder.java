@@ -18,7 +18,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Records stage changes: the leads, the transitions and the outbox rows of a whole chunk in one transaction, so
+ * Records stage changes and details changes: the leads, the transitions, the details changes and the outbox rows of a whole chunk in one transaction, so
  * every change is either wholly accepted (and will reach Kafka) or not at all. Every intake path (one REST
  * call, a batch, a CSV import, a webhook) records through here; the rules themselves are {@link LeadLedger}'s.
  *
@@ -63,9 +63,11 @@ public class TransitionRecorder {
                 }
             }
             store.bySourceEvents(c, sources, sourceEventIds).forEach(ledger::knowSourceEvent);
+            store.detailsBySourceEvents(c, sources, sourceEventIds).forEach(ledger::knowSourceEvent);
             Map<String, java.time.Instant> stored = store.lockLeads(c, leadIds);
             Map<String, List<TransitionRow>> histories = store.historyOf(c, stored.keySet());
             stored.forEach((id, createdAt) -> ledger.load(id, createdAt, histories.getOrDefault(id, List.of())));
+            store.detailsOf(c, leadIds).forEach(ledger::loadDetails);
 
             List<RecordingResult> results = new ArrayList<>(changes.size());
             for (StageChange change : changes) {
@@ -74,8 +76,9 @@ public class TransitionRecorder {
             store.insertLeads(c, ledger.newLeads());
             store.updateLeads(c, ledger.changedLeads());
             store.insertTransitions(c, ledger.addedTransitions());
+            store.insertDetails(c, ledger.addedDetails());
             store.publish(c, ledger.activatedTransitions());
-            outbox.appendLeadEvents(c, ledger.events());
+            outbox.appendLeadEvents(c, ledger.published());
             if (alongside != null) {
                 alongside.write(c);
             }

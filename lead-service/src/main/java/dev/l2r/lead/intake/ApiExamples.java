@@ -28,7 +28,7 @@ final class ApiExamples {
     static final String LEAD = """
             {"leadId":"lead-42","currentStage":"OPPORTUNITY","currentSince":"2025-03-09T16:00:00Z",
              "firstSeenAt":"2025-03-01T10:15:30Z","firstTouchChannel":"paid_search","lastTouchChannel":"paid_search",
-             "attributes":{"channel":"paid_search","segment":"smb"},
+             "attributes":{"channel":"paid_search","segment":"smb","owner":"bob"},"amount":13900,"currency":"EUR",
              "history":[
               {"eventId":"5d1b8f0a-2f44-4c1e-8b7e-0c9a1d2e3f40","toStage":"MQL","kind":"ADVANCE",
                "occurredAt":"2025-03-01T10:15:30Z","recordedAt":"2025-03-01T10:15:31.020Z","source":"api",
@@ -36,7 +36,11 @@ final class ApiExamples {
               {"eventId":"0b6f3c1e-6d0e-4a53-9a39-3f1c2a7d5e10","fromStage":"MQL","toStage":"OPPORTUNITY",
                "kind":"SKIP","skippedStages":["SAL","SQL"],"occurredAt":"2025-03-09T16:00:00Z",
                "recordedAt":"2025-03-09T16:00:02.114Z","source":"api","sourceEventId":"crm-7782",
-               "amount":12500,"currency":"EUR"}]}""";
+               "amount":12500,"currency":"EUR"}],
+             "details":[
+              {"eventId":"a9d8e1f0-2b3c-4d5e-8f90-1a2b3c4d5e6f","occurredAt":"2025-03-12T09:00:00Z",
+               "recordedAt":"2025-03-12T09:00:00.870Z","source":"hubspot","sourceEventId":"1200117",
+               "amount":13900,"currency":"EUR","attributes":{"owner":"bob"},"deliveryId":311}]}""";
 
     static final String NOT_FOUND = """
             {"type":"https://l2r.dev/problems/404","title":"Not found","status":404,"detail":"no lead lead-43","errors":[]}""";

@@ -143,7 +143,7 @@ public class LeadResource {
                 throw ProblemException.notFound("no lead " + leadId);
             }
             return LeadView.of(lead, store.historyOf(c, List.of(leadId)).getOrDefault(leadId, List.of()),
-                    funnels.current());
+                    store.detailsOf(c, List.of(leadId)).getOrDefault(leadId, List.of()), funnels.current());
         }
     }
 }

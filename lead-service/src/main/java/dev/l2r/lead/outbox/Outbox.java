@@ -1,7 +1,8 @@
 package dev.l2r.lead.outbox;
 
 import dev.l2r.events.EventJson;
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
+import dev.l2r.events.LeadEventTypes;
 import dev.l2r.platform.trace.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,7 +24,7 @@ import java.util.List;
 public class Outbox {
 
     private static final String INSERT = "INSERT INTO outbox (id, topic, message_key, payload, created_at, "
-            + "traceparent, tracestate) VALUES (nextval('outbox_id_seq'), ?, ?, ?, ?, ?, ?)";
+            + "traceparent, tracestate, event_type) VALUES (nextval('outbox_id_seq'), ?, ?, ?, ?, ?, ?, ?)";
 
     @ConfigProperty(name = "l2r.topic.lead-stage-changed.name")
     String topic;
@@ -31,16 +32,20 @@ public class Outbox {
     @Inject
     OutboxSignal signal;
 
-    /** One message per event, keyed by lead so that a lead's events stay in one partition, in order. */
-    public void appendLeadEvents(Connection c, List<LeadStageChanged> events) throws SQLException {
+    /**
+     * One message per event, keyed by lead so that a lead's events stay in one partition, in order; each names its
+     * kind, which the relay sends as the {@value LeadEventTypes#HEADER} header.
+     */
+    public void appendLeadEvents(Connection c, List<? extends LeadEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
         TraceContext trace = TraceContext.current();
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (LeadStageChanged event : events) {
+            for (LeadEvent event : events) {
                 bind(ps, topic, event.leadId(), EventJson.write(event),
                         event.recordedAt() != null ? event.recordedAt() : Instant.now(), trace);
+                ps.setString(7, LeadEventTypes.of(event));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -51,6 +56,7 @@ public class Outbox {
     public void append(Connection c, String topic, String key, Object payload, Instant createdAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             bind(ps, topic, key, EventJson.write(payload), createdAt, TraceContext.current());
+            ps.setString(7, null);
             ps.executeUpdate();
         }
         signal.appended();

@@ -1,5 +1,6 @@
 package dev.l2r.lead.outbox;
 
+import dev.l2r.events.LeadEventTypes;
 import dev.l2r.platform.ops.EventIds;
 import dev.l2r.platform.retry.Retries;
 import dev.l2r.platform.trace.TraceContext;
@@ -34,6 +35,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.sql.Array;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -223,6 +225,9 @@ public class OutboxRelay {
                 List<Span> spans = new ArrayList<>(rows.size());
                 for (Row row : rows) {
                     ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.key, row.payload);
+                    if (row.eventType != null) {
+                        record.headers().add(LeadEventTypes.HEADER, row.eventType.getBytes(StandardCharsets.UTF_8));
+                    }
                     Span span = publishSpan(row);
                     if (span != null) {
                         TraceContext.of(row.trace.parent().with(span)).writeTo(record.headers());
@@ -301,13 +306,13 @@ public class OutboxRelay {
 
     private List<Row> pending(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, message_key, payload, traceparent, "
-                + "tracestate FROM outbox ORDER BY id LIMIT ?")) {
+                + "tracestate, event_type FROM outbox ORDER BY id LIMIT ?")) {
             ps.setInt(1, batchSize);
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            new TraceContext(rs.getString(5), rs.getString(6))));
+                            new TraceContext(rs.getString(5), rs.getString(6)), rs.getString(7)));
                 }
             }
             return rows;
@@ -367,7 +372,8 @@ public class OutboxRelay {
         return oldest == 0 ? 0 : (System.currentTimeMillis() - oldest) / 1000.0;
     }
 
-    private record Row(long id, String topic, String key, String payload, TraceContext trace) {
+    /** @param eventType the {@value LeadEventTypes#HEADER} header to send; null for none */
+    private record Row(long id, String topic, String key, String payload, TraceContext trace, String eventType) {
     }
 
     private record BatchOutcome(int sent, int deadLettered, Exception failure) {
@@ -392,10 +398,11 @@ public class OutboxRelay {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("WITH moved AS (DELETE FROM outbox WHERE id = ? "
-                + "RETURNING id, topic, message_key, payload, created_at, traceparent, tracestate) "
+                + "RETURNING id, topic, message_key, payload, created_at, traceparent, tracestate, event_type) "
                 + "INSERT INTO outbox_dead_letter (id, topic, message_key, payload, created_at, traceparent, "
-                + "tracestate, dead_lettered_at, error) "
-                + "SELECT id, topic, message_key, payload, created_at, traceparent, tracestate, now(), ? FROM moved")) {
+                + "tracestate, event_type, dead_lettered_at, error) "
+                + "SELECT id, topic, message_key, payload, created_at, traceparent, tracestate, event_type, now(), ? "
+                + "FROM moved")) {
             for (DeadLetter row : rows) {
                 ps.setLong(1, row.id);
                 ps.setString(2, row.error);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.intake.StageChangeFactory;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +35,9 @@ import java.util.function.Function;
  * value no mapping knows (a custom pipeline's stage id) is parked, never refused. HubSpot sends only the new value,
  * so the previous stage is read from the lead's history. A deal's {@code amount}, {@code deal_currency_code}
  * (else {@code l2r.webhooks.hubspot.currency}) and either object's {@code hubspot_owner_id} are carried by the
- * object's stage changes in the same delivery, the latest values of the delivery winning; alone they change nothing
- * (the event contract has no change of money or owner without a stage, see docs/webhooks.md). A deleted deal moves
+ * object's stage changes in the same delivery, the latest values of the delivery winning; an object whose
+ * delivery holds no stage change of it gets one details change instead ({@link StageChange.Mode#DETAILS}, published
+ * as {@code LeadDetailsChanged}) at the time of its latest such event: a won deal's amount corrected, a new owner. A deleted deal moves
  * to the funnel's lost stage with {@code rawStage} {@code deleted}; a deleted contact is ignored. Its
  * {@code eventId} is not unique, so a retry is recognised by portal, object, property, time and value instead.
  *
@@ -139,7 +142,7 @@ public class HubSpotWebhook implements WebhookSource {
         }
         // first every event on its own, then the deals' money and owners joined to their stage changes
         List<Stage> stages = new ArrayList<>();
-        Map<String, Facts> facts = new HashMap<>();
+        Map<String, Facts> facts = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             String at = "[" + i + "]";
             try {
@@ -149,7 +152,10 @@ public class HubSpotWebhook implements WebhookSource {
             }
         }
         Map<String, Attached> attached = new HashMap<>();
-        facts.forEach((object, f) -> attached.put(object, attach(f, items)));
+        java.util.Set<String> staged = new java.util.HashSet<>();
+        stages.forEach(s -> staged.add(s.object().key()));
+        // an object with a stage change here: its facts ride on it; without one, they are a details change of its own
+        facts.forEach((object, f) -> attached.put(object, attach(f, !staged.contains(object), items)));
         for (Stage stage : stages) {
             try {
                 record(stage, attached.getOrDefault(stage.object().key(), Attached.NONE), items);
@@ -157,6 +163,36 @@ public class HubSpotWebhook implements WebhookSource {
                 items.refuse(e);
             }
         }
+        facts.forEach((object, f) -> {
+            if (!staged.contains(object)) {
+                try {
+                    details(f, attached.get(object), items);
+                } catch (RejectedInput e) {
+                    items.refuse(e);
+                }
+            }
+        });
+    }
+
+    /**
+     * An object's amount and owner without a stage change in the delivery: one details change at the time of its
+     * latest such event, its retry recognised by portal, object, time and values (HubSpot's eventId is not unique).
+     * A contact's amount is no money, so a contact with only an amount changes nothing.
+     */
+    private void details(Facts f, Attached values, WebhookItems items) {
+        if (!f.deferred) {
+            return; // every event of it refused
+        }
+        if (values.amount() == null && values.owner() == null) {
+            items.ignore();
+            return;
+        }
+        String id = f.object.kind().equals("contact") ? f.object.id() : f.object.key();
+        String leadId = support.leadId(name(), id, f.path);
+        String dedupe = f.portal + ":" + f.object.key() + ":details:" + f.latest + ":" + values.amount() + ":"
+                + values.currency() + ":" + values.owner();
+        items.change(StageChangeFactory.check(StageChange.details(leadId, Instant.ofEpochMilli(f.latest), name(),
+                dedupe, values.amount(), values.currency(), new LeadAttributes(null, null, values.owner(), null))));
     }
 
     /** A contact or a deal of a portal; its lead id keeps the two apart ({@code hubspot:7}, {@code hubspot:deal:7}). */
@@ -183,10 +219,15 @@ public class HubSpotWebhook implements WebhookSource {
 
     /** The latest amount, currency and owner events of one object in this delivery. */
     private static final class Facts {
+        HubSpotObject object;
+        String portal;
+        String path;
+        long latest;
         Fact amount;
         Fact currency;
         Fact owner;
         int events;
+        boolean deferred;
     }
 
     /** What a stage change of the object carries. */
@@ -254,6 +295,12 @@ public class HubSpotWebhook implements WebhookSource {
             Fact fact = new Fact(value == null ? null : value.strip(), time, index, at + ".propertyValue");
             Facts f = facts.computeIfAbsent(object.key(), k -> new Facts());
             f.events++;
+            if (f.object == null || time >= f.latest) {
+                f.object = object;
+                f.portal = WebhookFields.text(event, "portalId", at + ".portalId");
+                f.path = at + ".objectId";
+                f.latest = time;
+            }
             if (owner && fact.laterThan(f.owner)) {
                 f.owner = fact;
             } else if (property.equals(AMOUNT) && fact.laterThan(f.amount)) {
@@ -321,9 +368,10 @@ public class HubSpotWebhook implements WebhookSource {
     /**
      * The money and owner one object's stage changes carry: the latest values of this delivery; an amount that is
      * not a valid number or money is refused by its own item and the stage changes go without it. The events that
-     * only carried them are counted as ignored (they record no stage change of their own).
+     * only carried them are counted as ignored (they record no stage change of their own), but for one when they
+     * make a details change of their own ({@code alone}): that one counts as the change.
      */
-    private Attached attach(Facts f, WebhookItems items) {
+    private Attached attach(Facts f, boolean alone, WebhookItems items) {
         int refused = 0;
         BigDecimal amount = null;
         String currency = null;
@@ -353,7 +401,9 @@ public class HubSpotWebhook implements WebhookSource {
                 refused++;
             }
         }
-        for (int i = refused; i < f.events; i++) {
+        // alone, one event is left for details() to count: as the details change, or as ignored
+        f.deferred = alone && refused < f.events;
+        for (int i = refused + (f.deferred ? 1 : 0); i < f.events; i++) {
             items.ignore();
         }
         return new Attached(amount, currency, owner);

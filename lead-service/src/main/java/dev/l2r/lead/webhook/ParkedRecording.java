@@ -235,7 +235,7 @@ public class ParkedRecording {
                 RecordingResult result = results.get(i);
                 resolutions.add(new ParkedItems.Resolution(recorded.get(i).id(),
                         result.status().name().toLowerCase(Locale.ROOT), changes.get(i).stage(),
-                        result.event() == null ? null : result.event().eventId()));
+                        result.eventId()));
             }
             ParkedItems.resolve(c, resolutions, version.version(), clock.instant());
             return new Outcome(resolutions.size(), changes, results);

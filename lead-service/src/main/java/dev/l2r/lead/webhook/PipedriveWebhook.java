@@ -6,6 +6,8 @@ import dev.l2r.events.funnel.StageDefinition;
 import dev.l2r.events.funnel.StageOutcome;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.funnel.SourceMapping;
+import dev.l2r.lead.intake.StageChangeFactory;
+import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,8 +29,9 @@ import java.util.Optional;
  *   <li>A new deal, or a change of {@code status} or {@code stage_id}, is a move to the stage the deal is in now:
  *   its status when that is mapped to a stage (won, lost), else its {@code stage_id} (an open deal). Stage ids are
  *   unique per account across pipelines, so they are mapped by id alone; {@code pipeline_id} is not read.</li>
- *   <li>A change of {@code value} or {@code currency} alone is recorded at the deal's current stage with the new
- *   amount (a won deal's value corrected after the win; an open deal's estimate).</li>
+ *   <li>A change of {@code value} or {@code currency} alone, or of the owner alone, is a details change (no stage:
+ *   published as {@code LeadDetailsChanged}) with the new amount and owner: a won deal's value corrected after the
+ *   win, an open deal's estimate, a deal handed to another owner.</li>
  *   <li>A deleted deal (v1 {@code deleted.deal}, v2 {@code delete}, or a v1 status {@code deleted}) moves to the
  *   stage {@code status} {@code deleted} is mapped to, else to the funnel's lost stage, raw stage {@code deleted}.
  *   A merge is no loss: it is ignored (the surviving deal carries on).</li>
@@ -95,10 +98,10 @@ public class PipedriveWebhook implements WebhookSource {
             target = current(deal, at, status);
             field = target == null ? null : target.field();
             value = target == null ? null : target.raw();
-        } else if (event.changed("value") || event.changed("currency")) {
-            target = current(deal, at, status);
-            field = "value";
-            value = null; // the amount, below
+        } else if (event.changed("value") || event.changed("currency") || event.changed("owner_id")
+                || event.changed("user_id")) {
+            details(event, deal, at, items);
+            return;
         } else {
             items.ignore(); // a title, a label, a follower: nothing about the funnel
             return;
@@ -110,13 +113,6 @@ public class PipedriveWebhook implements WebhookSource {
 
         Instant time = timestamp(event.timestamp());
         WebhookSupport.Money money = money(deal, at);
-        if (value == null) {
-            if (money == null) {
-                items.ignore(); // a value without a currency is no amount to record
-                return;
-            }
-            value = money.amount().stripTrailingZeros().toPlainString() + " " + money.currency();
-        }
         String leadId = support.leadId(name(), "deal:" + event.id(), event.idPath());
         // whole seconds: v1 sends seconds, v2 milliseconds, and the same change must key the same in both
         String sourceEventId = "deal:" + event.id() + ":" + time.getEpochSecond() * 1000 + ":" + field + ":" + value;
@@ -129,6 +125,32 @@ public class PipedriveWebhook implements WebhookSource {
         } else {
             items.park(change, target.field(), target.raw(), target.path());
         }
+    }
+
+    /**
+     * A change of the deal's value, currency or owner without a stage change: a details change with the deal's
+     * amount (when it has one with its currency) and owner now. Its source event id has the form of a stage
+     * change's (deal, whole seconds, field, value), so a retry, or the same change sent by v1 and v2, is one.
+     */
+    private void details(PipedrivePayload event, JsonNode deal, String at, WebhookItems items) {
+        if (event.id() == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, event.idPath(), "is required");
+        }
+        Instant time = timestamp(event.timestamp());
+        WebhookSupport.Money money = money(deal, at);
+        String owner = owner(deal, at);
+        boolean valueChanged = event.changed("value") || event.changed("currency");
+        if ((valueChanged ? money : owner) == null) {
+            items.ignore(); // a value without a currency is no amount to record; no owner, no owner change
+            return;
+        }
+        String leadId = support.leadId(name(), "deal:" + event.id(), event.idPath());
+        String sourceEventId = "deal:" + event.id() + ":" + time.getEpochSecond() * 1000 + ":"
+                + (valueChanged ? "value:" + money.amount().stripTrailingZeros().toPlainString() + " "
+                + money.currency() : "owner:" + owner);
+        items.change(StageChangeFactory.check(StageChange.details(leadId, time, name(), sourceEventId,
+                money == null ? null : money.amount(), money == null ? null : money.currency(),
+                new LeadAttributes(null, null, owner, null))));
     }
 
     /**

@@ -133,6 +133,15 @@ public class SalesforceWebhook implements WebhookSource {
             return;
         }
         items.change(support.change(name(), leadId, mapped, value, at, sourceEventId, amount, currency, attributes));
+        if (n.type().equals("Opportunity") && (amount != null || attributes.owner() != null)) {
+            // a notification says how the record stands, not what changed: its Amount and owner go as a details
+            // change too, which lead-service records only when they differ from what the lead has (an Amount
+            // changed while the stage did not); a retry keeps the notification id, so it is a duplicate
+            items.change(StageChangeFactory.check(StageChange.details(leadId, at, name(),
+                    sourceEventId(notificationId, recordId, "details:" + amount + " " + currency + ":"
+                            + attributes.owner()), amount, currency, new LeadAttributes(null, null, attributes.owner(),
+                            null))));
+        }
     }
 
     /** When the record changed: its {@code LastModifiedDate}, or its {@code SystemModstamp} when only that is sent. */

@@ -29,7 +29,9 @@ class HubSpotShapesPropertyTest {
     record Drawn(String json, String outcome, String leadId, String stage, String objectKey) {
     }
 
-    record Delivery(List<Drawn> events, Map<String, BigDecimal> amounts, Map<String, String> owners) {
+    /** @param details the leads that get a details change (amount or owner, no stage change here), in order */
+    record Delivery(List<Drawn> events, Map<String, BigDecimal> amounts, Map<String, String> owners,
+                    List<String> details) {
         String body() {
             return "[" + String.join(",", events.stream().map(Drawn::json).toList()) + "]";
         }
@@ -151,7 +153,22 @@ class HubSpotShapesPropertyTest {
         }
         // a contact's amount is not money
         amounts.keySet().removeIf(k -> k.startsWith("contact:"));
-        return new Delivery(events, amounts, owners);
+        // an object with an amount (a deal) or an owner and no stage change here: one details change, in the order
+        // its first such event came
+        java.util.Set<String> staged = new HashSet<>();
+        events.stream().filter(d -> !d.outcome().equals("ignored")).forEach(d -> staged.add(d.objectKey()));
+        java.util.LinkedHashMap<String, String> details = new java.util.LinkedHashMap<>();
+        for (Drawn d : events) {
+            // a contact's amount is no fact of it at all (not money): only a deal's is
+            boolean fact = (d.objectKey().startsWith("deal:") && d.json().contains("\"propertyName\":\"amount\""))
+                    || d.json().contains("\"propertyName\":\"hubspot_owner_id\"");
+            boolean notOtherObject = !d.json().contains("company.") && !d.json().contains("\"0-2\"");
+            if (fact && notOtherObject && !staged.contains(d.objectKey())
+                    && (amounts.containsKey(d.objectKey()) || owners.containsKey(d.objectKey()))) {
+                details.putIfAbsent(d.objectKey(), d.leadId());
+            }
+        }
+        return new Delivery(events, amounts, owners, List.copyOf(details.values()));
     }
 
     /** Whether an event at {@code at}, position {@code index}, is later than the latest seen for {@code key}. */
@@ -175,11 +192,16 @@ class HubSpotShapesPropertyTest {
             long ignored = delivery.events().stream().filter(d -> d.outcome().equals("ignored")).count();
 
             assertThat(items.refusals()).isEmpty();
-            assertThat(items.changes()).extracting(StageChange::leadId, StageChange::stage).containsExactlyElementsOf(
-                    expectedChanges.stream().map(d -> org.assertj.core.groups.Tuple.tuple(d.leadId(), d.stage()))
-                            .toList());
+            List<org.assertj.core.groups.Tuple> expected = new ArrayList<>(expectedChanges.stream()
+                    .map(d -> org.assertj.core.groups.Tuple.tuple(d.leadId(), d.stage())).toList());
+            delivery.details().forEach(lead -> expected.add(org.assertj.core.groups.Tuple.tuple(lead, null)));
+            assertThat(items.changes()).extracting(StageChange::leadId, StageChange::stage)
+                    .containsExactlyElementsOf(expected);
+            assertThat(items.changes().stream().filter(StageChange::isDetails).count())
+                    .isEqualTo(delivery.details().size());
             assertThat(items.parked()).hasSize((int) parked);
-            assertThat(items.ignored()).isEqualTo((int) ignored);
+            // an object's amount and owner events without a stage change: one of them is its details change
+            assertThat(items.ignored()).isEqualTo((int) ignored - delivery.details().size());
             assertThat(items.changes().size() + items.parked().size() + items.ignored())
                     .as("each event counted once").isEqualTo(delivery.events().size());
 
@@ -202,8 +224,8 @@ class HubSpotShapesPropertyTest {
             Set<String> keys = new HashSet<>();
             Set<String> ids = new HashSet<>();
             for (StageChange c : all) {
-                keys.add(c.leadId() + "|" + c.occurredAt().toEpochMilli() + "|" + c.rawStage()
-                        + "|" + (c.rawStage().equals("deleted") ? "deletion" : "property"));
+                keys.add(c.isDetails() ? c.leadId() + "|details" : c.leadId() + "|" + c.occurredAt().toEpochMilli()
+                        + "|" + c.rawStage() + "|" + (c.rawStage().equals("deleted") ? "deletion" : "property"));
                 ids.add(c.sourceEventId());
             }
             assertThat(ids).hasSameSizeAs(keys);

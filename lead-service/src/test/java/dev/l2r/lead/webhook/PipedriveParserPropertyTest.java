@@ -169,7 +169,11 @@ class PipedriveParserPropertyTest {
     }
 
     /** What the event means, read independently of the parser: stage (null: parked), raw value, key suffix. */
-    record Expected(boolean ignored, String stage, String parkedField, String raw, String keySuffix) {
+    record Expected(boolean ignored, String stage, String parkedField, String raw, String keySuffix,
+                    boolean details) {
+        Expected(boolean ignored, String stage, String parkedField, String raw, String keySuffix) {
+            this(ignored, stage, parkedField, raw, keySuffix, false);
+        }
     }
 
     static Expected expected(Case c) {
@@ -182,6 +186,11 @@ class PipedriveParserPropertyTest {
         boolean money = c.changed().contains(Field.VALUE) || c.changed().contains(Field.CURRENCY);
         if (!move && !(money && deal.value() != null)) {
             return new Expected(true, null, null, null, null);
+        }
+        if (!move) {
+            // the value alone: a details change, whatever the deal's stage
+            return new Expected(false, null, null, null,
+                    "value:" + deal.value().stripTrailingZeros().toPlainString() + " " + deal.currency(), true);
         }
         String field;
         String raw;
@@ -198,8 +207,7 @@ class PipedriveParserPropertyTest {
             }
             default -> { field = "status"; raw = deal.status(); stage = null; parked = "status"; }
         }
-        String key = move ? field + ":" + raw
-                : "value:" + deal.value().stripTrailingZeros().toPlainString() + " " + deal.currency();
+        String key = field + ":" + raw;
         return new Expected(false, stage, parked, raw, key);
     }
 
@@ -220,7 +228,13 @@ class PipedriveParserPropertyTest {
             return;
         }
         StageChange change;
-        if (expected.parkedField() != null) {
+        if (expected.details()) {
+            assertThat(items.parked()).isEmpty();
+            assertThat(items.changes()).hasSize(1);
+            change = items.changes().get(0);
+            assertThat(change.isDetails()).isTrue();
+            assertThat(change.stage()).isNull();
+        } else if (expected.parkedField() != null) {
             assertThat(items.changes()).isEmpty();
             assertThat(items.parked()).hasSize(1);
             WebhookItems.Parked parked = items.parked().get(0);

@@ -217,13 +217,14 @@ class PipedriveWebhookTest {
     }
 
     @Test
-    void aValueChangeOnAWonDealIsRecordedAtTheWonStageWithTheNewAmount() {
+    void aValueChangeOnAWonDealIsADetailsChangeWithTheNewAmount() {
         ObjectNode body = published("v2-update-deal.json");
         ((ObjectNode) body.get("data")).put("status", "won").put("value", 250);
         body.set("previous", JSON.objectNode().put("value", 100));
         StageChange change = only(read(body));
-        assertThat(change.stage()).isEqualTo("CLOSED_WON");
-        assertThat(change.rawStage()).isEqualTo("won");
+        assertThat(change.isDetails()).isTrue();
+        assertThat(change.stage()).isNull();
+        assertThat(change.rawStage()).isNull();
         assertThat(change.amount()).isEqualByComparingTo("250");
         assertThat(change.currency()).isEqualTo("EUR");
         assertThat(change.sourceEventId()).endsWith(":value:250 EUR");
@@ -233,18 +234,18 @@ class PipedriveWebhookTest {
         ((ObjectNode) v1.get("previous")).put("status", "won").put("value", 1500);
         ((ObjectNode) v1.get("current")).put("currency", "EUR");
         StageChange v1Change = only(read(v1));
-        assertThat(v1Change.stage()).isEqualTo("CLOSED_WON");
+        assertThat(v1Change.isDetails()).isTrue();
         assertThat(v1Change.sourceEventId()).isEqualTo("deal:9:1739827361000:value:1500 EUR");
     }
 
     @Test
-    void aValueChangeOnAnOpenDealIsRecordedAtItsStage() {
+    void aValueChangeOnAnOpenDealIsADetailsChangeToo() {
         ObjectNode body = published("v2-update-deal.json");
         ((ObjectNode) body.get("data")).put("value", new BigDecimal("150.50"));
         body.set("previous", JSON.objectNode().put("value", 100));
         StageChange change = only(read(body));
-        assertThat(change.stage()).isEqualTo("SQL");
-        assertThat(change.rawStage()).isEqualTo("2");
+        assertThat(change.isDetails()).isTrue();
+        assertThat(change.stage()).isNull();
         assertThat(change.amount()).isEqualByComparingTo("150.5");
         assertThat(change.sourceEventId()).endsWith(":value:150.5 EUR");
     }

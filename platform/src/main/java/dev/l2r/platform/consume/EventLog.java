@@ -1,6 +1,8 @@
 package dev.l2r.platform.consume;
 
 import dev.l2r.events.EventJson;
+import dev.l2r.events.LeadEvent;
+import dev.l2r.events.LeadEventTypes;
 import dev.l2r.events.LeadStageChanged;
 
 import java.sql.Connection;
@@ -20,7 +22,9 @@ import java.util.UUID;
 
 /**
  * A consumer's own record of the events it has seen, in a table of its own database with the columns
- * {@code (event_id uuid primary key, lead_id text, occurred_at timestamptz, payload text)}. Appending is
+ * {@code (event_id uuid primary key, lead_id text, occurred_at timestamptz, payload text, event_type text)}, every
+ * kind of event of the topic ({@link LeadEvent}; {@code event_type} the {@value LeadEventTypes#HEADER} header's
+ * value, null for a {@link LeadStageChanged} as in rows from before there were other kinds). Appending is
  * idempotent on the event id, so a redelivered event changes nothing, and a lead's events can be re-read to
  * rebuild its timeline in event-time order whatever order they arrived in.
  */
@@ -36,27 +40,29 @@ public final class EventLog {
     }
 
     /** Stores the events not seen before, in one statement; returns those that were new (batch order). */
-    public List<LeadStageChanged> append(Connection c, List<LeadStageChanged> events) throws SQLException {
+    public List<LeadEvent> append(Connection c, List<? extends LeadEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
-        Map<UUID, LeadStageChanged> byId = new LinkedHashMap<>();
+        Map<UUID, LeadEvent> byId = new LinkedHashMap<>();
         events.forEach(e -> byId.putIfAbsent(e.eventId(), e));
         int n = byId.size();
         UUID[] ids = new UUID[n];
         String[] leads = new String[n];
         Timestamp[] times = new Timestamp[n];
         String[] payloads = new String[n];
+        String[] types = new String[n];
         int i = 0;
-        for (LeadStageChanged e : byId.values()) {
+        for (LeadEvent e : byId.values()) {
             ids[i] = e.eventId();
             leads[i] = e.leadId();
             times[i] = Timestamp.from(e.occurredAt());
             payloads[i] = EventJson.write(e);
+            types[i] = type(e);
             i++;
         }
-        String sql = "INSERT INTO " + table + " (event_id, lead_id, occurred_at, payload) "
-                + "SELECT * FROM unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::text[]) "
+        String sql = "INSERT INTO " + table + " (event_id, lead_id, occurred_at, payload, event_type) "
+                + "SELECT * FROM unnest(?::uuid[], ?::text[], ?::timestamptz[], ?::text[], ?::text[]) "
                 + "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
         Set<UUID> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -65,19 +71,20 @@ public final class EventLog {
             ps.setObject(2, leads);
             ps.setArray(3, c.createArrayOf("timestamptz", times));
             ps.setObject(4, payloads);
+            ps.setObject(5, types);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getObject(1, UUID.class));
                 }
             }
         }
-        List<LeadStageChanged> fresh = new ArrayList<>(inserted.size());
+        List<LeadEvent> fresh = new ArrayList<>(inserted.size());
         byId.values().stream().filter(e -> inserted.contains(e.eventId())).forEach(fresh::add);
         return fresh;
     }
 
     /** Every stored event of these leads, by lead. */
-    public Map<String, List<LeadStageChanged>> eventsOf(Connection c, Collection<String> leadIds) throws SQLException {
+    public Map<String, List<LeadEvent>> eventsOf(Connection c, Collection<String> leadIds) throws SQLException {
         return eventsOf(c, leadIds, List.of());
     }
 
@@ -85,25 +92,30 @@ public final class EventLog {
      * Every stored event of these leads, by lead; those among {@code known} (e.g. the batch just appended, which in
      * a catch-up is nearly all of them) are taken as they are instead of being parsed from their stored JSON again.
      */
-    public Map<String, List<LeadStageChanged>> eventsOf(Connection c, Collection<String> leadIds,
-                                                        Collection<LeadStageChanged> known) throws SQLException {
-        Map<String, List<LeadStageChanged>> byLead = new HashMap<>();
+    public Map<String, List<LeadEvent>> eventsOf(Connection c, Collection<String> leadIds,
+                                                 Collection<? extends LeadEvent> known) throws SQLException {
+        Map<String, List<LeadEvent>> byLead = new HashMap<>();
         if (leadIds.isEmpty()) {
             return byLead;
         }
-        Map<UUID, LeadStageChanged> byId = new HashMap<>();
+        Map<UUID, LeadEvent> byId = new HashMap<>();
         known.forEach(e -> byId.put(e.eventId(), e));
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT lead_id, event_id, payload FROM " + table + " WHERE lead_id = ANY (?)")) {
+                "SELECT lead_id, event_id, payload, event_type FROM " + table + " WHERE lead_id = ANY (?)")) {
             ps.setObject(1, leadIds.toArray(new String[0]));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    LeadStageChanged event = byId.get(rs.getObject(2, UUID.class));
+                    LeadEvent event = byId.get(rs.getObject(2, UUID.class));
                     byLead.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(event != null ? event : EventJson.readLeadStageChanged(rs.getString(3)));
+                            .add(event != null ? event : EventJson.readLeadEvent(rs.getString(4), rs.getString(3)));
                 }
             }
         }
         return byLead;
+    }
+
+    /** The event_type column's value: null for a stage change (as rows from before other kinds were). */
+    public static String type(LeadEvent event) {
+        return event instanceof LeadStageChanged ? null : LeadEventTypes.of(event);
     }
 }

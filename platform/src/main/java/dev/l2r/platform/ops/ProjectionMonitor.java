@@ -1,6 +1,6 @@
 package dev.l2r.platform.ops;
 
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,7 +68,7 @@ public class ProjectionMonitor {
     }
 
     /** Runs the projection of these events with their ids in the MDC; counts them only when it succeeds. */
-    public <X extends Exception> void apply(List<LeadStageChanged> events, Projection<X> projection) throws X {
+    public <X extends Exception> void apply(List<? extends LeadEvent> events, Projection<X> projection) throws X {
         if (events.isEmpty()) {
             projection.apply();
             return;
@@ -86,10 +86,10 @@ public class ProjectionMonitor {
         }
     }
 
-    private void applied(List<LeadStageChanged> events) {
+    private void applied(List<? extends LeadEvent> events) {
         Instant now = clock.instant();
         Instant newest = null;
-        for (LeadStageChanged e : events) {
+        for (LeadEvent e : events) {
             if (newest == null || e.occurredAt().isAfter(newest)) {
                 newest = e.occurredAt();
             }
@@ -99,7 +99,7 @@ public class ProjectionMonitor {
                 delay.record(trail.isNegative() ? Duration.ZERO : trail);
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("applied event %s (lead %s, %s)", e.eventId(), e.leadId(), e.toStage());
+                LOG.debugf("applied event %s (lead %s, %s)", e.eventId(), e.leadId(), e.getClass().getSimpleName());
             }
         }
         newestEventTime.accumulateAndGet(newest, (a, b) -> a == null || b.isAfter(a) ? b : a);
@@ -111,14 +111,14 @@ public class ProjectionMonitor {
         return newest == null ? Double.NaN : Duration.between(newest, clock.instant()).toMillis() / 1000.0;
     }
 
-    static String describe(List<LeadStageChanged> events) {
+    static String describe(List<? extends LeadEvent> events) {
         if (events.size() == 1) {
             return events.get(0).eventId().toString();
         }
         return events.get(0).eventId() + ".." + events.get(events.size() - 1).eventId() + " (" + events.size() + ")";
     }
 
-    static String ids(List<LeadStageChanged> events, int max) {
+    static String ids(List<? extends LeadEvent> events, int max) {
         StringBuilder ids = new StringBuilder("event ids ");
         for (int i = 0; i < events.size() && i < max; i++) {
             ids.append(i == 0 ? "" : ", ").append(events.get(i).eventId());

@@ -73,7 +73,7 @@ public abstract class DeadLetterResource {
     @GET
     @Operation(summary = "Records this consumer set aside, oldest first",
             description = "What each record was (topic, partition, offset, key, headers, payload, and its event and "
-                    + "lead when readable), why it was set aside (`reason`: empty, unreadable, schema_version, "
+                    + "lead when readable), why it was set aside (`reason`: unknown_type, empty, unreadable, schema_version, "
                     + "missing_field, invalid_amount, invalid_currency, invalid_field, apply_failed; `detail` in "
                     + "words), when, and whether a replay has applied it since. `open` counts those not replayed. "
                     + "Pages: pass the answer's `nextAfter` as `after`.")

@@ -1,6 +1,6 @@
 package dev.l2r.platform.pipeline;
 
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +21,7 @@ public final class LeadLocks {
     private LeadLocks() {
     }
 
-    public static void lock(Connection c, List<LeadStageChanged> events) throws SQLException {
+    public static void lock(Connection c, List<? extends LeadEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }

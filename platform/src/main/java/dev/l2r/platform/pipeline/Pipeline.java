@@ -1,6 +1,6 @@
 package dev.l2r.platform.pipeline;
 
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.platform.ops.ProjectionMonitor;
 import dev.l2r.platform.problem.DatabaseFailures;
 import dev.l2r.platform.problem.ProblemException;
@@ -172,7 +172,7 @@ public class Pipeline {
                 skipped++;
                 continue;
             }
-            RecordCheck.Checked checked = RecordCheck.check(r.value());
+            RecordCheck.Checked checked = RecordCheck.check(r);
             if (checked.ok()) {
                 good.add(new Item(r, checked.event()));
             } else {
@@ -293,7 +293,7 @@ public class Pipeline {
      * @return how many events were new
      */
     private int applyStep(List<Item> items, List<DeadLetter> letters, InTransaction also) throws SQLException {
-        List<LeadStageChanged> events = new ArrayList<>(items.size());
+        List<LeadEvent> events = new ArrayList<>(items.size());
         List<ConsumerRecord<String, String>> records = new ArrayList<>(items.size());
         for (Item i : items) {
             events.add(i.event());
@@ -311,7 +311,7 @@ public class Pipeline {
         }
     }
 
-    private int applyInTransaction(List<LeadStageChanged> events, List<DeadLetter> letters, InTransaction also)
+    private int applyInTransaction(List<LeadEvent> events, List<DeadLetter> letters, InTransaction also)
             throws SQLException {
         int[] fresh = new int[1];
         monitor.apply(events, () -> {
@@ -357,7 +357,8 @@ public class Pipeline {
         if (DeadLetterView.REPLAYED.equals(letter.status())) {
             throw ProblemException.conflict("dead letter " + id + " was replayed at " + letter.replayedAt());
         }
-        RecordCheck.Checked checked = RecordCheck.check(letter.record().payload());
+        RecordCheck.Checked checked = RecordCheck.check(letter.record().payload(),
+                RecordCheck.type(letter.record().headers()));
         if (!checked.ok()) {
             return refusedAgain(id, checked.refusal(), 0);
         }
@@ -449,6 +450,6 @@ public class Pipeline {
     }
 
     /** A record that passed the check, with its event. */
-    private record Item(ConsumerRecord<String, String> record, LeadStageChanged event) {
+    private record Item(ConsumerRecord<String, String> record, LeadEvent event) {
     }
 }

@@ -1,6 +1,6 @@
 package dev.l2r.platform.pipeline;
 
-import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.LeadEvent;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,14 +18,15 @@ public interface Projection {
     String name();
 
     /**
-     * Applies checked events in the caller's transaction ({@code c}, auto-commit off; the pipeline commits or rolls
+     * Applies checked events of every kind the contract has ({@link dev.l2r.events.LeadStageChanged},
+     * {@link dev.l2r.events.LeadDetailsChanged}), in the order polled, in the caller's transaction ({@code c}, auto-commit off; the pipeline commits or rolls
      * back). The same event may come again (redelivery, a replayed dead letter): applying it twice changes nothing.
      * Batches may run side by side, and a dead letter may be replayed beside them: a projection that rewrites a
      * lead from all its events locks the lead first ({@link LeadLocks}).
      *
      * @return how many of the events were new
      */
-    int apply(Connection c, List<LeadStageChanged> events) throws SQLException;
+    int apply(Connection c, List<LeadEvent> events) throws SQLException;
 
     /** Where a projection rebuilt from the topic stopped reading it, if it ever is: none by default. */
     default ReplayPoint replayPoint() {

@@ -13,30 +13,42 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.l2r.events.EventJson;
+import dev.l2r.events.LeadEvent;
+import dev.l2r.events.LeadEventTypes;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.platform.pipeline.Refusal.Reason;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The one set of rules a record of lead-stage-changed must pass before a projection sees it: the contract's JSON
- * Schema ({@value LeadStageChanged#SCHEMA_RESOURCE}, validated as published) and the invariants it cannot say
- * (an amount has its currency; ids are not blank). Read as a tolerant reader, as the schema's own description
- * asks: fields this code does not know are ignored, so its {@code additionalProperties: false} is not applied.
- * Every problem found is named; the refusal's reason is the most telling of them.
+ * The one set of rules a record of lead-stage-changed must pass before a projection sees it. Its kind is read from
+ * the {@value LeadEventTypes#HEADER} header (none: a {@link LeadStageChanged}, as every record before the header
+ * was); a kind this code does not know is refused as {@link Reason#UNKNOWN_TYPE}, so that a consumer older than the
+ * producer sets such records aside (to be replayed once it is upgraded) and goes on, never misreading one as a stage
+ * change. A known kind is checked against its JSON Schema ({@link LeadEventTypes.Kind#schemaResource()}, validated
+ * as published) and the invariants a schema cannot say (an amount has its currency; ids are not blank). Read as a
+ * tolerant reader, as the schemas' own descriptions ask: fields this code does not know are ignored, so their
+ * {@code additionalProperties: false} is not applied. Every problem found is named; the refusal's reason is the most
+ * telling of them.
  */
 public final class RecordCheck {
 
     /** A record that passed, or why not. */
-    public record Checked(LeadStageChanged event, Refusal refusal) {
+    public record Checked(LeadEvent event, Refusal refusal) {
         public boolean ok() {
             return event != null;
         }
@@ -46,15 +58,46 @@ public final class RecordCheck {
     /** Amounts read as written (12500.50 stays 12500.50), never through a double. */
     private static final ObjectReader TREES = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .with(JsonNodeFactory.withExactBigDecimals(true));
-    private static final JsonSchema SCHEMA = load();
-    /** Fields the schema requires (a JSON null there is as good as missing). */
-    private static final Set<String> REQUIRED = required();
+    /** Each kind's schema, as a tolerant reader applies it, and the fields it requires. */
+    private static final Map<String, Rules> RULES = load();
     private static final int SHOWN = 60;
+
+    private record Rules(LeadEventTypes.Kind kind, JsonSchema schema, Set<String> required) {
+    }
 
     private RecordCheck() {
     }
 
+    /** A record as polled: its kind from its headers. */
+    public static Checked check(ConsumerRecord<String, String> record) {
+        return check(record.value(), type(record.headers()));
+    }
+
+    /** A record without a kind header: a {@link LeadStageChanged}. */
     public static Checked check(String payload) {
+        return check(payload, null);
+    }
+
+    /** The value of a record's {@value LeadEventTypes#HEADER} header (the last one), or null without one. */
+    public static String type(Headers headers) {
+        Header h = headers == null ? null : headers.lastHeader(LeadEventTypes.HEADER);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The kind named in headers kept as text (a dead letter's), or null. */
+    public static String type(Map<String, String> headers) {
+        return headers == null ? null : headers.get(LeadEventTypes.HEADER);
+    }
+
+    /** @param type the record's {@value LeadEventTypes#HEADER} header; null for a {@link LeadStageChanged} */
+    public static Checked check(String payload, String type) {
+        Rules rules = RULES.get(type == null ? LeadEventTypes.LEAD_STAGE_CHANGED : type);
+        if (rules == null) {
+            return refused(Reason.UNKNOWN_TYPE, "event type " + shown(JsonNodeFactory.instance.textNode(type))
+                    + " is not one this consumer reads (" + String.join(", ", new TreeSet<>(RULES.keySet()))
+                    + "); replay it once the consumer is upgraded");
+        }
+        String name = rules.kind().name();
         if (payload == null || payload.isBlank()) {
             return refused(Reason.EMPTY, payload == null ? "no payload (a tombstone)" : "an empty payload");
         }
@@ -62,27 +105,27 @@ public final class RecordCheck {
         try {
             tree = TREES.readTree(payload);
         } catch (JsonProcessingException e) {
-            return refused(Reason.UNREADABLE, "not a LeadStageChanged: not JSON (" + words(e.getOriginalMessage()) + ")");
+            return refused(Reason.UNREADABLE, "not a " + name + ": not JSON (" + words(e.getOriginalMessage()) + ")");
         }
         if (tree == null || !tree.isObject()) {
-            return refused(Reason.UNREADABLE, "not a LeadStageChanged: a JSON "
+            return refused(Reason.UNREADABLE, "not a " + name + ": a JSON "
                     + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase()) + ", not an object");
         }
         List<Problem> problems = new ArrayList<>();
-        for (ValidationMessage m : SCHEMA.validate(tree)) {
-            problems.add(problem(m));
+        for (ValidationMessage m : rules.schema().validate(tree)) {
+            problems.add(problem(m, rules));
         }
-        invariants(tree, problems);
+        invariants(tree, rules, problems);
         if (!problems.isEmpty()) {
             problems.sort(Comparator.comparing(Problem::reason).thenComparing(Problem::field).thenComparing(Problem::text));
             String detail = problems.stream().map(Problem::text).distinct().collect(Collectors.joining("; "));
             return refused(problems.get(0).reason(), detail);
         }
         try {
-            return new Checked(MAPPER.treeToValue(tree, LeadStageChanged.class), null);
+            return new Checked(MAPPER.treeToValue(tree, rules.kind().type()), null);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             // valid by the schema, still not readable as the event (a leap second, say)
-            return refused(Reason.INVALID_FIELD, "not a LeadStageChanged: " + words(e instanceof JsonProcessingException j
+            return refused(Reason.INVALID_FIELD, "not a " + name + ": " + words(e instanceof JsonProcessingException j
                     ? j.getOriginalMessage() : e.getMessage()));
         }
     }
@@ -90,16 +133,16 @@ public final class RecordCheck {
     private record Problem(Reason reason, String field, String text) {
     }
 
-    private static Problem problem(ValidationMessage m) {
+    private static Problem problem(ValidationMessage m, Rules rules) {
         String type = m.getType();
         String at = field(m.getInstanceLocation().toString());
         String field = "required".equals(type) ? (at.isEmpty() ? "" : at + ".") + m.getProperty() : at;
         JsonNode value = m.getInstanceNode();
-        boolean absent = "required".equals(type) || (value != null && value.isNull() && REQUIRED.contains(field))
+        boolean absent = "required".equals(type) || (value != null && value.isNull() && rules.required().contains(field))
                 || ("minLength".equals(type) && value != null && value.isTextual() && value.asText().isEmpty());
         if (field.equals("schemaVersion")) {
             return new Problem(Reason.SCHEMA_VERSION, field, absent ? "schemaVersion is missing"
-                    : "schemaVersion " + shown(value) + " is not " + LeadStageChanged.CURRENT_SCHEMA_VERSION);
+                    : "schemaVersion " + shown(value) + " is not " + rules.kind().schemaVersion());
         }
         if (absent) {
             return new Problem(Reason.MISSING_FIELD, field, field + " is missing");
@@ -129,13 +172,16 @@ public final class RecordCheck {
     }
 
     /** What the schema cannot say. */
-    private static void invariants(JsonNode tree, List<Problem> problems) {
+    private static void invariants(JsonNode tree, Rules rules, List<Problem> problems) {
         JsonNode amount = tree.get("amount");
         JsonNode currency = tree.get("currency");
         if (amount != null && !amount.isNull() && (currency == null || currency.isNull())) {
             problems.add(new Problem(Reason.INVALID_AMOUNT, "amount", "amount has no currency"));
         }
         for (String id : List.of("leadId", "toStage", "source")) {
+            if (!rules.required().contains(id)) {
+                continue;
+            }
             JsonNode value = tree.get(id);
             if (value != null && value.isTextual() && !value.asText().isEmpty() && value.asText().isBlank()) {
                 problems.add(new Problem(Reason.MISSING_FIELD, id, id + " is missing"));
@@ -203,18 +249,25 @@ public final class RecordCheck {
         return new Checked(null, new Refusal(reason, detail));
     }
 
-    private static JsonSchema load() {
-        try (InputStream in = LeadStageChanged.class.getResourceAsStream(LeadStageChanged.SCHEMA_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(LeadStageChanged.SCHEMA_RESOURCE + " is not on the class path");
+    private static Map<String, Rules> load() {
+        Map<String, Rules> rules = new HashMap<>();
+        for (LeadEventTypes.Kind kind : LeadEventTypes.kinds().values()) {
+            try (InputStream in = LeadStageChanged.class.getResourceAsStream(kind.schemaResource())) {
+                if (in == null) {
+                    throw new IllegalStateException(kind.schemaResource() + " is not on the class path");
+                }
+                JsonNode schema = MAPPER.readTree(in);
+                Set<String> required = new TreeSet<>();
+                schema.path("required").forEach(f -> required.add(f.asText()));
+                tolerate(schema);
+                rules.put(kind.name(), new Rules(kind, JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                        .getSchema(schema, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build()),
+                        Set.copyOf(required)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            JsonNode schema = MAPPER.readTree(in);
-            tolerate(schema);
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                    .getSchema(schema, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return Map.copyOf(rules);
     }
 
     /** Drops {@code additionalProperties: false} throughout: unknown (newer, additive) fields are not errors. */
@@ -227,16 +280,6 @@ public final class RecordCheck {
             object.forEach(RecordCheck::tolerate);
         } else if (node != null && node.isArray()) {
             node.forEach(RecordCheck::tolerate);
-        }
-    }
-
-    private static Set<String> required() {
-        try (InputStream in = LeadStageChanged.class.getResourceAsStream(LeadStageChanged.SCHEMA_RESOURCE)) {
-            Set<String> fields = new TreeSet<>();
-            MAPPER.readTree(in).path("required").forEach(f -> fields.add(f.asText()));
-            return Set.copyOf(fields);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

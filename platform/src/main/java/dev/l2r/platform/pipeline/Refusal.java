@@ -10,6 +10,11 @@ public record Refusal(Reason reason, String detail) {
 
     /** The reasons, most telling first: a record with several problems is filed under the first of them. */
     public enum Reason {
+        /**
+         * A kind of event (header l2r-event-type) this consumer does not read: a producer newer than the consumer.
+         * Set aside, not misread and not fatal; replayed once the consumer is upgraded.
+         */
+        UNKNOWN_TYPE("unknown_type"),
         /** No payload at all (a tombstone) or only white space. */
         EMPTY("empty"),
         /** Not JSON, or JSON that is not an object. */

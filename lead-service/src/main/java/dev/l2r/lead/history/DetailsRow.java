@@ -1,0 +1,26 @@
+package dev.l2r.lead.history;
+
+import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.LeadDetailsChanged;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One row of {@code lead_detail_change}: a change of a lead's deal value or attributes without a change of stage,
+ * as recorded and published ({@link LeadDetailsChanged}). Null values are unchanged ones.
+ */
+public record DetailsRow(UUID eventId, String leadId, Instant occurredAt, Instant recordedAt, String source,
+                         String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes,
+                         Long deliveryId) {
+
+    public DetailsRow {
+        attributes = attributes == null ? LeadAttributes.NONE : attributes;
+    }
+
+    public LeadDetailsChanged toEvent() {
+        return new LeadDetailsChanged(eventId, LeadDetailsChanged.CURRENT_SCHEMA_VERSION, leadId, occurredAt,
+                recordedAt, source, sourceEventId, amount, currency, attributes);
+    }
+}
