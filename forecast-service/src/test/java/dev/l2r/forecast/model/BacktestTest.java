@@ -91,6 +91,36 @@ class BacktestTest {
     }
 
     /**
+     * Coverage is the share of scored periods whose actual lies inside that period's own P10–P90 band, ends
+     * included; worked out here from each row's band and actual, not from the row's flag. Four 10-day periods from
+     * day 96: the first has nothing won (left out), and among the three scored some actuals fall inside their band
+     * and some outside, so an inverted test, a coverage that is always 1 or one that counts unscored periods all
+     * give another number.
+     */
+    @Test
+    void coverageIsTheShareOfScoredPeriodsWhoseActualLiesInsideItsOwnBand() {
+        List<Backtest.Period> periods = List.of(new Backtest.Period("p0", day(86), day(96)),
+                new Backtest.Period("p1", day(100), day(110)), new Backtest.Period("p2", day(110), day(120)),
+                new Backtest.Period("p3", day(103), day(113)));
+        Backtest.Result r = Backtest.run(history(), periods, null, "custom", "USD", List.of("OPPORTUNITY"),
+                new ForecastModel.Settings(new WinModel.Settings(1, 1), 1, 0.5, 2000, 9, 0, 4));
+        int inside = 0;
+        int scored = 0;
+        for (Backtest.Row row : r.periods()) {
+            boolean within = row.p10().compareTo(row.actual()) <= 0 && row.actual().compareTo(row.p90()) <= 0;
+            assertThat(row.withinInterval()).as(row.period()).isEqualTo(within);
+            if (row.actual().signum() > 0) {
+                scored++;
+                inside += within ? 1 : 0;
+            }
+        }
+        assertThat(scored).isEqualTo(3);
+        assertThat(inside).as("the data must put actuals both inside and outside their bands").isBetween(1, 2);
+        assertThat(r.periodsScored()).isEqualTo(scored);
+        assertThat(r.coverage()).isEqualTo(Math.round(10_000.0 * inside / scored) / 10_000.0);
+    }
+
+    /**
      * As of day 120 with a 10-day horizon, calibration looks back at days 110, 103 and 96. On day 110 h (5 days in,
      * worth 2000) wins within 10 days with (F_won(15) − F_won(5)) / S(5) = (10/21 − 6/21) / (4/7) = 1/3 and e
      * (12 days, older than every win) with 0: forecast 666.67 against h's actual 2000, a ratio of 3. On day 103 c
