@@ -1,6 +1,11 @@
 package dev.l2r.funnel.core;
 
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +23,26 @@ public record Slice(Instant from, Instant to, Map<String, String> filters, boole
 
     public Slice {
         filters = new TreeMap<>(filters); // keeps null values, in a fixed order
+    }
+
+    /**
+     * The first day (UTC) of every period of {@link #interval()} that [from, to) touches, in order: ISO weeks
+     * start on Monday, months on the 1st. A period the range only cuts is still listed under its own start, so
+     * that a chart gets every period, those without entries included. Empty without an interval.
+     */
+    public List<LocalDate> periodStarts() {
+        List<LocalDate> starts = new ArrayList<>();
+        if (interval == Interval.NONE || !from.isBefore(to)) {
+            return starts;
+        }
+        LocalDate first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        LocalDate last = LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC);
+        LocalDate p = interval == Interval.WEEK ? first.with(DayOfWeek.MONDAY) : first.withDayOfMonth(1);
+        while (!p.isAfter(last)) {
+            starts.add(p);
+            p = interval == Interval.WEEK ? p.plusWeeks(1) : p.plusMonths(1);
+        }
+        return starts;
     }
 
     public Slice grouped(String dimension) {

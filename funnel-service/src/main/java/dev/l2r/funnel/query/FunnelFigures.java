@@ -168,6 +168,7 @@ public class FunnelFigures {
         try (Connection c = dataSource.getConnection()) {
             Map<Group, Long> sizes = orEmpty(new CellQueries(slice, null).cohorts(c, List.of(stage)).get(stage));
             TreeMap<LocalDate, Long> byPeriod = new TreeMap<>();
+            slice.periodStarts().forEach(p -> byPeriod.put(p, 0L));
             sizes.forEach((g, n) -> byPeriod.merge(g.period(), n, Long::sum));
             List<Answers.VolumePeriod> periods = new ArrayList<>();
             byPeriod.forEach((p, n) -> periods.add(new Answers.VolumePeriod(label(slice.interval(), p), p, n)));

@@ -48,4 +48,21 @@ class SliceTest {
         assertThat(s.grouped("segment").interval()).isEqualTo(Slice.Interval.NONE);
         assertThat(s.filters()).containsEntry("owner", null);
     }
+
+    @Test
+    void periodStartsListEveryWeekOrMonthTheRangeTouchesFromItsOwnStart() {
+        // 2025-01-01 is a Wednesday: its ISO week began on Monday 2024-12-30; [01-01, 01-20) ends inside W04
+        Slice weeks = new Slice(FROM, Instant.parse("2025-01-20T00:00:00Z"), Map.of(), true, null, Slice.Interval.WEEK);
+        assertThat(weeks.periodStarts()).containsExactly(java.time.LocalDate.parse("2024-12-30"),
+                java.time.LocalDate.parse("2025-01-06"), java.time.LocalDate.parse("2025-01-13"));
+        // a range ending exactly on a Monday does not touch that week
+        Slice toMonday = new Slice(FROM, Instant.parse("2025-01-13T00:00:00Z"), Map.of(), true, null,
+                Slice.Interval.WEEK);
+        assertThat(toMonday.periodStarts()).hasSize(2);
+        Slice months = new Slice(Instant.parse("2025-01-15T10:00:00Z"), Instant.parse("2025-03-01T00:00:01Z"),
+                Map.of(), true, null, Slice.Interval.MONTH);
+        assertThat(months.periodStarts()).containsExactly(java.time.LocalDate.parse("2025-01-01"),
+                java.time.LocalDate.parse("2025-02-01"), java.time.LocalDate.parse("2025-03-01"));
+        assertThat(slice(Map.of(), null).periodStarts()).isEmpty();
+    }
 }
