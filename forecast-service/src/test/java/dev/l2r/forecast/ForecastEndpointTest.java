@@ -41,8 +41,8 @@ class ForecastEndpointTest extends IntegrationTestBase {
     void theForecastIsTheHandWorkedOneEvenWithClosesDeliveredFirstAndEventsTwice() {
         List<LeadStageChanged> events = new ArrayList<>(Scenario.base());
         scenario.publishAndAwait(events);
-        // the same events again: a redelivery changes nothing
-        scenario.publishAndAwait(events);
+        // the same events again: a redelivery changes nothing (waited for until the consumer has read past them)
+        scenario.redeliverAndAwait(events);
 
         JsonPath f = forecast(100, "3");
         assertThat(f.getDouble("expectedRevenue")).isCloseTo(789.58, within(0.001));

@@ -5,6 +5,7 @@ import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.TransitionKind;
 import dev.l2r.infra.LocalInfra;
+import dev.l2r.infra.test.TopicProbe;
 import io.agroal.api.AgroalDataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -128,6 +129,17 @@ public final class Scenario implements AutoCloseable {
     public void publishAndAwait(Collection<LeadStageChanged> events) {
         publish(events);
         awaitStored(events.stream().map(LeadStageChanged::eventId).toList());
+    }
+
+    /**
+     * Publishes events the service has seen before (same ids) and waits until its consumer group has committed
+     * past them: stored ids would answer at once, before the redelivered records are even read.
+     */
+    public void redeliverAndAwait(Collection<LeadStageChanged> events) {
+        publish(events);
+        producer.flush();
+        TopicProbe.awaitConsumed(infra.kafka().bootstrapServers(), "forecast-service", LeadStageChanged.TOPIC,
+                Duration.ofSeconds(60));
     }
 
     public void awaitStored(Collection<UUID> ids) {
