@@ -18,8 +18,9 @@ import java.util.Optional;
  * classification, and the first entry into each stage (net-new), where stages passed over by a skip count as
  * entered at the time of the move that skipped them.
  *
- * <p>Ties in event time are read in funnel order (forward progress first), then by event id, so the same set
- * of events always gives the same timeline.
+ * <p>Ties in event time are read in funnel order (forward progress first), then by stage name (two outcomes of
+ * one rank, say won and lost at the same instant), then by event id, so the same set of events always gives the
+ * same timeline — whatever order they arrived in, since event ids are drawn on arrival.
  */
 public final class LeadTimeline {
 
@@ -57,6 +58,7 @@ public final class LeadTimeline {
         List<StageObservation> ordered = new ArrayList<>(unique.values());
         ordered.sort(Comparator.comparing(StageObservation::occurredAt)
                 .thenComparing(o -> funnel.rank(o.stage()) < 0 ? Integer.MAX_VALUE : funnel.rank(o.stage()))
+                .thenComparing(StageObservation::stage)
                 .thenComparing(o -> o.eventId() == null ? "" : o.eventId().toString()));
 
         List<Step> steps = new ArrayList<>(ordered.size());
