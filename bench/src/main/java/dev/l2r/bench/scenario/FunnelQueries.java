@@ -104,7 +104,7 @@ public final class FunnelQueries implements Scenario {
         }
         double catchUp = behind / ((System.nanoTime() - c0) / 1e9);
         String replay = get(funnel, "/api/admin/rebuild");
-        if (!replay.contains("catching up")) {
+        if (!RebuildReason.startedToCatchUp(replay)) {
             throw new IllegalStateException("the consumer did not catch up by replay: " + replay);
         }
         report.addVersus(name(), "consumer catching up by replay", catchUp, "events/s", "bare KafkaConsumer", bare,
@@ -165,7 +165,7 @@ public final class FunnelQueries implements Scenario {
         }
         double backfillRate = backfill / ((System.nanoTime() - b0) / 1e9);
         // the explicit rebuild above was "requested over the API": a catch-up since says "catching up"
-        boolean replayed = get(funnel, "/api/admin/rebuild").contains("\"reason\":\"catching up");
+        boolean replayed = RebuildReason.startedToCatchUp(get(funnel, "/api/admin/rebuild"));
         double measured = counter(funnel, "l2r_funnel_consumer_catch_up_rate"); // 0 while NaN: not measured
         report.addVersus(name(), "backfill caught up (" + (replayed ? "replayed" : "live batches") + ")", backfillRate,
                 "events/s", "bare KafkaConsumer", bare, backfillLeads + " more leads, " + backfill + " events onto "
