@@ -65,11 +65,10 @@ public final class FunnelDefinition {
         List<String> open = new ArrayList<>();
         for (int i = 0; i < this.stages.size(); i++) {
             StageDefinition stage = this.stages.get(i);
-            if (stage != null && stage.key() != null) {
-                index.putIfAbsent(stage.key(), i);
-                if (!stage.terminal()) {
-                    open.add(stage.key());
-                }
+            // a repeated key is a problem (problems()); until refused it reads as its first definition
+            if (stage != null && stage.key() != null && index.putIfAbsent(stage.key(), i) == null
+                    && !stage.terminal()) {
+                open.add(stage.key());
             }
         }
         this.openStages = List.copyOf(open);

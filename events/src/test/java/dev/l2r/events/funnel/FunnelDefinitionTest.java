@@ -73,4 +73,82 @@ class FunnelDefinitionTest {
         assertThat(json).doesNotContain("openStages").doesNotContain("wonStage");
         assertThat(EventJson.read(json, FunnelDefinition.class)).isEqualTo(funnel);
     }
+
+    /** A funnel of its own, a lost stage between the open ones: ranks and open stages follow its order. */
+    private static FunnelDefinition custom() {
+        return new FunnelDefinition(List.of(StageDefinition.open("LEAD", "first", null),
+                StageDefinition.terminal("DISQUALIFIED", null, StageOutcome.LOST),
+                StageDefinition.open("DEMO", null, null), StageDefinition.open("LEAD", "second", null),
+                StageDefinition.terminal("SIGNED", null, StageOutcome.WON)));
+    }
+
+    @Test
+    void aCustomFunnelRanksItsStagesInItsOwnOrder() {
+        FunnelDefinition f = custom();
+        assertThat(f.openStages()).containsExactly("LEAD", "DEMO");
+        assertThat(f.rank("LEAD")).isZero();
+        assertThat(f.rank("DEMO")).isEqualTo(1);
+        assertThat(f.rank("SIGNED")).isEqualTo(2);
+        assertThat(f.rank("DISQUALIFIED")).isEqualTo(-1);
+        assertThat(f.wonStage()).isEqualTo("SIGNED");
+        // a duplicate key reads as its first definition (and is a problem)
+        assertThat(f.stage("LEAD")).map(StageDefinition::description).contains("first");
+        assertThat(f.problems()).containsExactly("stages[3].key: duplicate stage LEAD");
+        assertThat(f.contains("DEMO")).isTrue();
+        assertThat(f.contains("MQL")).isFalse();
+        assertThat(f.stage(null)).isEmpty();
+        assertThat(f.isTerminal("DISQUALIFIED")).isTrue();
+        assertThat(f.isTerminal("DEMO")).isFalse();
+        assertThat(f.isWon("SIGNED")).isTrue();
+        assertThat(f.isWon("nope")).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.rank("MQL"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MQL");
+        // the first open stage counts as reached by anything past it on the line
+        assertThat(f.isAtOrBeyond("DEMO", "LEAD")).isTrue();
+        assertThat(f.isAtOrBeyond("SIGNED", "LEAD")).isTrue();
+        assertThat(f.isAtOrBeyond("LEAD", "DEMO")).isFalse();
+        assertThat(funnel.isAtOrBeyond(KNOWN, ANONYMOUS)).isTrue();
+        assertThat(f.classify("DISQUALIFIED", "SIGNED")).contains(new StageMove(TransitionKind.CLOSE, List.of()));
+        assertThat(f.classify("LEAD", "SIGNED")).contains(new StageMove(TransitionKind.CLOSE, List.of("DEMO")));
+    }
+
+    @Test
+    void entriesWithoutAKeyAreSkippedAndReported() {
+        FunnelDefinition f = new FunnelDefinition(java.util.Arrays.asList(null, StageDefinition.open("A", null, null),
+                new StageDefinition(null, null, null, false, null),
+                StageDefinition.terminal("WON", null, StageOutcome.WON)));
+        assertThat(f.openStages()).containsExactly("A");
+        assertThat(f.rank("WON")).isEqualTo(1);
+        assertThat(f.problems()).containsExactly(
+                "stages[0].key: must be 1-40 upper-case letters, digits or underscores, starting with a letter",
+                "stages[2].key: must be 1-40 upper-case letters, digits or underscores, starting with a letter");
+    }
+
+    @Test
+    void aFunnelNeedsStagesAnOpenOneAndExactlyOneWin() {
+        assertThat(new FunnelDefinition(null).problems())
+                .containsExactly("stages: at least one open and one won stage are required");
+        assertThat(new FunnelDefinition(List.of(StageDefinition.terminal("WON", null, StageOutcome.WON),
+                StageDefinition.terminal("ALSO_WON", null, StageOutcome.WON))).problems()).containsExactly(
+                "stages: at least one open (non-terminal) stage is required",
+                "stages: exactly one stage must have outcome WON");
+        assertThat(new FunnelDefinition(List.of(StageDefinition.open("A", null, null))).problems())
+                .containsExactly("stages: exactly one stage must have outcome WON");
+    }
+
+    @Test
+    void aStageWithoutAnOutcomeIsOpenOrUndecidedByWhetherItEnds() {
+        assertThat(new StageDefinition("A", null, null, false, null).outcome()).isEqualTo(StageOutcome.OPEN);
+        assertThat(new StageDefinition("B", null, null, true, null).outcome()).isEqualTo(StageOutcome.NO_DECISION);
+        StageDefinition lost = StageDefinition.terminal("GONE", "left", StageOutcome.LOST);
+        assertThat(lost).isEqualTo(new StageDefinition("GONE", "left", "deal closed", true, StageOutcome.LOST));
+        assertThat(lost.won()).isFalse();
+    }
+
+    @Test
+    void definitionsAreEqualByTheirStages() {
+        assertThat(custom()).isEqualTo(custom()).hasSameHashCodeAs(custom()).isNotEqualTo(funnel);
+        assertThat(custom()).isNotEqualTo("LEAD");
+        assertThat(custom().toString()).contains("LEAD", "DEMO", "SIGNED");
+    }
 }

@@ -78,6 +78,42 @@ class LeadTimelineTest {
     }
 
     @Test
+    void tiesAtTheFirstStageAndBetweenTwoOutcomesAreReadTheSameWhateverTheirIds() {
+        // the funnel's first stage (rank 0) comes before the second at one instant
+        LeadTimeline first = LeadTimeline.of(FUNNEL, List.of(at(1, KNOWN), at(1, ANONYMOUS)));
+        assertThat(first.currentStage()).contains(KNOWN);
+        assertThat(first.recycles()).isZero();
+        // lost and no decision at one instant (one rank, no place on the line): read in stage-name order, whichever
+        // ids they got; won and lost: the win first (it is on the line), so the lead ends lost
+        for (String seed : List.of("a", "b", "c", "d")) {
+            LeadTimeline outcomes = LeadTimeline.of(FUNNEL, List.of(at(0, MQL),
+                    new StageObservation(UUID.nameUUIDFromBytes((seed + 1).getBytes()), NO_DECISION, T0.plusSeconds(86_400L)),
+                    new StageObservation(UUID.nameUUIDFromBytes((seed + 2).getBytes()), CLOSED_LOST, T0.plusSeconds(86_400L))));
+            assertThat(outcomes.currentStage()).as(seed).contains(NO_DECISION);
+            LeadTimeline wonLost = LeadTimeline.of(FUNNEL, List.of(at(0, MQL),
+                    new StageObservation(UUID.nameUUIDFromBytes((seed + 3).getBytes()), CLOSED_LOST, T0.plusSeconds(86_400L)),
+                    new StageObservation(UUID.nameUUIDFromBytes((seed + 4).getBytes()), CLOSED_WON, T0.plusSeconds(86_400L))));
+            assertThat(wonLost.currentStage()).as(seed).contains(CLOSED_LOST);
+        }
+    }
+
+    @Test
+    void theCurrentStageIsTheLatestRealMoveEvenWhenItIsTheFirstStep() {
+        LeadTimeline t = LeadTimeline.of(FUNNEL, List.of(at(0, MQL), at(3, MQL)));
+        assertThat(t.currentStage()).contains(MQL);
+        assertThat(t.currentSince()).contains(T0);
+        assertThat(LeadTimeline.of(FUNNEL, List.of()).currentStage()).isEmpty();
+    }
+
+    @Test
+    void observationsWithoutIdsAreEachCounted() {
+        LeadTimeline t = LeadTimeline.of(FUNNEL, List.of(new StageObservation(null, MQL, T0),
+                new StageObservation(null, SAL, T0.plusSeconds(86_400L))));
+        assertThat(t.currentStage()).contains(SAL);
+        assertThat(t.steps()).hasSize(2);
+    }
+
+    @Test
     void duplicateEventCountsOnce() {
         StageObservation sql = at(2, SQL);
         LeadTimeline t = LeadTimeline.of(FUNNEL, List.of(at(0, MQL), sql, sql, at(1, MQL)));
