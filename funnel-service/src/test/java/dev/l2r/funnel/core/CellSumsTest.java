@@ -32,6 +32,54 @@ class CellSumsTest {
                 cohort('M', 2, march, null, "smb") + "=1");
     }
 
+    /**
+     * Thousands of cells (more than one page of the table, and enough to grow its index several times), each
+     * keeping its own sum: the day-by-channel and month-total cells equal a count kept beside them in a map, with
+     * every entry added, and with a third of them taken out again (cells are read once, after summing).
+     */
+    @Test
+    void thousandsOfCellsEachKeepTheirOwnSum() {
+        for (boolean takeSomeOut : new boolean[]{false, true}) {
+            CellSums sums = new CellSums();
+            java.util.Map<String, Long> byDayChannel = new java.util.HashMap<>();
+            java.util.Map<LocalDate, Long> byMonth = new java.util.HashMap<>();
+            for (int pass = 0; pass < (takeSomeOut ? 2 : 1); pass++) {
+                java.util.Random random = new java.util.Random(11);
+                for (int i = 0; i < 20_000; i++) {
+                    LocalDate day = LocalDate.of(2020, 1, 1).plusDays(random.nextInt(1_500));
+                    String channel = "ch" + random.nextInt(7);
+                    String segment = "seg" + random.nextInt(3);
+                    int sign = pass == 0 ? 1 : -1;
+                    if (pass == 0 || i % 3 == 0) {
+                        sums.addEntry(sign, "MQL", day, false, channel, segment);
+                        byDayChannel.merge(day + "/" + channel, (long) sign, Long::sum);
+                        byMonth.merge(day.withDayOfMonth(1), (long) sign, Long::sum);
+                    }
+                }
+            }
+            byDayChannel.values().removeIf(n -> n == 0);
+            byMonth.values().removeIf(n -> n == 0);
+            assertSums(sums, byDayChannel, byMonth);
+        }
+    }
+
+    private static void assertSums(CellSums sums, java.util.Map<String, Long> byDayChannel,
+                                   java.util.Map<LocalDate, Long> byMonth) {
+        java.util.Map<String, Long> dayChannel = new java.util.HashMap<>();
+        java.util.Map<LocalDate, Long> monthTotal = new java.util.HashMap<>();
+        for (CellSums.Cell<CellSums.CohortCell, Long> c : sums.cohorts(false)) {
+            if (c.key().grain() == 'D' && c.key().dims() == 1) {
+                dayChannel.put(c.key().period() + "/" + c.key().channel(), c.sums());
+            } else if (c.key().grain() == 'M' && c.key().dims() == 0) {
+                monthTotal.put(c.key().period(), c.sums());
+            }
+        }
+        assertThat(dayChannel).isEqualTo(byDayChannel);
+        assertThat(monthTotal).isEqualTo(byMonth);
+        assertThat(byDayChannel.size()).isGreaterThan(5_000);
+        assertThat(sums.cohorts(true)).hasSameSizeAs(sums.cohorts(false));
+    }
+
     @Test
     void aRowTakenOutAgainLeavesNoCell() {
         CellSums sums = new CellSums();
