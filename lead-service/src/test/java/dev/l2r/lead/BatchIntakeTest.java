@@ -69,6 +69,11 @@ class BatchIntakeTest {
                 item(p + "d", "MQL", "2999-01-01", p + "4"),
                 "42",
                 item(p + "a", "SQL", "2025-01-03", p + "2")) + "]";
+        List<String> series = List.of("l2r_intake_accepted_total{source=\"batch-test\"}",
+                "l2r_intake_duplicates_total{source=\"batch-test\"}",
+                "l2r_intake_rejected_total{reason=\"unknown_stage\",source=\"api\"}",
+                "l2r_intake_rejected_total{reason=\"implausible_time\",source=\"api\"}");
+        List<Double> before = series.stream().map(this::metric).toList();
         given().contentType(ContentType.JSON).body(body).post("/api/transitions").then().statusCode(200)
                 .body("accepted", equalTo(2))
                 .body("duplicates", equalTo(1))
@@ -80,10 +85,21 @@ class BatchIntakeTest {
                 .body("history[1].skippedStages", equalTo(List.of("SAL")));
         given().get("/api/leads/{id}", p + "c").then().statusCode(404);
 
-        String text = given().get(metrics).asString();
-        assertThat(text).contains("l2r_intake_rejected_total{reason=\"unknown_stage\",source=\"api\"}",
-                "l2r_intake_rejected_total{reason=\"implausible_time\",source=\"api\"}",
-                "l2r_intake_accepted_total{source=\"batch-test\"}", "l2r_intake_duplicates_total{source=\"batch-test\"}");
+        // the counters moved by what this batch held: two accepted, one duplicate, one unknown stage, one time in
+        // the far future (the other refusals count under their own reasons)
+        List<Double> after = series.stream().map(this::metric).toList();
+        List<Double> moved = new java.util.ArrayList<>();
+        for (int i = 0; i < series.size(); i++) {
+            moved.add(after.get(i) - before.get(i));
+        }
+        assertThat(moved).as(String.join(", ", series)).containsExactly(2.0, 1.0, 1.0, 1.0);
+    }
+
+    /** The value of one series (name and labels as Prometheus writes them), 0 before it exists. */
+    private double metric(String series) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+                + " ([0-9.eE+-]+)").matcher(given().get(metrics).asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
