@@ -116,6 +116,10 @@ class WebhookIntakeTest {
     void hubspotForgeriesAndStaleTimestampsChangeNothingAndUnmappedValuesAreParked() {
         long contact = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
         String body = "[" + hubspotEvent(contact, "salesqualifiedlead", T, 1) + "]";
+        List<String> series = List.of("l2r_intake_rejected_total{reason=\"bad_signature\",source=\"hubspot\"}",
+                "l2r_intake_rejected_total{reason=\"stale_timestamp\",source=\"hubspot\"}",
+                "l2r_intake_parked_total{source=\"hubspot\"}");
+        List<Double> before = series.stream().map(this::metric).toList();
         post("hubspot", body, Map.of("X-HubSpot-Signature-Version", "v1",
                 "X-HubSpot-Signature", sha256Hex("wrong-secret" + body))).statusCode(401)
                 .contentType("application/problem+json").body("status", equalTo(401));
@@ -132,10 +136,19 @@ class WebhookIntakeTest {
                 // authentic, but a value no mapping knows: parked, never refused (HubSpot does not retry a 4xx)
                 .statusCode(200).body("parked", equalTo(1)).body("rejectedCount", equalTo(0));
         given().get("/api/leads/{id}", "hubspot:" + contact).then().statusCode(404);
-        assertThat(given().get(metrics).asString()).contains(
-                "l2r_intake_rejected_total{reason=\"bad_signature\",source=\"hubspot\"}",
-                "l2r_intake_rejected_total{reason=\"stale_timestamp\",source=\"hubspot\"}",
-                "l2r_intake_parked_total{source=\"hubspot\"}");
+        // counted as they happened: two forgeries (a wrong signature, none at all), one stale, one item parked
+        List<Double> moved = new java.util.ArrayList<>();
+        for (int i = 0; i < series.size(); i++) {
+            moved.add(metric(series.get(i)) - before.get(i));
+        }
+        assertThat(moved).as(String.join(", ", series)).containsExactly(2.0, 1.0, 1.0);
+    }
+
+    /** The value of one series (name and labels as Prometheus writes them), 0 before it exists. */
+    private double metric(String series) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+                + " ([0-9.eE+-]+)").matcher(given().get(metrics).asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     static Map<String, String> mauticSigned(String body) {
