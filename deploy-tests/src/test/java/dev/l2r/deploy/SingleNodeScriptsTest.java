@@ -71,7 +71,16 @@ class SingleNodeScriptsTest {
     @Test
     void initDatabasesGivesEachServiceItsOwnDatabaseAndNoOther() throws Exception {
         String psql = Tools.require("psql", "L2R_PSQL", "install PostgreSQL's client (Debian: postgresql-client)");
-        try (LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), 0, Map.of("fsync", "off"))) {
+        // the embedded server trusts every login; this one asks the service roles for their passwords (scram),
+        // as the PostgreSQL image does, and trusts only the superuser that runs the script
+        Path hba = Files.writeString(dir.resolve("pg_hba.conf"), String.join("\n",
+                "local all all trust",
+                "host all " + LocalPostgres.USER + " 127.0.0.1/32 trust",
+                "host all " + LocalPostgres.USER + " ::1/128 trust",
+                "host all all 127.0.0.1/32 scram-sha-256",
+                "host all all ::1/128 scram-sha-256", ""));
+        try (LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), 0, Map.of("fsync", "off",
+                "hba_file", hba.toString(), "password_encryption", "scram-sha-256"))) {
             Path bin = Files.createDirectories(dir.resolve("bin"));
             Files.createSymbolicLink(bin.resolve("psql"), Path.of(psql));
             Map<String, String> env = Map.of(
@@ -85,9 +94,17 @@ class SingleNodeScriptsTest {
                     "L2R_FORECAST_DB_PASSWORD", "forecast-pw");
             assertThat(run(List.of("sh", Repo.file("deploy/single-node/init-databases.sh").toString()), env)).isZero();
 
+            Map<String, String> passwords = Map.of("l2r_lead", "lead-pw", "l2r_funnel", "funnel-pw",
+                    "l2r_forecast", "forecast-pw");
             for (String service : Repo.SERVICES) {
                 String database = ServiceConfig.of(service).database();
-                try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), database, "any");
+                String password = passwords.get(database);
+                assertThat(password).as("a password for %s", database).isNotNull();
+                // its own password and no other opens it
+                assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(database), database,
+                        password + "-wrong").close()).as("%s with a wrong password", database)
+                        .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+                try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), database, password);
                      Statement s = c.createStatement()) {
                     // the role owns its database: Flyway can create its tables
                     s.execute("CREATE TABLE flyway_probe (id int)");
@@ -96,7 +113,7 @@ class SingleNodeScriptsTest {
                 for (String other : Repo.SERVICES) {
                     String otherDatabase = ServiceConfig.of(other).database();
                     if (!otherDatabase.equals(database)) {
-                        assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(otherDatabase), database, "any").close())
+                        assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(otherDatabase), database, password).close())
                                 .as("%s must not reach %s", database, otherDatabase)
                                 .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
                     }
