@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CredentialDefaultsTest {
 
     /** Properties that hold a secret: passwords, webhook secrets, keys, tokens, SASL login lines. */
-    static final Pattern CREDENTIAL = Pattern.compile(".*(password|secret|api-key|token|jaas\\.config)$");
+    static final Pattern CREDENTIAL = Pattern.compile(".*(password|secret|api-key|token|jaas\\.config|identity\\.key)$");
 
     @Test
     void noCredentialHasADefaultOutsideTheDevAndTestProfiles() {

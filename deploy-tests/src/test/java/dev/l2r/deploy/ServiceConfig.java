@@ -23,7 +23,7 @@ record ServiceConfig(String service, Map<String, String> properties, Map<String,
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):([^}]*)}");
     /** Names that are credentials: they come from Secrets, never from a ConfigMap or a literal. */
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|API_KEY|TOKEN|_DB_USER|JAAS_CONFIG)$");
+    private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|API_KEY|IDENTITY_KEY|TOKEN|_DB_USER|JAAS_CONFIG)$");
     /** The Kafka client's login and truststore: what a PLAINTEXT broker (dev, compose) has no use for. */
     static final Set<String> KAFKA_SECURITY = Set.of("KAFKA_SASL_MECHANISM", "KAFKA_SASL_JAAS_CONFIG",
             "KAFKA_SSL_TRUSTSTORE_LOCATION", "KAFKA_SSL_TRUSTSTORE_PASSWORD", "KAFKA_SSL_TRUSTSTORE_TYPE");

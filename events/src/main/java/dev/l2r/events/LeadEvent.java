@@ -8,9 +8,10 @@ import java.util.UUID;
  * An event on topic {@value LeadStageChanged#TOPIC}, keyed by {@code leadId}: a stage change or a change of a
  * lead's details. Which one a record holds is said by its {@value LeadEventTypes#HEADER} header
  * ({@link LeadEventTypes}); a record without it is a {@link LeadStageChanged}. Every kind carries what a consumer
- * needs to place it in the lead's history: ids, event time, where it came from, and the values it sets.
+ * needs to place it in the lead's history: ids, event time, where it came from, and the values it sets. The two
+ * identity kinds ({@link LeadsMerged}, {@link LeadErased}) set no values: they answer null and no attributes.
  */
-public sealed interface LeadEvent permits LeadStageChanged, LeadDetailsChanged {
+public sealed interface LeadEvent permits LeadStageChanged, LeadDetailsChanged, LeadsMerged, LeadErased {
 
     UUID eventId();
 
@@ -26,10 +27,16 @@ public sealed interface LeadEvent permits LeadStageChanged, LeadDetailsChanged {
     String sourceEventId();
 
     /** The deal value this event states (with {@link #currency()}), or null if it states none. */
-    BigDecimal amount();
+    default BigDecimal amount() {
+        return null;
+    }
 
-    String currency();
+    default String currency() {
+        return null;
+    }
 
     /** The attributes this event states; those it leaves null are unchanged. */
-    LeadAttributes attributes();
+    default LeadAttributes attributes() {
+        return LeadAttributes.NONE;
+    }
 }

@@ -108,8 +108,8 @@ class LeadDetailsChangedSchemaTest {
         assertThat(EventJson.readLeadEvent(LeadEventTypes.LEAD_STAGE_CHANGED, json)).isEqualTo(old);
         assertThat(LeadEventTypes.of(old)).isEqualTo(LeadEventTypes.LEAD_STAGE_CHANGED);
         assertThat(LeadEventTypes.of(amountCorrected())).isEqualTo(LeadEventTypes.LEAD_DETAILS_CHANGED);
-        assertThatThrownBy(() -> EventJson.readLeadEvent("LeadsMerged", json))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LeadsMerged");
+        assertThatThrownBy(() -> EventJson.readLeadEvent("LeadSplit", json))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LeadSplit");
     }
 
     @Test

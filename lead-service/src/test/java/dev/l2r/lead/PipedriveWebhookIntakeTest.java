@@ -71,7 +71,9 @@ class PipedriveWebhookIntakeTest {
     static ObjectNode v2Created(int deal, Instant at, int stage) {
         ObjectNode body = published("v2-create-deal.json");
         ((ObjectNode) body.get("meta")).put("entity_id", String.valueOf(deal)).put("timestamp", at.toString());
-        ((ObjectNode) body.get("data")).put("id", deal).put("stage_id", stage).put("owner_id", 42);
+        // each deal its own person: the example's person 8 would link every deal of every test into one lead
+        ((ObjectNode) body.get("data")).put("id", deal).put("stage_id", stage).put("owner_id", 42)
+                .put("person_id", deal);
         return body;
     }
 
@@ -79,7 +81,7 @@ class PipedriveWebhookIntakeTest {
     static ObjectNode v2Changed(int deal, Instant at, ObjectNode data, ObjectNode previous) {
         ObjectNode body = published("v2-update-deal.json");
         ((ObjectNode) body.get("meta")).put("entity_id", String.valueOf(deal)).put("timestamp", at.toString());
-        ((ObjectNode) body.get("data")).put("id", deal).put("owner_id", 42).setAll(data);
+        ((ObjectNode) body.get("data")).put("id", deal).put("owner_id", 42).put("person_id", deal).setAll(data);
         body.set("previous", previous);
         return body;
     }

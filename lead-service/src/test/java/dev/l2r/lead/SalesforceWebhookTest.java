@@ -255,17 +255,25 @@ class SalesforceWebhookTest {
     }
 
     @Test
-    void aConvertedLeadMovesOnAndItsOpportunityIsItsOwnLeadUntilIdentitiesLinkThem() throws Exception {
+    void aConvertedLeadsOpportunityContinuesTheLeadsHistory() throws Exception {
         String lead = id("00Q");
         String opportunity = id("006");
         assertAcknowledged(post(message(ORG, lead(id("04l"), lead, "Open - Not Contacted", T, null))));
         assertAcknowledged(post(message(ORG,
                 lead(id("04l"), lead, "Closed - Converted", T.plusSeconds(3_600), opportunity),
                 opportunity(id("04l"), opportunity, "Qualification", "8000.0", "EUR", T.plusSeconds(3_600)))));
-        given().get("/api/leads/{id}", "salesforce:" + lead).then()
-                .body("history.toStage", equalTo(List.of("KNOWN", "SQL")));
-        given().get("/api/leads/{id}", "salesforce:" + opportunity).then()
-                .body("history.toStage", equalTo(List.of("SQL")));
+        // ConvertedOpportunityId links them: the Lead (first seen earlier) survives and carries the Opportunity's
+        // stage and amount; the Opportunity's id finds it
+        given().get("/api/leads/{id}", "salesforce:" + opportunity).then().statusCode(200)
+                .body("leadId", equalTo("salesforce:" + lead))
+                .body("history[0].toStage", equalTo("KNOWN"))
+                .body("currentStage", equalTo("SQL"))
+                .body("amount", equalTo(8000.0f));
+        // the next Opportunity notification is recorded under the Lead
+        assertAcknowledged(post(message(ORG,
+                opportunity(id("04l"), opportunity, "Closed Won", "8000.0", "EUR", T.plusSeconds(7_200)))));
+        given().get("/api/leads/{id}", "salesforce:" + lead).then().statusCode(200)
+                .body("currentStage", equalTo("CLOSED_WON"));
     }
 
     @Test

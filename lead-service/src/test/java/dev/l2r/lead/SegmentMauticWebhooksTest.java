@@ -44,7 +44,9 @@ class SegmentMauticWebhooksTest {
         String user = "user-" + UUID.randomUUID();
         // the Spec's examples for one user: identify (with both ids), group (Initech, plan enterprise), Order Completed
         // (the Spec's identify and group examples share a messageId; each gets its own here)
+        // (its anonymousId made this test's own: identify with both ids links them)
         String identify = fixture("segment/identify.json").replace("97980cfea0067", user)
+                .replace("507f191e810c19729de860ea", "anon-" + user)
                 .replace("022bb90c-bbac-11e4-8dfc-aa07a5b093db", "identify-" + user)
                 .replace("\"plan\":\"premium\"", "\"lifecycle_stage\":\"mql\"");
         String group = fixture("segment/group.json").replace("97980cfea0067", user)

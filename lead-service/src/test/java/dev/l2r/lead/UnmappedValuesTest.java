@@ -246,7 +246,7 @@ class UnmappedValuesTest {
                   "id":1,"entity_id":%1$d,"webhook_id":99,"webhook_owner_id":18487521,"permitted_user_ids":[18487521],
                   "attempt":1,"host":"company.pipedrive.com","timestamp":%2$d,"change_source":"app"},
                  "data":{"id":%1$d,"title":"test deal","value":2,"currency":"USD","status":"open","stage_id":17,
-                  "pipeline_id":2,"owner_id":18487521,"person_id":3,"org_id":2,"add_time":"2024-09-27T14:25:27Z",
+                  "pipeline_id":2,"owner_id":18487521,"person_id":%1$d,"org_id":2,"add_time":"2024-09-27T14:25:27Z",
                   "update_time":"2024-09-27T14:25:28Z"},
                  "previous":{"stage_id":1,"pipeline_id":1}}""".formatted(deal, timestamp);
     }

@@ -69,6 +69,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static final String ADMIN_KEY = "l2r_run_" + java.util.UUID.randomUUID().toString().replace("-", "");
 
+    /**
+     * The identity key lead-service hashes personal sender ids with ({@code L2R_IDENTITY_KEY}), made fresh for each
+     * run like {@link #ADMIN_KEY}; the other services ignore it.
+     */
+    public static final String IDENTITY_KEY = "l2r_id_" + java.util.UUID.randomUUID().toString().replace("-", "");
+
     /** The environment that points a service at this infrastructure's Kafka and its own database. */
     public static Map<String, String> envFor(LocalInfra infra, String database) {
         return envFor(infra.kafka(), infra.postgres(), database);
@@ -81,7 +87,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "L2R_DB_URL", postgres.jdbcUrl(database),
                 "L2R_DB_USER", LocalPostgres.USER,
                 "L2R_DB_PASSWORD", LocalPostgres.PASSWORD,
-                "L2R_BOOTSTRAP_API_KEY", ADMIN_KEY);
+                "L2R_BOOTSTRAP_API_KEY", ADMIN_KEY,
+                "L2R_IDENTITY_KEY", IDENTITY_KEY);
     }
 
     public String baseUrl() {

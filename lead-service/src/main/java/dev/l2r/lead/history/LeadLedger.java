@@ -293,6 +293,12 @@ public final class LeadLedger {
         return activated;
     }
 
+    /** The lead as its loaded history reads now (null without a stage change): a merged lead's recomputed row. */
+    public LeadRow state(String leadId) {
+        Book book = books.get(leadId);
+        return book == null ? null : book.state;
+    }
+
     public List<LeadRow> newLeads() {
         return books.values().stream().filter(b -> b.changed && b.isNew).map(b -> b.state).toList();
     }

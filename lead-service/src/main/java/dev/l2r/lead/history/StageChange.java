@@ -63,6 +63,12 @@ public record StageChange(String leadId, String stage, String rawStage, Instant 
                 attributes, delivery, mode);
     }
 
+    /** The same change for another lead id (the survivor the sender's id was merged into). */
+    public StageChange withLeadId(String id) {
+        return new StageChange(id, stage, rawStage, occurredAt, source, sourceEventId, amount, currency, attributes,
+                deliveryId, mode);
+    }
+
     public StageChange withMode(Mode newMode) {
         return new StageChange(leadId, stage, rawStage, occurredAt, source, sourceEventId, amount, currency,
                 attributes, deliveryId, newMode);

@@ -1,6 +1,7 @@
 package dev.l2r.lead.history;
 
 import dev.l2r.lead.funnel.FunnelDefinitions;
+import dev.l2r.lead.identity.IdentityStore;
 import dev.l2r.lead.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +39,9 @@ public class TransitionRecorder {
     @Inject
     Outbox outbox;
 
+    @Inject
+    IdentityStore identities;
+
     Clock clock = Clock.systemUTC();
     Supplier<UUID> ids = UUID::randomUUID;
 
@@ -49,8 +53,16 @@ public class TransitionRecorder {
 
     /** As {@link #record(List)}, writing {@code alongside}'s rows (if any) in the same transaction. */
     @Transactional
-    public List<RecordingResult> record(List<StageChange> changes, Alongside alongside) {
+    public List<RecordingResult> record(List<StageChange> requested, Alongside alongside) {
         try (Connection c = store.connection()) {
+            // an id merged into another lead is recorded under its survivor; a merge under way is waited for, and
+            // none starts before this chunk commits
+            identities.lockForRecording(c);
+            Map<String, String> survivors = identities.survivors(c,
+                    requested.stream().map(StageChange::leadId).collect(java.util.stream.Collectors.toSet()));
+            List<StageChange> changes = requested.stream()
+                    .map(ch -> ch.leadId().equals(survivors.get(ch.leadId())) ? ch
+                            : ch.withLeadId(survivors.get(ch.leadId()))).toList();
             LeadLedger ledger = new LeadLedger(funnels.current(), clock.instant(), ids);
             List<String> sources = new ArrayList<>();
             List<String> sourceEventIds = new ArrayList<>();

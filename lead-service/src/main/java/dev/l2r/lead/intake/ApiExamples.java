@@ -43,7 +43,7 @@ final class ApiExamples {
                "amount":13900,"currency":"EUR","attributes":{"owner":"bob"},"deliveryId":311}]}""";
 
     static final String NOT_FOUND = """
-            {"type":"https://l2r.dev/problems/404","title":"Not found","status":404,"detail":"no lead lead-43","errors":[]}""";
+            {"type":"https://l2r.dev/problems/404","title":"Not found","status":404,"detail":"no lead with this id","errors":[]}""";
 
     static final String BATCH = """
             [{"leadId":"lead-42","toStage":"MQL","occurredAt":"2025-03-01T10:15:30Z","source":"api",

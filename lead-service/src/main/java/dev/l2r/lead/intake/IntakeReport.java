@@ -12,22 +12,29 @@ import java.util.List;
  * {@value IntakeRun#MAX_LISTED_REJECTIONS} refused items and {@code rejectedCount} counts them all. A webhook's
  * answer adds the {@code deliveryId} of its stored body, the count of {@code ignored} items and of {@code parked} ones
  * (authentic items whose value no mapping knows yet, kept to be recorded once one does; a retry's items already
- * parked count as {@code duplicates}).
+ * parked count as {@code duplicates}), and the identity links that merged two leads ({@code linked}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "What became of each item of a batch, import or webhook delivery")
 public record IntakeReport(long accepted, long recorded, long unchanged, long duplicates, long rejectedCount,
-                           List<Rejection> rejected, Long deliveryId, Integer ignored, Integer parked) {
+                           List<Rejection> rejected, Long deliveryId, Integer ignored, Integer parked,
+                           Integer linked) {
 
     /** A webhook's report also counts the items it knows but that are no stage change. */
     public IntakeReport withIgnored(int count) {
         return new IntakeReport(accepted, recorded, unchanged, duplicates, rejectedCount, rejected, deliveryId, count,
-                parked);
+                parked, linked);
+    }
+
+    /** ...and the identity links it carried that merged two leads (a link already taken merges nothing). */
+    public IntakeReport withLinked(int count) {
+        return new IntakeReport(accepted, recorded, unchanged, duplicates, rejectedCount, rejected, deliveryId, ignored,
+                parked, count);
     }
 
     /** ...and the items it parked, with those a retry had parked before counted as duplicates. */
     public IntakeReport withParked(int count, int alreadyParked) {
         return new IntakeReport(accepted, recorded, unchanged, duplicates + alreadyParked, rejectedCount, rejected,
-                deliveryId, ignored, count);
+                deliveryId, ignored, count, linked);
     }
 }

@@ -92,7 +92,7 @@ public final class IntakeRun {
     public IntakeReport finish() {
         flush(alongside);
         return new IntakeReport(recorded + unchanged, recorded, unchanged, duplicates, rejectedCount,
-                List.copyOf(rejected), deliveryId, null, null);
+                List.copyOf(rejected), deliveryId, null, null, null);
     }
 
     private void flush() {

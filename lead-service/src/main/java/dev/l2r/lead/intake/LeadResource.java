@@ -3,6 +3,7 @@ package dev.l2r.lead.intake;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.history.HistoryStore;
+import dev.l2r.lead.identity.IdentityRegistry;
 import dev.l2r.lead.history.LeadRow;
 import dev.l2r.lead.history.LeadView;
 import dev.l2r.lead.history.RecordingResult;
@@ -60,6 +61,9 @@ public class LeadResource {
 
     @Inject
     HistoryStore store;
+
+    @Inject
+    IdentityRegistry identities;
 
     @Inject
     SourcePolicy sources;
@@ -136,14 +140,17 @@ public class LeadResource {
             // no lead can have such an id, and PostgreSQL would refuse a NUL in the query
             throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", problem);
         }
+        // the lead id, an id merged into another lead, or a sender's personal identity (segment:alice@example.com)
+        String id = identities.find(leadId).orElse(null);
         // in one transaction, so that the lead and its history are read on one connection
         try (Connection c = store.connection()) {
-            LeadRow lead = store.lead(c, leadId);
+            LeadRow lead = id == null ? null : store.lead(c, id);
             if (lead == null) {
-                throw ProblemException.notFound("no lead " + leadId);
+                // the id is not echoed: it may be a person's email
+                throw ProblemException.notFound("no lead with this id");
             }
-            return LeadView.of(lead, store.historyOf(c, List.of(leadId)).getOrDefault(leadId, List.of()),
-                    store.detailsOf(c, List.of(leadId)).getOrDefault(leadId, List.of()), funnels.current());
+            return LeadView.of(lead, store.historyOf(c, List.of(id)).getOrDefault(id, List.of()),
+                    store.detailsOf(c, List.of(id)).getOrDefault(id, List.of()), funnels.current());
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.l2r.lead.intake;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.IdentityRegistry;
+import dev.l2r.lead.identity.PersonalIds;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +33,9 @@ public class StageChangeFactory {
 
     @Inject
     Validator validator;
+
+    @Inject
+    IdentityRegistry identities;
 
     @ConfigProperty(name = "l2r.intake.earliest-event-time")
     Instant earliest;
@@ -73,7 +78,10 @@ public class StageChangeFactory {
         String id = requireLeadId(leadId);
         String key = requireStage("toStage", stage, source);
         Instant at = eventTime("occurredAt", occurredAt);
-        return check(new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency, attributes));
+        StageChange change = check(new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency,
+                attributes));
+        // a personal id (an email) is never a lead id: the registry gives it its pseudonym
+        return PersonalIds.isPersonal(id) ? change.withLeadId(identities.clientLeadId(source, id)) : change;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.StageChangeFactory;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
@@ -40,6 +41,7 @@ import java.util.function.Function;
  * as {@code LeadDetailsChanged}) at the time of its latest such event: a won deal's amount corrected, a new owner. A deleted deal moves
  * to the funnel's lost stage with {@code rawStage} {@code deleted}; a deleted contact is ignored. Its
  * {@code eventId} is not unique, so a retry is recognised by portal, object, property, time and value instead.
+ * A contact associated with a deal ({@code associationChange}) is an identity link: their leads merge.
  *
  * <p>Signatures: v3 ({@code X-HubSpot-Signature-v3}: base64 HMAC-SHA256 of method + URI + body + timestamp, with
  * {@code X-HubSpot-Request-Timestamp} no older than five minutes), else v1 (hex SHA-256 of secret + body) or v2
@@ -253,6 +255,10 @@ public class HubSpotWebhook implements WebhookSource {
         }
         String action = type.substring(dot + 1);
         String kind = type.substring(0, dot);
+        if (action.equals("associationChange")) {
+            association(event, at, items);
+            return;
+        }
         if (kind.equals("object")) { // the generic form names the object type by its id
             String typeId = WebhookFields.nonBlank(event, "objectTypeId", at + ".objectTypeId");
             if (typeId == null) {
@@ -347,6 +353,74 @@ public class HubSpotWebhook implements WebhookSource {
         String dedupe = portal + ":" + object.key() + ":deletion:" + occurredAt.toEpochMilli();
         stages.add(new Stage(object, "deletion", DELETED, new SourceMapping(name(), "deletion", DELETED, lost.get()),
                 occurredAt, dedupe, at, StageChange.Mode.IF_NOT_REACHED));
+    }
+
+    /**
+     * An association between a contact and a deal ({@code contact.associationChange}, {@code deal.associationChange}
+     * with {@code associationType} CONTACT_TO_DEAL or DEAL_TO_CONTACT, or {@code object.associationChange} with
+     * {@code fromObjectTypeId}/{@code toObjectTypeId} 0-1 and 0-3): the contact and the deal are one buying group,
+     * so their leads merge. HubSpot sends both directions; the second is the same link and merges nothing. A
+     * removed association ({@code associationRemoved} true) is no split: ignored. Other associations (companies,
+     * line items, contact to contact) are ignored.
+     */
+    private void association(JsonNode event, String at, WebhookItems items) {
+        String from = associated(event, "from", at);
+        String to = associated(event, "to", at);
+        if (from == null || to == null || from.equals(to)) {
+            items.ignore();
+            return;
+        }
+        JsonNode removed = event.get("associationRemoved");
+        if (removed != null && removed.asBoolean(false)) {
+            items.ignore();
+            return;
+        }
+        String contactField = from.equals("contact") ? "fromObjectId" : "toObjectId";
+        String dealField = from.equals("deal") ? "fromObjectId" : "toObjectId";
+        String contactAt = at + "." + contactField;
+        String dealAt = at + "." + dealField;
+        String contactId = WebhookFields.nonBlank(event, contactField, contactAt);
+        String dealId = WebhookFields.nonBlank(event, dealField, dealAt);
+        if (contactId == null || dealId == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, contactId == null ? contactAt : dealAt, "is required");
+        }
+        Instant time = occurredAt(event, at);
+        String contact = support.leadId(name(), contactId.strip(), contactAt);
+        String deal = support.leadId(name(), "deal:" + dealId.strip(), dealAt);
+        String eventId = WebhookFields.text(event, "eventId", at + ".eventId");
+        items.link(new Link(contact, deal, time, name(), eventId, "hubspot.association"));
+    }
+
+    /**
+     * Which object, contact or deal, one side of an association is: from {@code associationType} (legacy form),
+     * else from {@code <side>ObjectTypeId} (generic form); null for any other object.
+     */
+    private static String associated(JsonNode event, String side, String at) {
+        String type = WebhookFields.nonBlank(event, "associationType", at + ".associationType");
+        if (type != null) {
+            String[] parts = type.strip().toUpperCase(java.util.Locale.ROOT).split("_TO_");
+            if (parts.length != 2) {
+                return null;
+            }
+            return kindOf(side.equals("from") ? parts[0] : parts[1]);
+        }
+        String typeId = WebhookFields.nonBlank(event, side + "ObjectTypeId", at + "." + side + "ObjectTypeId");
+        if (typeId == null) {
+            return null;
+        }
+        return switch (typeId.strip()) {
+            case CONTACT_TYPE_ID -> "contact";
+            case DEAL_TYPE_ID -> "deal";
+            default -> null;
+        };
+    }
+
+    private static String kindOf(String name) {
+        return switch (name) {
+            case "CONTACT" -> "contact";
+            case "DEAL" -> "deal";
+            default -> null;
+        };
     }
 
     private HubSpotObject object(String kind, JsonNode event, String at) {

@@ -8,6 +8,7 @@ import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.intake.StageChangeFactory;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,8 @@ import java.util.Optional;
  *   <li>A value no mapping knows (a second pipeline's stage id, a new status) is parked, never refused: Pipedrive
  *   bans a webhook for 30 minutes after 10 failed deliveries and loses what comes meanwhile.</li>
  * </ul>
+ *
+ * <p>A deal's {@code person_id} links the deal with lead {@code pipedrive:person:<id>} (their leads merge).
  *
  * <p>Owner: {@code owner_id} (v2), else {@code user_id} (v1: a number, or an object with its {@code id}). Value and
  * currency ride on every change. Pipedrive signs nothing; it sends the HTTP Basic credentials configured in its
@@ -84,6 +87,13 @@ public class PipedriveWebhook implements WebhookSource {
             throw RejectedInput.badRequest(Reason.MISSING_ID, event.idPath(), "is required");
         }
         String at = event.statePath();
+        if (!delete) {
+            try {
+                person(event, deal, at, items);
+            } catch (RejectedInput e) {
+                items.refuse(e); // the deal's own change is still taken
+            }
+        }
         String status = WebhookFields.nonBlank(deal, "status", at + ".status");
         boolean deleted = delete || (status != null && DELETED.equals(status.toLowerCase(Locale.ROOT)) && event.changed("status"));
 
@@ -125,6 +135,31 @@ public class PipedriveWebhook implements WebhookSource {
         } else {
             items.park(change, target.field(), target.raw(), target.path());
         }
+    }
+
+    /**
+     * The deal's person ({@code person_id}: a number in v2 and v1 deliveries, an object with its {@code value} in
+     * some v1 ones): lead {@code pipedrive:person:<id>} and the deal are one buying group, linked on every delivery
+     * that names it (a link already taken merges nothing). A deal without a person links nothing.
+     */
+    private void person(PipedrivePayload event, JsonNode deal, String at, WebhookItems items) {
+        JsonNode person = deal.get("person_id");
+        String path = at + ".person_id";
+        if (person != null && person.isObject()) {
+            person = person.get("value");
+            path += ".value";
+        }
+        if (person == null || person.isNull()) {
+            return;
+        }
+        if (!person.isIntegralNumber() && !(person.isTextual() && person.asText().strip().matches("\\d{1,19}"))) {
+            throw RejectedInput.badRequest(Reason.INVALID, path, "must be a person id (a number)");
+        }
+        String personId = person.asText().strip();
+        Instant time = timestamp(event.timestamp());
+        items.link(new Link(support.leadId(name(), "deal:" + event.id(), event.idPath()),
+                support.leadId(name(), "person:" + personId, path), time, name(),
+                "deal:" + event.id() + ":person:" + personId, "pipedrive.person"));
     }
 
     /**

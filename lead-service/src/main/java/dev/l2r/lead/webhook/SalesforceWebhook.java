@@ -3,6 +3,7 @@ package dev.l2r.lead.webhook;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.IntakeReport;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
@@ -118,6 +119,9 @@ public class SalesforceWebhook implements WebhookSource {
                 field(n.field("OwnerId"), path + ".OwnerId"), null);
         String leadId = support.leadId(name(), recordId, path + ".Id");
         String sourceEventId = sourceEventId(notificationId, recordId, value);
+        if (n.type().equals("Lead")) {
+            converted(n, path, leadId, at, sourceEventId, items);
+        }
         BigDecimal amount = money == null ? null : money.amount();
         String currency = money == null ? null : money.currency();
 
@@ -142,6 +146,25 @@ public class SalesforceWebhook implements WebhookSource {
                             + attributes.owner()), amount, currency, new LeadAttributes(null, null, attributes.owner(),
                             null))));
         }
+    }
+
+    /**
+     * A converted Lead's {@code ConvertedOpportunityId} (when the outbound message sends it): the Lead and the
+     * Opportunity it became are one lead, so the Opportunity's stages continue the Lead's history.
+     */
+    private void converted(SalesforceMessage.Notification n, String path, String leadId, Instant at,
+                           String sourceEventId, WebhookItems items) {
+        String opportunity = field(n.field("ConvertedOpportunityId"), path + ".ConvertedOpportunityId");
+        if (opportunity == null || opportunity.isBlank()) {
+            return;
+        }
+        if (!SalesforceIds.valid(opportunity.strip())) {
+            items.refuse(Reason.INVALID, path + ".ConvertedOpportunityId", "must be a 15- or 18-character Salesforce id");
+            return;
+        }
+        String opportunityId = support.leadId(name(), SalesforceIds.to18(opportunity.strip()),
+                path + ".ConvertedOpportunityId");
+        items.link(new Link(leadId, opportunityId, at, name(), sourceEventId, "salesforce.conversion"));
     }
 
     /** When the record changed: its {@code LastModifiedDate}, or its {@code SystemModstamp} when only that is sent. */

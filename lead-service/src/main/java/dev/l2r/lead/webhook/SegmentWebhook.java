@@ -8,6 +8,7 @@ import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,10 @@ import java.util.Optional;
  * also on the other messages of that lead in the same delivery. A message with only an anonymous id makes a new
  * lead ANONYMOUS. Campaign context ({@code context.campaign.medium}, else {@code source}, and {@code name})
  * becomes channel and campaign.
+ *
+ * <p>Identity links: an {@code identify} with both {@code userId} and {@code anonymousId}, and an {@code alias}
+ * ({@code previousId} → {@code userId}), make the two ids one person (their leads merge). A {@code userId} that is
+ * an email is never a lead id: it gets a random pseudonym from the identity registry.
  */
 @ApplicationScoped
 public class SegmentWebhook implements WebhookSource {
@@ -180,6 +185,10 @@ public class SegmentWebhook implements WebhookSource {
             throw RejectedInput.badRequest(Reason.MALFORMED, at, "expected a Segment message (an object)");
         }
         String type = WebhookFields.text(message, "type", at + ".type");
+        if ("alias".equals(type)) {
+            alias(message, at, items);
+            return;
+        }
         String leadId = leadId(message, at);
         if (leadId == null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".userId", "userId or anonymousId is required");
@@ -200,6 +209,16 @@ public class SegmentWebhook implements WebhookSource {
                 WebhookFields.nonBlank(campaign, "name", campaignAt + ".name"));
 
         StageChange change = null;
+        String anonymousId = WebhookFields.nonBlank(message, "anonymousId", at + ".anonymousId");
+        Link visitor = null;
+        if ("identify".equals(type) && !anonymous && anonymousId != null) {
+            // the anonymous visitor is now known: one person (the visitor's first touch becomes theirs); taken with
+            // the message, once all of it has been read
+            String visitorId = support.leadId(name(), anonymousId, at + ".anonymousId");
+            if (!visitorId.equals(leadId)) {
+                visitor = new Link(leadId, visitorId, time, name(), messageId, "segment.identify");
+            }
+        }
         if ("identify".equals(type)) {
             JsonNode traits = message.path("traits");
             String trait = support.setting(name(), "stage-trait").orElse("lifecycle_stage");
@@ -212,6 +231,7 @@ public class SegmentWebhook implements WebhookSource {
                     items.park(support.change(name(), leadId, new SourceMapping(name(), trait, value, null), value,
                             time, messageId, null, null, attributes).withMode(StageChange.Mode.IF_STAGE_DIFFERS),
                             trait, value, traitAt);
+                    linkIf(visitor, items);
                     return;
                 }
                 if (mapping.get().stage() != null) {
@@ -241,6 +261,38 @@ public class SegmentWebhook implements WebhookSource {
         } else {
             items.change(change);
         }
+        linkIf(visitor, items);
+    }
+
+    private static void linkIf(Link link, WebhookItems items) {
+        if (link != null) {
+            items.link(link);
+        }
+    }
+
+    /**
+     * An {@code alias}: {@code previousId} (an anonymous id, or a user id the person had before) and {@code userId}
+     * are one person. No stage change of its own.
+     */
+    private void alias(JsonNode message, String at, WebhookItems items) {
+        String previousId = WebhookFields.nonBlank(message, "previousId", at + ".previousId");
+        String userId = WebhookFields.nonBlank(message, "userId", at + ".userId");
+        if (previousId == null || userId == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, at + (previousId == null ? ".previousId" : ".userId"),
+                    "is required for an alias");
+        }
+        String messageId = WebhookFields.nonBlank(message, "messageId", at + ".messageId");
+        if (messageId == null) {
+            throw RejectedInput.badRequest(Reason.MISSING_ID, at + ".messageId", "is required");
+        }
+        Instant time = support.time(at + ".timestamp", WebhookFields.text(message, "timestamp", at + ".timestamp"));
+        String previous = support.leadId(name(), previousId, at + ".previousId");
+        String user = support.leadId(name(), userId, at + ".userId");
+        if (previous.equals(user)) {
+            items.ignore();
+            return;
+        }
+        items.link(new Link(user, previous, time, name(), messageId, "segment.alias"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.l2r.lead.webhook;
 
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 
@@ -8,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a sender's payload means: stage changes to record, items parked until their value is mapped, items refused
- * (by field), items known and ignored.
+ * What a sender's payload means: stage changes to record, items parked until their value is mapped, identity links,
+ * items refused (by field), items known and ignored.
  */
 public final class WebhookItems {
 
@@ -29,7 +30,20 @@ public final class WebhookItems {
     final List<StageChange> changes = new ArrayList<>();
     final List<Parked> parked = new ArrayList<>();
     final List<Refusal> refusals = new ArrayList<>();
+    final List<Link> links = new ArrayList<>();
     int ignored;
+
+    /**
+     * Two of the sender's ids that are one person or one buying group (an alias, a contact associated with a deal,
+     * a deal's person, a converted lead): their leads are merged once the delivery's changes are recorded.
+     */
+    public void link(Link link) {
+        links.add(link);
+    }
+
+    public List<Link> links() {
+        return links;
+    }
 
     public void change(StageChange change) {
         changes.add(change);

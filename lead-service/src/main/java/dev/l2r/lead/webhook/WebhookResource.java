@@ -1,6 +1,7 @@
 package dev.l2r.lead.webhook;
 
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Links;
 import dev.l2r.lead.intake.BodyLimits;
 import dev.l2r.lead.intake.Intake;
 import dev.l2r.lead.intake.IntakeReport;
@@ -73,6 +74,9 @@ public class WebhookResource {
     @Inject
     ParkedRecording parkedRecording;
 
+    @Inject
+    Links links;
+
     Clock clock = Clock.systemUTC();
 
     /** Longest place of a parked value in its payload. */
@@ -82,7 +86,7 @@ public class WebhookResource {
             + "\"occurredAt\":1740823530000,\"subscriptionType\":\"contact.propertyChange\",\"attemptNumber\":0,"
             + "\"objectId\":123,\"propertyName\":\"lifecyclestage\",\"propertyValue\":\"marketingqualifiedlead\"}]";
     private static final String REPORT_EXAMPLE = "{\"accepted\":1,\"recorded\":1,\"unchanged\":0,\"duplicates\":0,"
-            + "\"rejectedCount\":0,\"rejected\":[],\"deliveryId\":381,\"ignored\":0,\"parked\":0}";
+            + "\"rejectedCount\":0,\"rejected\":[],\"deliveryId\":381,\"ignored\":0,\"parked\":0,\"linked\":0}";
     private static final String SALESFORCE_EXAMPLE = "<soapenv:Envelope xmlns:soapenv=\"" + SalesforceMessage.SOAP
             + "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body><notifications xmlns=\""
             + SalesforceMessage.OUTBOUND + "\"><OrganizationId>00D5e000000bKzPEAU</OrganizationId>"
@@ -138,7 +142,8 @@ public class WebhookResource {
         WebhookItems items = new WebhookItems();
         sender.read(request, items);
         List<WebhookItems.Parked> parked = parkable(items);
-        if (items.changes().isEmpty() && parked.isEmpty() && !items.refusals().isEmpty() && items.ignored() == 0) {
+        if (items.changes().isEmpty() && parked.isEmpty() && items.links().isEmpty() && !items.refusals().isEmpty()
+                && items.ignored() == 0) {
             throw new RejectedInput(items.refusals().get(0).reason(), items.refusals().stream()
                     .map(r -> new Problem.FieldError(r.field(), r.error())).toList());
         }
@@ -159,6 +164,8 @@ public class WebhookResource {
             run.accept(change);
         }
         IntakeReport report = run.finish().withIgnored(items.ignored());
+        // links after the changes, so that a link and the first events of its ids in one delivery find their leads
+        report = report.withLinked(items.links().isEmpty() ? 0 : links.linkAll(items.links()));
         if (parking == null) {
             return sender.answer(report.withParked(0, 0));
         }

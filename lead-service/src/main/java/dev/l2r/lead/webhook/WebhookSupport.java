@@ -10,6 +10,8 @@ import dev.l2r.events.funnel.StageOutcome;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.IdentityRegistry;
+import dev.l2r.lead.identity.PersonalIds;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import dev.l2r.lead.intake.StageChangeFactory;
@@ -50,6 +52,9 @@ public class WebhookSupport {
 
     @Inject
     Validator validator;
+
+    @Inject
+    IdentityRegistry identities;
 
     public Optional<String> setting(String source, String key) {
         return config.getOptionalValue("l2r.webhooks." + source + "." + key, String.class).filter(v -> !v.isBlank());
@@ -104,16 +109,18 @@ public class WebhookSupport {
     }
 
     /**
-     * The lead id a source's own id becomes: {@code l2r.webhooks.<source>.lead-id-prefix}, default "source:";
-     * refused naming {@code path} when the whole id is longer than a lead id may be.
+     * The lead id a source's own id becomes: {@code l2r.webhooks.<source>.lead-id-prefix}, default "source:", and
+     * the id; a personal id (an email) never: it gets its random pseudonym from the identity registry instead
+     * ({@code <prefix>p-<26 base32>}). Refused naming {@code path} when the whole id is longer than a lead id may
+     * be.
      */
     public String leadId(String source, String id, String path) {
-        String leadId = setting(source, "lead-id-prefix").orElse(source + ":") + id;
-        if (leadId.length() > WebhookFields.MAX_LENGTH) {
+        String prefix = setting(source, "lead-id-prefix").orElse(source + ":");
+        if (prefix.length() + id.length() > WebhookFields.MAX_LENGTH) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, path, "makes a lead id longer than "
                     + WebhookFields.MAX_LENGTH + " characters");
         }
-        return leadId;
+        return PersonalIds.isPersonal(id) ? identities.leadIdFor(source, prefix, id) : prefix + id;
     }
 
     /**

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IntakeOpenApiTest {
 
     static final List<String> INTAKE_PATHS = List.of("/api/leads/{leadId}/transitions", "/api/transitions",
-            "/api/imports", "/api/webhooks/{source}");
+            "/api/imports", "/api/webhooks/{source}", "/api/identity/links");
 
     @Test
     void everyIntakeEndpointDeclaresA503ProblemWithRetryAfter() {

@@ -219,7 +219,7 @@ class HubSpotPayloadsTest {
     }
 
     @Test
-    void associationChangesAndOtherEventsAreCountedIgnored() {
+    void aContactToDealAssociationIsALinkAndOtherEventsAreCountedIgnored() {
         // the association change fields the changelog "New subscription types for webhooks" added
         String published = """
                 [{"eventId":44445555666,"subscriptionId":75,"portalId":33,"appId":1160452,"occurredAt":1715100000000,
@@ -232,9 +232,15 @@ class HubSpotPayloadsTest {
                  {"eventId":4,"portalId":33,"occurredAt":1715100000000,"eventType":"contact.propertyChange",
                   "propertyName":"lifecyclestage","propertyValue":"other","objectId":5}]""";
         WebhookItems items = read(parser(Map.of()), published);
-        assertThat(items.ignored()).isEqualTo(4);
+        assertThat(items.ignored()).isEqualTo(3);
         assertThat(items.changes()).isEmpty();
         assertThat(items.refusals()).isEmpty();
+        // the association links contact 1246965 with deal 7654321 (SenderLinksTest has the other shapes)
+        assertThat(items.links()).singleElement().satisfies(l -> {
+            assertThat(l.leadId()).isEqualTo("hubspot:1246965");
+            assertThat(l.linkedLeadId()).isEqualTo("hubspot:deal:7654321");
+            assertThat(l.occurredAt()).isEqualTo(Instant.ofEpochMilli(1715100000000L));
+        });
     }
 
     @Test

@@ -126,6 +126,7 @@ class HubSpotShapesPropertyTest {
                     property = "dealstage";
                     value = "closedwon";
                 }
+                case "association" -> outcome = "link"; // a contact and a deal: an identity link
                 case "other-value" -> {
                     property = deal ? "dealstage" : "lifecyclestage";
                     value = "other"; // lifecyclestage other: known, no stage; a deal's "other" is parked
@@ -156,7 +157,8 @@ class HubSpotShapesPropertyTest {
         // an object with an amount (a deal) or an owner and no stage change here: one details change, in the order
         // its first such event came
         java.util.Set<String> staged = new HashSet<>();
-        events.stream().filter(d -> !d.outcome().equals("ignored")).forEach(d -> staged.add(d.objectKey()));
+        events.stream().filter(d -> d.outcome().equals("change") || d.outcome().equals("parked"))
+                .forEach(d -> staged.add(d.objectKey()));
         java.util.LinkedHashMap<String, String> details = new java.util.LinkedHashMap<>();
         for (Drawn d : events) {
             // a contact's amount is no fact of it at all (not money): only a deal's is
@@ -202,7 +204,13 @@ class HubSpotShapesPropertyTest {
             assertThat(items.parked()).hasSize((int) parked);
             // an object's amount and owner events without a stage change: one of them is its details change
             assertThat(items.ignored()).isEqualTo((int) ignored - delivery.details().size());
-            assertThat(items.changes().size() + items.parked().size() + items.ignored())
+            // an association names the contact and the deal of its number (CONTACT_TO_DEAL, from and to that id)
+            List<org.assertj.core.groups.Tuple> links = delivery.events().stream()
+                    .filter(d -> d.outcome().equals("link")).map(d -> d.objectKey().substring(d.objectKey().indexOf(':') + 1))
+                    .map(id -> org.assertj.core.groups.Tuple.tuple("hubspot:" + id, "hubspot:deal:" + id)).toList();
+            assertThat(items.links()).extracting(dev.l2r.lead.identity.Link::leadId,
+                    dev.l2r.lead.identity.Link::linkedLeadId).containsExactlyElementsOf(links);
+            assertThat(items.changes().size() + items.parked().size() + items.ignored() + items.links().size())
                     .as("each event counted once").isEqualTo(delivery.events().size());
 
             List<StageChange> all = new ArrayList<>(items.changes());

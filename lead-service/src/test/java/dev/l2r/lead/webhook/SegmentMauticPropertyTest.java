@@ -31,7 +31,7 @@ class SegmentMauticPropertyTest {
     static final Instant BASE = Instant.parse("2025-03-01T00:00:00Z");
 
     /** What a drawn Segment message should come to. */
-    enum Outcome { CHANGE, PARKED, REFUSED, IGNORED }
+    enum Outcome { CHANGE, PARKED, REFUSED, IGNORED, LINK }
 
     record Message(String json, Outcome outcome, String messageId, String leadId, BigDecimal amount) {
     }
@@ -63,7 +63,7 @@ class SegmentMauticPropertyTest {
                     .formatted(i, id, user, time, Draw.oneOf(random, "free", "pro", "enterprise"), random.nextInt(5000)),
                     Outcome.CHANGE, id, "segment:" + user, null);
             case 6 -> new Message("{\"type\":\"alias\",\"previousId\":\"a%d\",\"messageId\":\"%s\",\"userId\":\"%s\",\"timestamp\":\"%s\"}"
-                    .formatted(i, id, user, time), Outcome.IGNORED, id, null, null);
+                    .formatted(i, id, user, time), Outcome.LINK, id, "segment:" + user, null);
             case 7 -> new Message("{\"type\":\"page\",\"messageId\":\"%s\",\"anonymousId\":\"anon-%d\",\"timestamp\":\"%s\",\"context\":{\"campaign\":{\"source\":\"google\",\"medium\":\"cpc\",\"term\":\"crm\",\"content\":\"ad-%d\"}}}"
                     .formatted(id, i, time, i), Outcome.CHANGE, id, "segment:anon-" + i, null);
             default -> new Message(Draw.oneOf(random,
@@ -110,6 +110,11 @@ class SegmentMauticPropertyTest {
             assertThat(items.parked()).hasSize(expected.get(Outcome.PARKED).intValue());
             assertThat(items.refusals()).hasSize(expected.get(Outcome.REFUSED).intValue());
             assertThat(items.ignored()).isEqualTo(expected.get(Outcome.IGNORED).intValue());
+            // an alias links its two ids, and so does an identify carrying both, once the message is taken
+            long identifiesWithBoth = messages.stream().filter(m -> m.outcome() == Outcome.CHANGE
+                    && m.json().contains("\"type\":\"identify\"") && m.json().contains("\"anonymousId\"")).count();
+            assertThat(items.links()).hasSize((int) (expected.get(Outcome.LINK) + identifiesWithBoth));
+            assertThat(items.links()).allSatisfy(l -> assertThat(l.linkedLeadId()).matches("segment:a\\d+"));
             // in order, each change is its message's: its id, its lead, its money
             List<Message> changing = messages.stream().filter(m -> m.outcome() == Outcome.CHANGE).toList();
             for (int i = 0; i < changing.size(); i++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.Reason;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
@@ -151,7 +152,9 @@ class SegmentWebhookTest {
         assertThat(items.changes()).extracting(StageChange::leadId, StageChange::stage)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("segment:97980cfea0067", "SQL"));
         assertThat(items.refusals()).extracting(WebhookItems.Refusal::field).containsExactly("[1].messageId");
-        assertThat(items.ignored()).isEqualTo(2);
+        // the unmapped track is ignored; the alias, and the identify naming both ids, are links
+        assertThat(items.ignored()).isEqualTo(1);
+        assertThat(items.links()).extracting(Link::linkedBy).containsExactly("segment.identify", "segment.alias");
     }
 
     @Test
@@ -218,7 +221,7 @@ class SegmentWebhookTest {
     }
 
     @Test
-    void identifyWithBothIdsMovesTheUserAndAliasLinksNothingYet() {
+    void identifyWithBothIdsMovesTheUserAndLinksTheVisitorAndAliasIsALink() {
         // identify carries anonymousId 507f191e810c19729de860ea and userId 97980cfea0067
         String identify = with(fixture("identify"), "traits", Map.of("lifecycle_stage", "opportunity"));
         List<StageChange> changes = read(segment(Map.of()), identify).changes();
@@ -228,10 +231,22 @@ class SegmentWebhookTest {
         // the published example's traits (name, email, plan...) make the user KNOWN
         assertThat(read(segment(Map.of()), fixture("identify")).changes()).extracting(StageChange::stage)
                 .containsExactly(FunnelDefinition.KNOWN);
-        // alias (previousId → userId) is a link, for the identity model: no stage change
+        // ...and links the user with the anonymous visitor it was
+        assertThat(read(segment(Map.of()), identify).links()).extracting(Link::leadId, Link::linkedLeadId,
+                Link::occurredAt, Link::source, Link::sourceEventId).containsExactly(org.assertj.core.groups.Tuple.tuple(
+                "segment:97980cfea0067", "segment:507f191e810c19729de860ea",
+                Instant.parse("2015-02-23T22:28:55.111Z"), "segment", "022bb90c-bbac-11e4-8dfc-aa07a5b093db"));
+        // alias (previousId → userId) is a link: no stage change
         WebhookItems alias = read(segment(Map.of()), fixture("alias"));
         assertThat(alias.changes()).isEmpty();
-        assertThat(alias.ignored()).isEqualTo(1);
+        assertThat(alias.ignored()).isZero();
+        assertThat(alias.links()).extracting(Link::leadId, Link::linkedLeadId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("segment:507f191e81", "segment:39239-239239-239239-23923"));
+        // an alias without its previousId is refused naming it
+        assertThat(read(segment(Map.of()), with(fixture("alias"), "previousId", null)).refusals())
+                .extracting(WebhookItems.Refusal::field).containsExactly("body.previousId");
+        // identify with only one id links nothing
+        assertThat(read(segment(Map.of()), with(fixture("identify"), "anonymousId", null)).links()).isEmpty();
     }
 
     @Test
