@@ -212,12 +212,20 @@ class KubernetesManifestsTest {
                     Map<String, String> wanted = peer.getPodSelector().getMatchLabels();
                     assertThat(pods).as("%s %s: egress to %s reaches no pod of this overlay", overlay, service, wanted)
                             .anyMatch(labels -> labels != null && labels.entrySet().containsAll(wanted.entrySet()));
+                    if (rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() != null
+                            && CONSUMER_PORTS.containsValue(p.getPort().getIntVal()))) {
+                        // only lead-service calls another service: each consumer's HTTP port, for a person's data
+                        assertThat(service).as("%s %s: egress to another service", overlay, service).isEqualTo("lead-service");
+                        String consumer = wanted.get("app.kubernetes.io/name");
+                        assertThat(wanted).as("%s lead-service: egress to a consumer", overlay).containsOnlyKeys("app.kubernetes.io/name");
+                        assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsOnly(CONSUMER_PORTS.get(consumer));
+                    }
                     if (wanted.containsKey("l2r.dev/kafka")) {
                         rule.getPorts().forEach(p -> kafkaPorts.add(p.getPort().getIntVal()));
                     }
                 }
             }
-            assertThat(egressPorts).isSubsetOf(9092, 9093, 5432, 53, 4317, 4318).contains(5432, 53);
+            assertThat(egressPorts).isSubsetOf(9092, 9093, 5432, 53, 4317, 4318, 8082, 8083).contains(5432, 53);
             int bootstrapPort = ServiceConfig.portOf(r.environment(r.container(service)).get("KAFKA_BOOTSTRAP_SERVERS"));
             assertThat(kafkaPorts).as("%s %s: egress to the brokers' port", overlay, service).contains(bootstrapPort);
             // its database label is its own: no other service's database pod carries only this one's label
@@ -226,6 +234,9 @@ class KubernetesManifestsTest {
             assertThat(databasePeer.getPodSelector().getMatchLabels()).containsOnlyKeys("l2r.dev/postgres-for-" + service);
         }
     }
+
+    /** The consumers' HTTP ports, which lead-service calls for a person's data (docs/privacy.md). */
+    static final Map<String, Integer> CONSUMER_PORTS = Map.of("funnel-service", 8082, "forecast-service", 8083);
 
     /** The namespace label of the OpenTelemetry Collector that the services export traces to. */
     static final Map<String, String> TELEMETRY = Map.of("l2r.dev/telemetry", "true");
@@ -236,11 +247,12 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"base", "dev", "prod"})
-    void onlyTheIngressControllerCallsTheApiAndOnlyPrometheusTheManagementPort(String overlay) throws Exception {
+    void onlyTheIngressControllerAndForAPersonsDataLeadServiceCallTheApiAndOnlyPrometheusTheManagementPort(String overlay) throws Exception {
         Rendered r = rendered(overlay);
         for (String service : Repo.SERVICES) {
             NetworkPolicy policy = r.get(NetworkPolicy.class, service);
             Map<String, Map<String, String>> callers = new java.util.TreeMap<>();
+            Set<String> fromLeadService = new HashSet<>();
             for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
                 // a rule without 'from' admits every pod of every namespace, one without ports every port
                 assertThat(rule.getFrom()).as("%s %s: ingress rule without 'from'", overlay, service).isNotEmpty();
@@ -248,6 +260,16 @@ class KubernetesManifestsTest {
                 for (NetworkPolicyPort port : rule.getPorts()) {
                     assertThat(rule.getFrom()).as("%s %s: callers of port %s", overlay, service, port.getPort()).hasSize(1);
                     NetworkPolicyPeer peer = rule.getFrom().get(0);
+                    if (peer.getPodSelector() != null && peer.getNamespaceSelector() == null) {
+                        // one pod of this namespace calls another: lead-service, a consumer's API (a person's data)
+                        assertThat(CONSUMER_PORTS).as("%s %s: called by a pod of the namespace", overlay, service)
+                                .containsKey(service);
+                        assertThat(peer.getPodSelector().getMatchLabels())
+                                .isEqualTo(Map.of("app.kubernetes.io/name", "lead-service"));
+                        assertThat(port.getPort().getStrVal()).isEqualTo("http");
+                        assertThat(fromLeadService.add(port.getPort().getStrVal())).isTrue();
+                        continue;
+                    }
                     assertThat(peer.getIpBlock()).isNull();
                     assertThat(peer.getPodSelector()).as("%s %s: every pod of the namespace, by its label", overlay, service).isNull();
                     assertThat(peer.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
@@ -257,6 +279,8 @@ class KubernetesManifestsTest {
             }
             assertThat(callers).as("%s %s: who may call which port", overlay, service)
                     .isEqualTo(Map.of("http", INGRESS_CONTROLLER, "management", MONITORING));
+            assertThat(fromLeadService).as("%s %s: ports lead-service may call", overlay, service)
+                    .isEqualTo(CONSUMER_PORTS.containsKey(service) ? Set.of("http") : Set.of());
         }
     }
 

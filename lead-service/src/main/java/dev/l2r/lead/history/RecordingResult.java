@@ -15,6 +15,14 @@ public record RecordingResult(Status status, LeadStageChanged event, LeadDetails
         this(status, event, null);
     }
 
+    /**
+     * A repeat of a change of an erased lead (docs/privacy.md): a duplicate whose original is gone, so it has no
+     * event to answer with.
+     */
+    public static RecordingResult repeatOfErased() {
+        return new RecordingResult(Status.DUPLICATE, null, null);
+    }
+
     /** The id of the event recorded (or the original's, for a duplicate); null if none. */
     public java.util.UUID eventId() {
         return event != null ? event.eventId() : details != null ? details.eventId() : null;

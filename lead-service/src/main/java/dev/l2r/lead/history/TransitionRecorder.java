@@ -3,6 +3,7 @@ package dev.l2r.lead.history;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.identity.IdentityStore;
 import dev.l2r.lead.outbox.Outbox;
+import dev.l2r.lead.privacy.ErasedDeliveries;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -42,6 +43,9 @@ public class TransitionRecorder {
     @Inject
     IdentityStore identities;
 
+    @Inject
+    ErasedDeliveries erased;
+
     Clock clock = Clock.systemUTC();
     Supplier<UUID> ids = UUID::randomUUID;
 
@@ -80,10 +84,12 @@ public class TransitionRecorder {
             Map<String, List<TransitionRow>> histories = store.historyOf(c, stored.keySet());
             stored.forEach((id, createdAt) -> ledger.load(id, createdAt, histories.getOrDefault(id, List.of())));
             store.detailsOf(c, leadIds).forEach(ledger::loadDetails);
+            // a sender's retry of a change of an erased lead: a duplicate, not the first change of a new lead
+            Set<Integer> ofErased = erased.among(c, changes);
 
             List<RecordingResult> results = new ArrayList<>(changes.size());
-            for (StageChange change : changes) {
-                results.add(ledger.apply(change));
+            for (int i = 0; i < changes.size(); i++) {
+                results.add(ofErased.contains(i) ? RecordingResult.repeatOfErased() : ledger.apply(changes.get(i)));
             }
             store.insertLeads(c, ledger.newLeads());
             store.updateLeads(c, ledger.changedLeads());

@@ -111,6 +111,13 @@ public class Intake {
         return new IntakeRun(this, metrics, source, chunkSize);
     }
 
+    /** Items of a retried delivery whose person was erased: counted as the duplicates they are. */
+    public void repeatsOfErased(String source, long items) {
+        if (items > 0) {
+            metrics.duplicates(source, items);
+        }
+    }
+
     public void count(String source, RecordingResult result) {
         if (result.status() == RecordingResult.Status.DUPLICATE) {
             metrics.duplicates(source, 1);

@@ -17,6 +17,11 @@ public record TransitionResult(UUID eventId, String leadId, String fromStage, St
 
     public static TransitionResult of(RecordingResult result) {
         LeadStageChanged e = result.event();
+        if (e == null) {
+            // a repeat of a change of an erased lead: nothing of the original is left to show
+            return new TransitionResult(null, null, null, null, null, null, null, null, null, null,
+                    result.status().name().toLowerCase());
+        }
         return new TransitionResult(e.eventId(), e.leadId(), e.fromStage(), e.toStage(), e.kind(),
                 e.skippedStages(), e.occurredAt(), e.recordedAt(), e.source(), e.sourceEventId(),
                 result.status().name().toLowerCase());

@@ -11,6 +11,7 @@ import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.Rejection;
 import dev.l2r.lead.intake.StageChangeFactory;
 import dev.l2r.lead.intake.TextRules;
+import dev.l2r.lead.privacy.ErasedDeliveries;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.problem.ProblemMappers;
@@ -76,6 +77,9 @@ public class WebhookResource {
 
     @Inject
     Links links;
+
+    @Inject
+    ErasedDeliveries erased;
 
     Clock clock = Clock.systemUTC();
 
@@ -146,6 +150,13 @@ public class WebhookResource {
                 && items.ignored() == 0) {
             throw new RejectedInput(items.refusals().get(0).reason(), items.refusals().stream()
                     .map(r -> new Problem.FieldError(r.field(), r.error())).toList());
+        }
+        Long erasedDelivery = erased.erasedBody(source, Signatures.sha256(request.body()));
+        if (erasedDelivery != null || erased.allRepeats(items.changes(), parked)) {
+            // a retry of an erased person's delivery (docs/privacy.md): duplicates, and the body is not stored again
+            long repeated = items.changes().size() + parked.size();
+            intake.repeatsOfErased(source, repeated);
+            return sender.answer(new IntakeReport(0, 0, 0, repeated, 0, List.of(), erasedDelivery, items.ignored(), 0));
         }
         IntakeRun run = intake.run(source);
         Long delivery = null;

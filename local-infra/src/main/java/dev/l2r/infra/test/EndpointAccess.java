@@ -45,7 +45,7 @@ public final class EndpointAccess {
 
     /**
      * The scopes as docs/security.md states them: webhooks sign for themselves; everything under /api/admin, the funnel
-     * definition's and the targets' changes need admin; other GETs and the plan (a question, asked with a body)
+     * definition's and the targets' changes, a lead's personal data and its erasure need admin; other GETs and the plan (a question, asked with a body)
      * read; every other POST is intake and writes.
      */
     public static Need readmeRule(String method, String path) {
@@ -53,6 +53,10 @@ public final class EndpointAccess {
             return Need.NONE;
         }
         if (path.startsWith("/api/admin/") || path.equals("/api/admin")) {
+            return Need.ADMIN;
+        }
+        // a person's data: read whole, or erased (docs/privacy.md)
+        if (path.startsWith("/api/leads/") && (method.equals("DELETE") || path.endsWith("/personal-data"))) {
             return Need.ADMIN;
         }
         if (method.equals("GET") || path.equals("/api/forecast/plan")) {
