@@ -156,7 +156,7 @@ public class WebhookResource {
             // a retry of an erased person's delivery (docs/privacy.md): duplicates, and the body is not stored again
             long repeated = items.changes().size() + parked.size();
             intake.repeatsOfErased(source, repeated);
-            return sender.answer(new IntakeReport(0, 0, 0, repeated, 0, List.of(), erasedDelivery, items.ignored(), 0));
+            return sender.answer(new IntakeReport(0, 0, 0, repeated, 0, List.of(), erasedDelivery, items.ignored(), 0, 0));
         }
         IntakeRun run = intake.run(source);
         Long delivery = null;
