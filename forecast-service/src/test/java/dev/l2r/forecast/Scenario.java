@@ -84,7 +84,7 @@ public final class Scenario implements AutoCloseable {
     /** Empties the service's tables, so each test starts from its own events. */
     public void reset() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("TRUNCATE event_log, lead_state, stage_spell, lead_close, lead_arrival, revenue_target, dead_letter");
+            s.executeUpdate("TRUNCATE event_log, lead_state, stage_spell, lead_close, lead_arrival, revenue_target, dead_letter, lead_alias");
             s.executeUpdate("UPDATE projection_state SET funnel_version = 0, funnel = NULL");
         }
     }
@@ -115,6 +115,22 @@ public final class Scenario implements AutoCloseable {
             }
         }
         awaitStored(events.stream().map(dev.l2r.events.LeadDetailsChanged::eventId).toList());
+    }
+
+    /** Events of any kind, each with its l2r-event-type header as lead-service's relay sends it, awaited. */
+    public void publishKindsAndAwait(Collection<? extends dev.l2r.events.LeadEvent> events) {
+        for (dev.l2r.events.LeadEvent e : events) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(LeadStageChanged.TOPIC, e.leadId(),
+                    EventJson.write(e));
+            record.headers().add(dev.l2r.events.LeadEventTypes.HEADER, dev.l2r.events.LeadEventTypes.of(e)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                producer.send(record).get();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        awaitStored(events.stream().map(dev.l2r.events.LeadEvent::eventId).toList());
     }
 
     public void send(String topic, String key, String value) {

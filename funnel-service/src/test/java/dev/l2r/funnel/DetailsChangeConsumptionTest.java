@@ -87,7 +87,7 @@ class DetailsChangeConsumptionTest {
 
         // a newer producer's kind: set aside with its reason, and what comes after it is applied
         send(lead, "{\"eventId\":\"" + UUID.randomUUID() + "\",\"schemaVersion\":1,\"leadId\":\"" + lead
-                + "\",\"survivor\":\"other\"}", "LeadsMerged");
+                + "\",\"survivor\":\"other\"}", "LeadSplit");
         LeadStageChanged sal = new LeadStageChanged(UUID.randomUUID(), 1, lead, null, "SAL", TransitionKind.ADVANCE,
                 null, Instant.parse("2023-05-25T10:00:00Z"), Instant.now(), "api", null, null, null, null,
                 LeadAttributes.NONE);
@@ -99,9 +99,9 @@ class DetailsChangeConsumptionTest {
         });
         given().queryParam("status", "all").get("/api/admin/dead-letters").then()
                 .body("deadLetters.find { it.reason == 'unknown_type' }.record.headers.'l2r-event-type'",
-                        equalTo("LeadsMerged"))
-                .body("deadLetters.find { it.reason == 'unknown_type' }.detail", equalTo("event type 'LeadsMerged' "
-                        + "is not one this consumer reads (LeadDetailsChanged, LeadStageChanged); replay it once the "
+                        equalTo("LeadSplit"))
+                .body("deadLetters.find { it.reason == 'unknown_type' }.detail", equalTo("event type 'LeadSplit' "
+                        + "is not one this consumer reads (LeadDetailsChanged, LeadErased, LeadStageChanged, LeadsMerged); replay it once the "
                         + "consumer is upgraded"));
     }
 }

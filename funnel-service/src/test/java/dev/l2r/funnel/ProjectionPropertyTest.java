@@ -321,6 +321,11 @@ class ProjectionPropertyTest {
         }
     }
 
+    /** Erased leads' surrogates are random: a rebuild draws others, so they are compared as one. */
+    static String sameSurrogates(String row) {
+        return row.replaceAll("erased:[0-9a-f-]{36}", "erased:*");
+    }
+
     private Map<String, List<String>> snapshot() throws Exception {
         Map<String, String> queries = new LinkedHashMap<>();
         queries.put("event_log", "SELECT event_id, lead_id, occurred_at FROM event_log");
@@ -342,7 +347,7 @@ class ProjectionPropertyTest {
                             Object v = rs.getObject(i);
                             row.append(v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : v).append('|');
                         }
-                        rows.add(row.toString());
+                        rows.add(sameSurrogates(row.toString()));
                     }
                 }
                 Collections.sort(rows);

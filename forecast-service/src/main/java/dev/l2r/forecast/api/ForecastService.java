@@ -13,6 +13,7 @@ import dev.l2r.forecast.model.WinModel;
 import dev.l2r.forecast.projection.Projector;
 import dev.l2r.forecast.store.HistoryStore;
 import dev.l2r.forecast.revenuetargets.TargetStore;
+import dev.l2r.platform.consume.ErasedEvents;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -125,7 +126,9 @@ public class ForecastService {
                                          String currencyAsked) throws SQLException {
         // only the leads' lines are wanted: no interval, so no simulation to speak of and no calibration
         Forecast f = model(asOf, currency(currencyAsked), settings(1, null).uncalibrated()).forecast(horizonDays, null);
-        return f.leads().stream().filter(l -> stage == null || stage.equals(l.stage()))
+        // an erased lead still counts in the totals, under a surrogate; it is no lead to list
+        return f.leads().stream().filter(l -> !ErasedEvents.isSurrogate(l.leadId()))
+                .filter(l -> stage == null || stage.equals(l.stage()))
                 .sorted(Comparator.comparing(Forecast.LeadLine::expectedRevenue).reversed()
                         .thenComparing(Forecast.LeadLine::leadId))
                 .limit(limit).toList();

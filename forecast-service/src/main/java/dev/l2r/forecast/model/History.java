@@ -1,5 +1,7 @@
 package dev.l2r.forecast.model;
 
+import dev.l2r.events.LeadAttributes;
+
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -11,17 +13,33 @@ import java.util.List;
  */
 public record History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
 
-    /** Open intervals and arrivals are kept in lead-id order, whatever order they were loaded in. */
+    /**
+     * Open intervals and arrivals are kept in the order of what they hold, then of lead id, whatever order they were
+     * loaded in: so a lead re-keyed without a change (an erased lead's rows, moved to a random surrogate) keeps its
+     * place, and the simulation its numbers; only leads alike in everything but their ids are ordered by id, and
+     * swapping those changes no figure.
+     */
     public History {
-        open = open.stream().sorted(Comparator.comparing((OpenInterval i) -> i.lead().leadId())
-                .thenComparing(OpenInterval::validFrom)).toList();
+        open = open.stream().sorted(Comparator.comparing((OpenInterval i) -> i.lead().stageSince())
+                .thenComparing(i -> i.lead().stage())
+                .thenComparing(i -> i.lead().amount(), Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(i -> i.lead().currency(), Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(i -> i.lead().attributes(), ATTRIBUTES)
+                .thenComparing(OpenInterval::validFrom)
+                .thenComparing(i -> i.lead().leadId())).toList();
         spells = List.copyOf(spells);
         closes = List.copyOf(closes);
-        arrivals = arrivals.stream().sorted(Comparator.comparing(Arrival::leadId)).toList();
+        arrivals = arrivals.stream().sorted(Comparator.comparing(Arrival::firstSeenAt).thenComparing(Arrival::stage)
+                .thenComparing(Arrival::attributes, ATTRIBUTES).thenComparing(Arrival::leadId)).toList();
     }
 
+    private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
+    private static final Comparator<LeadAttributes> ATTRIBUTES = Comparator.comparing(LeadAttributes::channel, TEXT)
+            .thenComparing(LeadAttributes::segment, TEXT).thenComparing(LeadAttributes::owner, TEXT)
+            .thenComparing(LeadAttributes::campaign, TEXT);
+
     /**
-     * Everything known at {@code t} (event time ≤ t); open leads and arrivals in lead-id order, so that simulations
+     * Everything known at {@code t} (event time ≤ t); open leads and arrivals in one order (above), so that simulations
      * consume their random numbers in the same order every time.
      */
     public Snapshot asOf(Instant t) {

@@ -23,6 +23,26 @@ final class ProjectionWriter {
     private ProjectionWriter() {
     }
 
+    /**
+     * Moves every projected row of erased leads to their surrogates ({@code lead -> surrogate}), unchanged: the KPIs,
+     * curves and forecasts computed from them stay as they were.
+     */
+    static void cutLoose(Connection c, Map<String, String> surrogates) throws SQLException {
+        if (surrogates.isEmpty()) {
+            return;
+        }
+        String[] leads = surrogates.keySet().toArray(new String[0]);
+        String[] targets = surrogates.keySet().stream().map(surrogates::get).toArray(String[]::new);
+        for (String table : TABLES) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " r SET lead_id = u.surrogate "
+                    + "FROM unnest(?::text[], ?::text[]) AS u (lead_id, surrogate) WHERE r.lead_id = u.lead_id")) {
+                ps.setObject(1, leads);
+                ps.setObject(2, targets);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     static void rewrite(Connection c, FunnelDefinition funnel, Collection<String> leadIds,
                         Map<String, List<LeadEvent>> events) throws SQLException {
         for (String table : TABLES) {

@@ -4,7 +4,8 @@ import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadEvent;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.platform.consume.EventLog;
-import dev.l2r.platform.pipeline.LeadLocks;
+import dev.l2r.platform.consume.LeadAliases;
+import dev.l2r.platform.pipeline.LeadIdentity;
 import dev.l2r.platform.pipeline.Projection;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -24,9 +25,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Keeps the forecast's tables in step with the events; the forecast's step of the platform pipeline. A poll is
@@ -43,6 +44,7 @@ public class Projector implements Projection {
 
     private static final Logger LOG = Logger.getLogger(Projector.class);
     private static final EventLog EVENT_LOG = new EventLog("event_log");
+    private static final LeadIdentity IDENTITY = new LeadIdentity(EVENT_LOG, new LeadAliases("lead_alias"));
     private static final int REBUILD_CHUNK = 1000;
 
     @Inject
@@ -75,17 +77,24 @@ public class Projector implements Projection {
 
     /**
      * Applies one poll's events in the caller's transaction: the state row shared (a rebuild locks it exclusively),
-     * then a lock per lead (a replayed dead letter may touch a lead beside a poll); returns how many were new.
+     * then a lock per lead (a replayed dead letter may touch a lead beside a poll), merges and erasures as the
+     * platform's {@link LeadIdentity} applies them; returns how many were new.
      */
     @Override
     public int apply(Connection c, List<LeadEvent> events) throws SQLException {
         FunnelDefinition funnel = readFunnel(c, "FOR SHARE");
-        LeadLocks.lock(c, events);
-        List<LeadEvent> fresh = EVENT_LOG.append(c, events);
-        Set<String> leads = new LinkedHashSet<>();
-        fresh.forEach(e -> leads.add(e.leadId()));
-        ProjectionWriter.rewrite(c, funnel, leads, EVENT_LOG.eventsOf(c, leads, fresh));
-        return fresh.size();
+        return IDENTITY.apply(c, events, new LeadIdentity.Leads() {
+            @Override
+            public void recompute(Connection c, Collection<String> leads, Map<String, List<LeadEvent>> history)
+                    throws SQLException {
+                ProjectionWriter.rewrite(c, funnel, leads, history);
+            }
+
+            @Override
+            public void cutLoose(Connection c, Map<String, String> surrogates) throws SQLException {
+                ProjectionWriter.cutLoose(c, surrogates);
+            }
+        });
     }
 
     /** Adopts a funnel definition newer than the one in force and rebuilds under it; false if it is not newer. */

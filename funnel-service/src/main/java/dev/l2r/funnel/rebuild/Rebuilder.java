@@ -225,6 +225,8 @@ public class Rebuilder {
             Map<Integer, Long> unseen = offsets.backlog(writer).map(Backlog::positions).orElse(Map.of());
             Map<Integer, Long> replayed = new TopicReplay(kafkaConfig, topic, shadow, unseen,
                     deadLetters).run(copier, writer, progress);
+            progress.phase(writer, "applying merges and erasures");
+            IdentityReplay.apply(writer, shadow);
             progress.phase(writer, "recomputing every lead");
             RebuildCells cells = new RebuildCells(shadow, Stages.hotTargets(funnel), bytes(cellMemory));
             new LeadRecompute(sessions::open, funnel, shadow, cells, workers).run(writer, progress);

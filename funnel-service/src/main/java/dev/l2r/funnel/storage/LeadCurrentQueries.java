@@ -73,7 +73,7 @@ public final class LeadCurrentQueries {
             throws SQLException {
         List<Sitting> sitting = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT lead_id, since FROM lead_current" + where
-                + " AND since < ? ORDER BY since, lead_id LIMIT ?")) {
+                + " AND since < ? AND lead_id NOT LIKE 'erased:%' ORDER BY since, lead_id LIMIT ?")) {
             int i = 1;
             ps.setString(i++, stage);
             ps.setTimestamp(i++, Timestamp.from(asOf));

@@ -1,5 +1,8 @@
 package dev.l2r.funnel.storage;
 
+import dev.l2r.events.EventJson;
+import dev.l2r.events.LeadEvent;
+import dev.l2r.events.LeadEventTypes;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.timeline.LeadTimeline;
 import dev.l2r.funnel.core.CellSums;
@@ -14,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,10 @@ public final class ProjectionTables {
 
     /** The tables a schema holds; a rebuild recreates these. */
     public static final List<String> TABLES = List.of("event_log", "lead_stage_entry", "lead_conversion",
-            "lead_current", "cohort_cube", "conversion_cube", "velocity_cube");
+            "lead_current", "cohort_cube", "conversion_cube", "velocity_cube", "lead_alias");
+
+    /** The per-lead rows' tables (besides the event log). */
+    private static final List<String> PER_LEAD = List.of("lead_stage_entry", "lead_conversion", "lead_current");
 
     private final String schema;
 
@@ -72,6 +79,26 @@ public final class ProjectionTables {
         writeCells(delta, true, (cells, cube) -> cells.insert(c, upsert(cube), cube.types()));
     }
 
+    /**
+     * Moves the per-lead rows of erased leads to their surrogates ({@code lead -> surrogate}), unchanged: the cells
+     * they were counted in stay as they are, to the cent.
+     */
+    public void cutLoose(Connection c, Map<String, String> surrogates) throws SQLException {
+        if (surrogates.isEmpty()) {
+            return;
+        }
+        String[] leads = surrogates.keySet().toArray(new String[0]);
+        String[] targets = surrogates.keySet().stream().map(surrogates::get).toArray(String[]::new);
+        for (String t : PER_LEAD) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table(t) + " r SET lead_id = u.surrogate "
+                    + "FROM unnest(?::text[], ?::text[]) AS u (lead_id, surrogate) WHERE r.lead_id = u.lead_id")) {
+                ps.setObject(1, leads);
+                ps.setObject(2, targets);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     /** Adds the rows of leads that have none yet (a rebuild), by COPY; the rebuild sums their cells itself. */
     public void insertNew(Connection c, FunnelDefinition funnel, List<LeadFacts> facts) throws SQLException {
         Rows rows = Rows.of(facts, Stages.hotTargets(funnel));
@@ -86,6 +113,21 @@ public final class ProjectionTables {
      */
     public void copyEvents(Connection c, Columns events) throws SQLException {
         events.copy(c, table("event_log") + " (event_id, lead_id, occurred_at, payload, event_type)");
+    }
+
+    /** The merges and erasures in this schema's event log, each once (a rebuild's log may hold an event twice). */
+    public List<LeadEvent> identityEvents(Connection c) throws SQLException {
+        List<LeadEvent> events = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (event_id) event_type, payload FROM "
+                + table("event_log") + " WHERE event_type IN ('" + LeadEventTypes.LEADS_MERGED + "', '"
+                + LeadEventTypes.LEAD_ERASED + "') ORDER BY event_id")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(EventJson.readLeadEvent(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return events;
     }
 
     /** One row of the event log: a lead's event, as received. */

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * A consumer's own record of the events it has seen, in a table of its own database with the columns
@@ -33,7 +35,7 @@ public final class EventLog {
     private final String table;
 
     public EventLog(String table) {
-        if (!table.matches("[a-z_][a-z0-9_]*")) {
+        if (!table.matches("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("not a plain table name: " + table);
         }
         this.table = table;
@@ -41,6 +43,15 @@ public final class EventLog {
 
     /** Stores the events not seen before, in one statement; returns those that were new (batch order). */
     public List<LeadEvent> append(Connection c, List<? extends LeadEvent> events) throws SQLException {
+        return append(c, events, LeadEvent::leadId);
+    }
+
+    /**
+     * Stores the events not seen before, each under the lead {@code leadOf} gives (its own, or the survivor its lead
+     * was merged into: {@link LeadAliases}); returns those that were new (batch order).
+     */
+    public List<LeadEvent> append(Connection c, List<? extends LeadEvent> events, Function<LeadEvent, String> leadOf)
+            throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
@@ -55,7 +66,7 @@ public final class EventLog {
         int i = 0;
         for (LeadEvent e : byId.values()) {
             ids[i] = e.eventId();
-            leads[i] = e.leadId();
+            leads[i] = leadOf.apply(e);
             times[i] = Timestamp.from(e.occurredAt());
             payloads[i] = EventJson.write(e);
             types[i] = type(e);
@@ -112,6 +123,80 @@ public final class EventLog {
             }
         }
         return byLead;
+    }
+
+    /**
+     * Moves the events of some leads to others ({@code from -> to}): an absorbed lead's events become its survivor's.
+     * Their payloads stay as they were; the row's lead is the lead the event counts for.
+     */
+    public void rekey(Connection c, Map<String, String> moves) throws SQLException {
+        if (moves.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " e SET lead_id = m.target "
+                + "FROM unnest(?::text[], ?::text[]) AS m (source, target) WHERE e.lead_id = m.source")) {
+            ps.setObject(1, moves.keySet().toArray(new String[0]));
+            ps.setObject(2, moves.keySet().stream().map(moves::get).toArray(String[]::new));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Cuts the events of erased leads loose from them ({@code lead -> surrogate}): each row is moved to the lead's
+     * surrogate and its payload rewritten without what ties it to the person ({@link ErasedEvents#cutLoose}). The
+     * event ids stay, so a redelivery or a replay of one of them is still known as applied.
+     *
+     * @return how many rows were cut loose
+     */
+    public int cutLoose(Connection c, Map<String, String> surrogates) throws SQLException {
+        return cutLoose(c, surrogates, (lead, event) -> true);
+    }
+
+    /**
+     * As {@link #cutLoose(Connection, Map)}, for the events {@code which} picks: a rebuild, which reads the whole topic
+     * before it applies an erasure, leaves out what lead-service recorded after the erasure (a later delivery for the
+     * same sender id is a new lead).
+     */
+    public int cutLoose(Connection c, Map<String, String> surrogates, BiPredicate<String, LeadEvent> which)
+            throws SQLException {
+        if (surrogates.isEmpty()) {
+            return 0;
+        }
+        List<UUID> ids = new ArrayList<>();
+        List<String> olds = new ArrayList<>();
+        List<String> news = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT lead_id, event_id, payload, event_type FROM " + table + " WHERE lead_id = ANY (?)")) {
+            ps.setObject(1, surrogates.keySet().toArray(new String[0]));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String surrogate = surrogates.get(rs.getString(1));
+                    LeadEvent event = EventJson.readLeadEvent(rs.getString(4), rs.getString(3));
+                    if (!which.test(rs.getString(1), event)) {
+                        continue;
+                    }
+                    LeadEvent cut = ErasedEvents.cutLoose(event, surrogate);
+                    ids.add(rs.getObject(2, UUID.class));
+                    olds.add(rs.getString(1));
+                    news.add(surrogate);
+                    payloads.add(EventJson.write(cut));
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " e SET lead_id = u.surrogate, "
+                + "payload = u.payload FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) "
+                + "AS u (event_id, lead_id, surrogate, payload) WHERE e.event_id = u.event_id AND e.lead_id = u.lead_id")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            ps.setObject(2, olds.toArray(new String[0]));
+            ps.setObject(3, news.toArray(new String[0]));
+            ps.setObject(4, payloads.toArray(new String[0]));
+            ps.executeUpdate();
+        }
+        return ids.size();
     }
 
     /** The event_type column's value: null for a stage change (as rows from before other kinds were). */

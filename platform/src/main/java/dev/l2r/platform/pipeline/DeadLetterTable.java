@@ -14,6 +14,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,18 @@ final class DeadLetterTable {
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Deletes the dead letters whose record key is one of these lead ids (an erased lead's); returns how many. */
+    static int deleteKeyed(Connection c, Collection<String> leadIds) throws SQLException {
+        if (leadIds.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dead_letter WHERE record_key = ANY "
+                + "(SELECT convert_to(k, 'UTF8') FROM unnest(?::text[]) AS k)")) {
+            ps.setObject(1, leadIds.toArray(new String[0]));
+            return ps.executeUpdate();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.l2r.events.LeadEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -22,10 +23,15 @@ public final class LeadLocks {
     }
 
     public static void lock(Connection c, List<? extends LeadEvent> events) throws SQLException {
-        if (events.isEmpty()) {
+        lockIds(c, events.stream().map(LeadEvent::leadId).toList());
+    }
+
+    /** Locks these leads, in the one order. */
+    public static void lockIds(Connection c, Collection<String> leadIds) throws SQLException {
+        if (leadIds.isEmpty()) {
             return;
         }
-        int[] hashes = events.stream().mapToInt(e -> e.leadId().hashCode()).distinct().sorted().toArray();
+        int[] hashes = leadIds.stream().mapToInt(String::hashCode).distinct().sorted().toArray();
         try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_advisory_xact_lock(?, h)) FROM "
                 + "(SELECT h FROM unnest(?::int[]) AS h ORDER BY h) AS sorted")) {
             ps.setInt(1, NAMESPACE);

@@ -365,7 +365,10 @@ public class Pipeline {
         int fresh;
         try {
             fresh = applyStep(List.of(new Item(null, checked.event())), List.of(), c -> {
-                DeadLetterView locked = DeadLetterTable.one(c, projection.name(), id, true).orElseThrow();
+                DeadLetterView locked = DeadLetterTable.one(c, projection.name(), id, true).orElse(null);
+                if (locked == null) {
+                    return; // the event was its lead's erasure, which deletes the lead's dead letters, this one too
+                }
                 if (DeadLetterView.REPLAYED.equals(locked.status())) {
                     throw ProblemException.conflict("dead letter " + id + " was replayed at " + locked.replayedAt());
                 }
@@ -385,8 +388,9 @@ public class Pipeline {
         deadLetters.refresh();
         LOG.infof("dead letter %d replayed into the %s projection (%d new event)", id, projection.name(), fresh);
         try (Connection c = dataSource.getConnection()) {
+            // none left when the replayed event erased its lead (and so its dead letters)
             return new DeadLetterView.Replay("applied", fresh, DeadLetterTable.one(c, projection.name(), id, false)
-                    .orElseThrow());
+                    .orElse(null));
         }
     }
 

@@ -19,10 +19,13 @@ public interface Projection {
 
     /**
      * Applies checked events of every kind the contract has ({@link dev.l2r.events.LeadStageChanged},
-     * {@link dev.l2r.events.LeadDetailsChanged}), in the order polled, in the caller's transaction ({@code c}, auto-commit off; the pipeline commits or rolls
-     * back). The same event may come again (redelivery, a replayed dead letter): applying it twice changes nothing.
-     * Batches may run side by side, and a dead letter may be replayed beside them: a projection that rewrites a
-     * lead from all its events locks the lead first ({@link LeadLocks}).
+     * {@link dev.l2r.events.LeadDetailsChanged}, {@link dev.l2r.events.LeadsMerged},
+     * {@link dev.l2r.events.LeadErased}), in the order polled, in the caller's transaction ({@code c}, auto-commit
+     * off; the pipeline commits or rolls back). The same event may come again (redelivery, a replayed dead letter):
+     * applying it twice changes nothing. Batches may run side by side, and a dead letter may be replayed beside them:
+     * a projection that rewrites a lead from all its events locks the lead first ({@link LeadLocks}); both
+     * projections apply through {@link LeadIdentity}, which locks, resolves merged ids and applies the identity
+     * kinds.
      *
      * @return how many of the events were new
      */

@@ -3,7 +3,9 @@ package dev.l2r.platform.pipeline;
 import dev.l2r.events.EventJson;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadDetailsChanged;
+import dev.l2r.events.LeadErased;
 import dev.l2r.events.LeadEventTypes;
+import dev.l2r.events.LeadsMerged;
 import dev.l2r.platform.pipeline.Refusal.Reason;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -78,14 +80,48 @@ class RecordCheckKindsTest {
         assertThat(RecordCheck.check(newer, LeadEventTypes.LEAD_DETAILS_CHANGED).event()).isEqualTo(details());
     }
 
+    static LeadsMerged merged() {
+        return new LeadsMerged(UUID.fromString("5b0c1d2e-3f40-4a51-b627-38495a6b7c8d"), 1, "segment:p-user",
+                "segment:anon-507f", Instant.parse("2025-04-02T09:00:00Z"), Instant.parse("2025-04-02T09:00:01Z"),
+                "segment", "msg-9", "segment.alias");
+    }
+
+    static LeadErased erased() {
+        return new LeadErased(UUID.fromString("c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b"), 1, "segment:p-user",
+                Instant.parse("2025-05-01T12:00:00Z"), Instant.parse("2025-05-01T12:00:00.100Z"), "l2r");
+    }
+
+    @Test
+    void theIdentityKindsPassWithTheirHeadersAndAreHeldToTheirOwnSchemas() {
+        assertThat(RecordCheck.check(record(EventJson.write(merged()), LeadEventTypes.LEADS_MERGED)).event())
+                .isEqualTo(merged());
+        assertThat(RecordCheck.check(record(EventJson.write(erased()), LeadEventTypes.LEAD_ERASED)).event())
+                .isEqualTo(erased());
+        String noAbsorbed = EventJson.write(merged()).replace("\"mergedLeadId\":\"segment:anon-507f\",", "");
+        assertThat(RecordCheck.check(noAbsorbed, LeadEventTypes.LEADS_MERGED).refusal())
+                .isEqualTo(new Refusal(Reason.MISSING_FIELD, "mergedLeadId is missing"));
+        String itself = EventJson.write(merged()).replace("segment:anon-507f", "segment:p-user");
+        assertThat(RecordCheck.check(itself, LeadEventTypes.LEADS_MERGED).refusal().reason())
+                .isEqualTo(Reason.INVALID_FIELD);
+        String v2 = EventJson.write(erased()).replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+        assertThat(RecordCheck.check(v2, LeadEventTypes.LEAD_ERASED).refusal())
+                .isEqualTo(new Refusal(Reason.SCHEMA_VERSION, "schemaVersion 2 is not 1"));
+        String blank = EventJson.write(erased()).replace("\"leadId\":\"segment:p-user\"", "\"leadId\":\" \"");
+        assertThat(RecordCheck.check(blank, LeadEventTypes.LEAD_ERASED).refusal())
+                .isEqualTo(new Refusal(Reason.MISSING_FIELD, "leadId is missing"));
+        // a merge without its header reads as a stage change: refused, never applied as one
+        assertThat(RecordCheck.check(record(EventJson.write(merged()), null)).ok()).isFalse();
+    }
+
     @Test
     void anUnknownKindIsSetAsideWithItsNameNeverReadAsAStageChange() {
-        // a newer producer's identity link, valid JSON that would even pass as a stage change
+        // a newer producer's kind (a split, say), valid JSON that would even pass as a stage change
         String merged = EventJson.write(RecordCheckTest.full());
-        RecordCheck.Checked checked = RecordCheck.check(record(merged, "LeadsMerged"));
+        RecordCheck.Checked checked = RecordCheck.check(record(merged, "LeadSplit"));
         assertThat(checked.ok()).isFalse();
-        assertThat(checked.refusal()).isEqualTo(new Refusal(Reason.UNKNOWN_TYPE, "event type 'LeadsMerged' is not one "
-                + "this consumer reads (LeadDetailsChanged, LeadStageChanged); replay it once the consumer is upgraded"));
+        assertThat(checked.refusal()).isEqualTo(new Refusal(Reason.UNKNOWN_TYPE, "event type 'LeadSplit' is not one "
+                + "this consumer reads (LeadDetailsChanged, LeadErased, LeadStageChanged, LeadsMerged); replay it once "
+                + "the consumer is upgraded"));
         assertThat(RecordCheck.check(merged, "").refusal().reason()).isEqualTo(Reason.UNKNOWN_TYPE);
         assertThat(Reason.ofTag("unknown_type")).isEqualTo(Reason.UNKNOWN_TYPE);
     }
