@@ -175,8 +175,16 @@ public class StageChangeFactory {
         if (problem != null) {
             throw RejectedInput.badRequest(Reason.MISSING_ID, "leadId", problem);
         }
+        // the consumers re-key an erased lead's rows to "erased:<uuid>" (docs/privacy.md): no lead may take one
+        if (id.startsWith(ERASED_PREFIX)) {
+            throw RejectedInput.badRequest(Reason.INVALID, "leadId", "must not start with '" + ERASED_PREFIX
+                    + "': the consumers keep erased leads under such ids");
+        }
         return id;
     }
+
+    /** The prefix the consumers give an erased lead's rows. */
+    static final String ERASED_PREFIX = "erased:";
 
     private static LeadAttributes attributes(TransitionRequest.AttributesRequest a) {
         return a == null ? LeadAttributes.NONE : new LeadAttributes(blankToNull(a.channel()),
