@@ -61,8 +61,9 @@ class SegmentMauticWebhooksTest {
                         HexFormat.of().formatHex(WebhookIntakeTest.hmac("HmacSHA1", "test-segment-secret", order))))
                 .statusCode(401);
         WebhookIntakeTest.post("segment", batch, Map.of("X-Signature", signature)).statusCode(200)
-                // the group's KNOWN is no news for a lead that is an MQL at that time
-                .body("recorded", equalTo(2)).body("unchanged", equalTo(1)).body("rejectedCount", equalTo(0));
+                // the group's KNOWN is no news for a lead that is an MQL at that time, nor its account's segment,
+                // which the batch's other events carry already
+                .body("recorded", equalTo(2)).body("unchanged", equalTo(2)).body("rejectedCount", equalTo(0));
         JsonPath lead = given().get("/api/leads/{id}", "segment:" + user).then().statusCode(200).extract().jsonPath();
         assertThat(lead.getString("currentStage")).isEqualTo("CLOSED_WON");
         assertThat(lead.getList("history.toStage")).isEqualTo(List.of("MQL", "CLOSED_WON"));
@@ -72,7 +73,17 @@ class SegmentMauticWebhooksTest {
 
         // Segment retries the whole batch: the events are duplicates, the group is still no news
         WebhookIntakeTest.post("segment", batch, Map.of("X-Signature", signature)).statusCode(200)
-                .body("recorded", equalTo(0)).body("duplicates", equalTo(2)).body("unchanged", equalTo(1));
+                .body("recorded", equalTo(0)).body("duplicates", equalTo(2)).body("unchanged", equalTo(2));
+
+        // the account moves to another plan later: a lone group call gives the won lead its new segment
+        String regrouped = group.replace("\"plan\":\"enterprise\"", "\"plan\":\"pro\"")
+                .replace("group-" + user, "regroup-" + user).replace("2015-02-23T22:28:55.111Z", "2025-06-01T10:00:00Z");
+        assertThat(regrouped).contains("\"plan\":\"pro\"", "regroup-" + user);
+        WebhookIntakeTest.post("segment", regrouped, Map.of("X-Signature", HexFormat.of().formatHex(
+                WebhookIntakeTest.hmac("HmacSHA1", "test-segment-secret", regrouped)))).statusCode(200)
+                .body("recorded", equalTo(1)).body("unchanged", equalTo(1));
+        given().get("/api/leads/{id}", "segment:" + user).then().statusCode(200)
+                .body("currentStage", equalTo("CLOSED_WON")).body("attributes.segment", equalTo("pro"));
     }
 
     @Test

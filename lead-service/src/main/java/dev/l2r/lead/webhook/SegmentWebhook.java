@@ -11,6 +11,7 @@ import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.identity.Link;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
+import dev.l2r.lead.intake.StageChangeFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -252,6 +253,12 @@ public class SegmentWebhook implements WebhookSource {
         } else if ("group".equals(type) && !anonymous) {
             // a user of an account is someone known
             change = builtIn(leadId, FunnelDefinition.KNOWN, "group", time, messageId, attributes);
+            if (segment != null) {
+                // and the account's segment holds from now on even for a lead long past KNOWN, whose KNOWN above
+                // is not taken: a details change of its own (its own id, so that it is no duplicate of the other)
+                items.change(StageChangeFactory.check(StageChange.details(leadId, time, name(), messageId + "#account",
+                        null, null, new LeadAttributes(null, segment, null, null))));
+            }
         }
         if (change == null && anonymous) {
             change = builtIn(leadId, FunnelDefinition.ANONYMOUS, type, time, messageId, attributes);

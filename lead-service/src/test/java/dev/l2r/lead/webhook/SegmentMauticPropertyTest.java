@@ -30,8 +30,11 @@ class SegmentMauticPropertyTest {
 
     static final Instant BASE = Instant.parse("2025-03-01T00:00:00Z");
 
-    /** What a drawn Segment message should come to. */
-    enum Outcome { CHANGE, PARKED, REFUSED, IGNORED, LINK }
+    /**
+     * What a drawn Segment message should come to; a known user's group call is two changes: the account's segment
+     * as a details change (id {@code messageId#account}), then KNOWN.
+     */
+    enum Outcome { CHANGE, ACCOUNT_AND_CHANGE, PARKED, REFUSED, IGNORED, LINK }
 
     record Message(String json, Outcome outcome, String messageId, String leadId, BigDecimal amount) {
     }
@@ -61,7 +64,7 @@ class SegmentMauticPropertyTest {
                     .formatted(id, user, time), Outcome.IGNORED, id, null, null);
             case 5 -> new Message("{\"type\":\"group\",\"groupId\":\"g%d\",\"messageId\":\"%s\",\"userId\":\"%s\",\"timestamp\":\"%s\",\"traits\":{\"plan\":\"%s\",\"employees\":%d}}"
                     .formatted(i, id, user, time, Draw.oneOf(random, "free", "pro", "enterprise"), random.nextInt(5000)),
-                    Outcome.CHANGE, id, "segment:" + user, null);
+                    Outcome.ACCOUNT_AND_CHANGE, id, "segment:" + user, null);
             case 6 -> new Message("{\"type\":\"alias\",\"previousId\":\"a%d\",\"messageId\":\"%s\",\"userId\":\"%s\",\"timestamp\":\"%s\"}"
                     .formatted(i, id, user, time), Outcome.LINK, id, "segment:" + user, null);
             case 7 -> new Message("{\"type\":\"page\",\"messageId\":\"%s\",\"anonymousId\":\"anon-%d\",\"timestamp\":\"%s\",\"context\":{\"campaign\":{\"source\":\"google\",\"medium\":\"cpc\",\"term\":\"crm\",\"content\":\"ad-%d\"}}}"
@@ -106,7 +109,8 @@ class SegmentMauticPropertyTest {
             for (Outcome o : Outcome.values()) {
                 expected.put(o, messages.stream().filter(m -> m.outcome() == o).count());
             }
-            assertThat(items.changes()).hasSize(expected.get(Outcome.CHANGE).intValue());
+            assertThat(items.changes()).hasSize((int) (expected.get(Outcome.CHANGE)
+                    + 2 * expected.get(Outcome.ACCOUNT_AND_CHANGE)));
             assertThat(items.parked()).hasSize(expected.get(Outcome.PARKED).intValue());
             assertThat(items.refusals()).hasSize(expected.get(Outcome.REFUSED).intValue());
             assertThat(items.ignored()).isEqualTo(expected.get(Outcome.IGNORED).intValue());
@@ -116,7 +120,15 @@ class SegmentMauticPropertyTest {
             assertThat(items.links()).hasSize((int) (expected.get(Outcome.LINK) + identifiesWithBoth));
             assertThat(items.links()).allSatisfy(l -> assertThat(l.linkedLeadId()).matches("segment:a\\d+"));
             // in order, each change is its message's: its id, its lead, its money
-            List<Message> changing = messages.stream().filter(m -> m.outcome() == Outcome.CHANGE).toList();
+            List<Message> changing = new java.util.ArrayList<>();
+            for (Message m : messages) {
+                if (m.outcome() == Outcome.ACCOUNT_AND_CHANGE) {
+                    changing.add(new Message(m.json(), m.outcome(), m.messageId() + "#account", m.leadId(), null));
+                }
+                if (m.outcome() == Outcome.CHANGE || m.outcome() == Outcome.ACCOUNT_AND_CHANGE) {
+                    changing.add(m);
+                }
+            }
             for (int i = 0; i < changing.size(); i++) {
                 StageChange change = items.changes().get(i);
                 assertThat(change.sourceEventId()).isEqualTo(changing.get(i).messageId());

@@ -200,19 +200,27 @@ class SegmentWebhookTest {
     @Test
     void aGroupCallKeepsTheAccountsTraitAsTheLeadsSegment() {
         String group = fixture("group"); // user 97980cfea0067 of Initech: plan enterprise, industry Technology
-        StageChange known = read(segment(Map.of()), group).changes().get(0);
+        List<StageChange> fromGroup = read(segment(Map.of()), group).changes();
+        StageChange account = fromGroup.get(0);
+        StageChange known = fromGroup.get(1);
         assertThat(known.leadId()).isEqualTo("segment:97980cfea0067");
         assertThat(known.stage()).isEqualTo(FunnelDefinition.KNOWN);
         assertThat(known.mode()).isEqualTo(StageChange.Mode.IF_NOT_REACHED);
         assertThat(known.attributes().segment()).isEqualTo("enterprise");
-        assertThat(read(segment(Map.of("l2r.webhooks.segment.segment-trait", "industry")), group).changes().get(0)
-                .attributes().segment()).isEqualTo("Technology");
+        // a lead already past KNOWN takes the segment all the same: a details change beside the stage
+        assertThat(account.mode()).isEqualTo(StageChange.Mode.DETAILS);
+        assertThat(account.leadId()).isEqualTo("segment:97980cfea0067");
+        assertThat(account.attributes()).isEqualTo(new dev.l2r.events.LeadAttributes(null, "enterprise", null, null));
+        assertThat(account.sourceEventId()).isNotEqualTo(known.sourceEventId()).startsWith(known.sourceEventId());
+        assertThat(account.occurredAt()).isEqualTo(known.occurredAt());
+        assertThat(read(segment(Map.of("l2r.webhooks.segment.segment-trait", "industry")), group).changes())
+                .extracting(c -> c.attributes().segment()).containsExactly("Technology", "Technology");
 
         // in one batch, the lead's other messages carry its account's segment, wherever the group call stands
         String identify = with(fixture("identify"), "traits", Map.of("lifecycle_stage", "sql"));
         WebhookItems batch = read(segment(Map.of()), "[" + identify + "," + group + "," + fixture("track") + "]");
         assertThat(batch.changes()).extracting(c -> c.attributes().segment())
-                .containsExactly("enterprise", "enterprise");
+                .containsExactly("enterprise", "enterprise", "enterprise");
         // an anonymous visitor's group call makes a new lead ANONYMOUS, with its segment
         StageChange visitor = read(segment(Map.of()), with(group, "userId", null)).changes().get(0);
         assertThat(visitor).extracting(StageChange::leadId, StageChange::stage)
