@@ -150,7 +150,10 @@ class PersonalDataErasureIT {
         String identifyBody = identify("identify-" + tag, email, name, "2015-02-23T22:28:55.111Z");
         deliver(identifyBody, 1);
         deliver(orderCompleted("order-" + tag, email, "2015-12-12T19:11:01.249Z"), 1);
-        deliver(identify("identify-kept-" + tag, keptEmail, "Grace Hopper " + tag, "2015-03-02T10:00:00.000Z"), 1);
+        // the kept person browsed from a visitor id of her own: the Spec example's would link the two into one lead
+        String keptBody = identify("identify-kept-" + tag, keptEmail, "Grace Hopper " + tag, "2015-03-02T10:00:00.000Z")
+                .replace("507f191e810c19729de860ea", "visitor-kept-" + tag);
+        deliver(keptBody, 1);
 
         // the lead id the person got, read from lead-service's own rows (whatever the registry made of the email)
         String leadId = leadOfDelivery(identifyBody);
@@ -219,8 +222,7 @@ class PersonalDataErasureIT {
         }
 
         // the person not erased is whole, in lead-service and in the consumers
-        String keptLead = leadOfDelivery(identify("identify-kept-" + tag, keptEmail, "Grace Hopper " + tag,
-                "2015-03-02T10:00:00.000Z"));
+        String keptLead = leadOfDelivery(keptBody);
         given().baseUri(lead.baseUrl()).get("/api/leads/{id}", keptLead).then().statusCode(200)
                 .body("currentStage", equalTo("KNOWN"));
         given().baseUri(funnel.baseUrl()).get("/api/admin/leads/{id}/personal-data", keptLead).then().statusCode(200);
