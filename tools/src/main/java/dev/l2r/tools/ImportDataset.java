@@ -2,14 +2,11 @@ package dev.l2r.tools;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,8 +29,8 @@ public final class ImportDataset {
             return usage("name a dataset: olist or maven-crm");
         }
         String dataset = args[0];
-        String url = env("L2R_LEAD_URL", "http://localhost:" + env("L2R_LEAD_PORT", "8081"));
-        Path datasets = Path.of(env("L2R_DATASETS", "../shared/datasets"));
+        String url = ApiClient.env("L2R_LEAD_URL", "http://localhost:" + ApiClient.env("L2R_LEAD_PORT", "8081"));
+        Path datasets = Path.of(ApiClient.env("L2R_DATASETS", "../shared/datasets"));
         Path out = null;
         boolean dryRun = false;
         MavenCrmConversion.Segment segment = MavenCrmConversion.Segment.PRODUCT;
@@ -87,19 +84,13 @@ public final class ImportDataset {
     }
 
     private static int send(String url, String source, Path csv) throws IOException, InterruptedException {
-        URI target = URI.create(url.replaceAll("/+$", "") + "/api/imports?source=" + source);
-        System.out.println("POST " + target);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofFile(csv));
-        // a key with the write scope (bin/l2r passes the admin key it started the services with)
-        String key = System.getenv("L2R_API_KEY");
-        if (key != null && !key.isBlank()) {
-            request.header("X-API-Key", key.trim());
-        }
+        ApiClient api = ApiClient.fromEnvironment();
+        HttpRequest.Builder request = api.request(url, "/api/imports?source=" + source)
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofFile(csv));
+        System.out.println("POST " + request.build().uri());
         HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = api.send(request);
         } catch (IOException e) {
             System.err.println("l2r: could not reach lead-service at " + url + " (" + e + "); is it up? (bin/l2r up)");
             return 1;
@@ -114,11 +105,6 @@ public final class ImportDataset {
             throw new IllegalArgumentException(args[i - 1] + " needs a value");
         }
         return args[i];
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
     }
 
     private static int usage(String problem) {
