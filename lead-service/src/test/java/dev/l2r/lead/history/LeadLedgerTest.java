@@ -1,6 +1,7 @@
 package dev.l2r.lead.history;
 
 import dev.l2r.events.LeadAttributes;
+import dev.l2r.events.LeadEvent;
 import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.TransitionKind;
 import dev.l2r.events.funnel.FunnelDefinition;
@@ -38,7 +39,9 @@ class LeadLedgerTest {
         final Map<String, List<TransitionRow>> rows = new HashMap<>();
         final Map<String, Instant> created = new HashMap<>();
         final Map<String, LeadRow> leads = new HashMap<>();
+        final Map<String, List<DetailsRow>> details = new HashMap<>();
         final List<LeadStageChanged> published = new ArrayList<>();
+        final List<LeadEvent> publishedAll = new ArrayList<>();
         final Random ids;
 
         Store(long seed) {
@@ -49,8 +52,11 @@ class LeadLedgerTest {
             LeadLedger ledger = new LeadLedger(FUNNEL, T0.plusSeconds(published.size()),
                     () -> new UUID(ids.nextLong(), ids.nextLong()));
             rows.values().forEach(list -> list.forEach(ledger::knowSourceEvent));
+            details.values().forEach(list -> list.forEach(ledger::knowSourceEvent));
             chunk.stream().map(StageChange::leadId).distinct().filter(created::containsKey)
                     .forEach(id -> ledger.load(id, created.get(id), rows.get(id)));
+            chunk.stream().map(StageChange::leadId).distinct()
+                    .forEach(id -> ledger.loadDetails(id, details.getOrDefault(id, List.of())));
             List<RecordingResult> results = chunk.stream().map(ledger::apply).toList();
             ledger.newLeads().forEach(l -> created.put(l.leadId(), l.createdAt()));
             ledger.newLeads().forEach(l -> leads.put(l.leadId(), l));
@@ -60,7 +66,9 @@ class LeadLedgerTest {
                     .map(r -> activated.contains(r.eventId()) ? r.publishedNow() : r).toList());
             ledger.addedTransitions().forEach(r -> rows.merge(r.leadId(), List.of(r),
                     (a, b) -> { List<TransitionRow> all = new ArrayList<>(a); all.addAll(b); return all; }));
+            ledger.addedDetails().forEach(d -> details.computeIfAbsent(d.leadId(), k -> new ArrayList<>()).add(d));
             published.addAll(ledger.events());
+            publishedAll.addAll(ledger.published());
             return results;
         }
 
@@ -247,6 +255,11 @@ class LeadLedgerTest {
         assertThat(store.leads.get("a").currentStage()).isEqualTo(MQL);
         assertThat(store.leads.get("a").lastTouchChannel()).isEqualTo("mail");
         assertThat(store.moves("a")).hasSize(3);
+        // the stored row was published, not stored again, and its retry is now a duplicate of the published event
+        assertThat(store.rows.get("a")).hasSize(3).allMatch(TransitionRow::published);
+        RecordingResult retry = store.record(List.of(change("a", MQL, 10, "2", "mail"))).get(0);
+        assertThat(retry.status()).isEqualTo(RecordingResult.Status.DUPLICATE);
+        assertThat(retry.eventId()).isEqualTo(activated.eventId());
     }
 
     @Test
