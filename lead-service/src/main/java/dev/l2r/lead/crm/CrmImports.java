@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
-import dev.l2r.lead.history.TransitionRecorder;
+import dev.l2r.lead.recording.TransitionRecorder;
 import dev.l2r.lead.intake.Intake;
 import dev.l2r.lead.intake.IntakeMetrics;
 import dev.l2r.lead.webhook.ParkedItems;
@@ -105,7 +105,7 @@ public class CrmImports {
     @PostConstruct
     void init() {
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        racesRetried = Retries.attempts("recording an imported page", 4, Intake::lostRace, Duration.ZERO);
+        racesRetried = Retries.attempts("recording an imported page", 4, RecordingFailed::lostRace, Duration.ZERO);
     }
 
     /** Starts an import of {@code source}'s history; 409 when its credentials are missing or one runs already. */

@@ -2,7 +2,7 @@ package dev.l2r.lead.funnel;
 
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.events.funnel.StageDefinition;
-import dev.l2r.lead.intake.TextRules;
+import dev.l2r.lead.text.TextRules;
 import dev.l2r.platform.problem.Problem;
 
 import java.util.ArrayList;

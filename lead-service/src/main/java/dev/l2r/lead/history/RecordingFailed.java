@@ -1,9 +1,13 @@
 package dev.l2r.lead.history;
 
 import java.sql.SQLException;
+import java.util.Set;
 
 /** The database refused a recording; unchecked so that the transaction rolls back. */
 public class RecordingFailed extends RuntimeException {
+
+    /** unique_violation, deadlock_detected, serialization_failure: another writer won a race */
+    static final Set<String> RACES = Set.of("23505", "40P01", "40001");
 
     public RecordingFailed(SQLException cause) {
         super(cause.getMessage(), cause);
@@ -17,5 +21,15 @@ public class RecordingFailed extends RuntimeException {
             }
         }
         return null;
+    }
+
+    /** Whether a recording failed because another writer won a race (tried again at once, it sees the winner). */
+    public static boolean lostRace(Throwable e) {
+        return e instanceof RecordingFailed f && RACES.contains(sqlState(f));
+    }
+
+    /** Whether the failure is one of the races {@link #lostRace} retries. */
+    public static boolean isRace(String sqlState) {
+        return RACES.contains(sqlState);
     }
 }

@@ -1,6 +1,6 @@
 package dev.l2r.lead.identity;
 
-import dev.l2r.lead.intake.Intake;
+import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.platform.retry.Retries;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.annotation.PostConstruct;
@@ -26,7 +26,7 @@ public class Links {
 
     @PostConstruct
     void guard() {
-        racesRetried = Retries.attempts("recording a link", ATTEMPTS, Intake::lostRace, Duration.ZERO);
+        racesRetried = Retries.attempts("recording a link", ATTEMPTS, RecordingFailed::lostRace, Duration.ZERO);
     }
 
     public LinkResult link(Link link) {

@@ -4,7 +4,7 @@ import dev.l2r.lead.history.Alongside;
 import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
-import dev.l2r.lead.history.TransitionRecorder;
+import dev.l2r.lead.recording.TransitionRecorder;
 import dev.l2r.platform.retry.Retries;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.annotation.PostConstruct;
@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The single door every intake path records through, one chunk per transaction. Two writers racing on the same
@@ -28,8 +27,6 @@ public class Intake {
 
     private static final Logger LOG = Logger.getLogger(Intake.class);
 
-    /** unique_violation, deadlock_detected, serialization_failure */
-    private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
     private static final int ATTEMPTS = 4;
 
     @Inject
@@ -46,12 +43,7 @@ public class Intake {
 
     @PostConstruct
     void guard() {
-        racesRetried = Retries.attempts("recording a chunk", ATTEMPTS, Intake::lostRace, Duration.ZERO);
-    }
-
-    /** Whether a recording failed because another writer won a race (tried again at once, it sees the winner). */
-    public static boolean lostRace(Throwable e) {
-        return e instanceof RecordingFailed f && RETRYABLE.contains(RecordingFailed.sqlState(f));
+        racesRetried = Retries.attempts("recording a chunk", ATTEMPTS, RecordingFailed::lostRace, Duration.ZERO);
     }
 
     /** One change on its own (the single-transition endpoint): refused data is a 400, never a 500. */
@@ -77,7 +69,7 @@ public class Intake {
      */
     public static boolean refusedData(RecordingFailed e) {
         String state = RecordingFailed.sqlState(e);
-        return state != null && !RETRYABLE.contains(state)
+        return state != null && !RecordingFailed.isRace(state)
                 && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 

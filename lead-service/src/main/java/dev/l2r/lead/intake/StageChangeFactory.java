@@ -1,5 +1,6 @@
 package dev.l2r.lead.intake;
 
+import dev.l2r.lead.text.TextRules;
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.history.StageChange;

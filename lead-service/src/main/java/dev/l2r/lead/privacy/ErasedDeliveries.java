@@ -54,15 +54,14 @@ public class ErasedDeliveries {
     }
 
     /**
-     * Whether a delivery holds changes and every one of them (parked ones too) repeats a change of an erased lead:
-     * such a retry is answered as duplicates without storing its body, which would hold the person again.
+     * Whether a delivery holds changes and every one of them (the caller passes parked ones too) repeats a change
+     * of an erased lead: such a retry is answered as duplicates without storing its body, which would hold the
+     * person again.
      */
-    public boolean allRepeats(List<StageChange> changes, List<dev.l2r.lead.webhook.WebhookItems.Parked> parked) {
-        if (!keys.present() || changes.size() + parked.size() == 0) {
+    public boolean allRepeats(List<StageChange> all) {
+        if (!keys.present() || all.isEmpty()) {
             return false;
         }
-        List<StageChange> all = new ArrayList<>(changes);
-        parked.forEach(p -> all.add(p.change()));
         try (Connection c = dataSource.getConnection()) {
             return among(c, all).size() == all.size();
         } catch (SQLException e) {

@@ -7,7 +7,7 @@ import dev.l2r.lead.funnel.SourceMapping;
 import dev.l2r.lead.history.RecordingFailed;
 import dev.l2r.lead.history.RecordingResult;
 import dev.l2r.lead.history.StageChange;
-import dev.l2r.lead.history.TransitionRecorder;
+import dev.l2r.lead.recording.TransitionRecorder;
 import dev.l2r.lead.intake.Intake;
 import dev.l2r.lead.intake.IntakeMetrics;
 import dev.l2r.platform.retry.Retries;
@@ -95,7 +95,7 @@ public class ParkedRecording {
 
     @PostConstruct
     void guard() {
-        racesRetried = Retries.attempts("recording parked items", 4, Intake::lostRace, Duration.ZERO);
+        racesRetried = Retries.attempts("recording parked items", 4, RecordingFailed::lostRace, Duration.ZERO);
     }
 
     /** After the funnel definition is read (its own start-up observer has the default priority). */

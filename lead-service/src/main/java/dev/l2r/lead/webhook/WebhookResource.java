@@ -10,7 +10,7 @@ import dev.l2r.lead.intake.RejectedInput;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.Rejection;
 import dev.l2r.lead.intake.StageChangeFactory;
-import dev.l2r.lead.intake.TextRules;
+import dev.l2r.lead.text.TextRules;
 import dev.l2r.lead.privacy.ErasedDeliveries;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;
@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code POST /api/webhooks/{source}}: verifies the sender against the raw body, reads its payload, stores the
@@ -152,7 +153,7 @@ public class WebhookResource {
                     .map(r -> new Problem.FieldError(r.field(), r.error())).toList());
         }
         Long erasedDelivery = erased.erasedBody(source, Signatures.sha256(request.body()));
-        if (erasedDelivery != null || erased.allRepeats(items.changes(), parked)) {
+        if (erasedDelivery != null || erased.allRepeats(Stream.concat(items.changes().stream(), parked.stream().map(WebhookItems.Parked::change)).toList())) {
             // a retry of an erased person's delivery (docs/privacy.md): duplicates, and the body is not stored again
             long repeated = items.changes().size() + parked.size();
             intake.repeatsOfErased(source, repeated);

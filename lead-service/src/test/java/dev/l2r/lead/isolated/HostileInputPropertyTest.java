@@ -8,7 +8,7 @@ import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.test.InjectLocalInfra;
 import dev.l2r.infra.test.LocalInfraResource;
 import dev.l2r.infra.test.TopicProbe;
-import dev.l2r.lead.intake.TextRules;
+import dev.l2r.lead.text.TextRules;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;

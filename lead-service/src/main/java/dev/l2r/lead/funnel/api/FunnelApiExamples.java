@@ -1,4 +1,4 @@
-package dev.l2r.lead.funnel;
+package dev.l2r.lead.funnel.api;
 
 /** Examples for the OpenAPI document of the funnel definition endpoints. */
 final class FunnelApiExamples {

@@ -1,4 +1,4 @@
-package dev.l2r.lead.intake;
+package dev.l2r.lead.text;
 
 /**
  * What a string from outside may hold before it is stored. PostgreSQL refuses a NUL in text (and the whole

@@ -1,5 +1,12 @@
-package dev.l2r.lead.history;
+package dev.l2r.lead.recording;
 
+import dev.l2r.lead.history.Alongside;
+import dev.l2r.lead.history.HistoryStore;
+import dev.l2r.lead.history.LeadLedger;
+import dev.l2r.lead.history.RecordingFailed;
+import dev.l2r.lead.history.RecordingResult;
+import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.history.TransitionRow;
 import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.identity.IdentityStore;
 import dev.l2r.lead.outbox.Outbox;

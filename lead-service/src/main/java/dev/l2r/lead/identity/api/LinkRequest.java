@@ -1,4 +1,4 @@
-package dev.l2r.lead.identity;
+package dev.l2r.lead.identity.api;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;

@@ -1,5 +1,9 @@
-package dev.l2r.lead.funnel;
+package dev.l2r.lead.funnel.api;
 
+import dev.l2r.lead.funnel.DefinitionStored;
+import dev.l2r.lead.funnel.FunnelDefinitions;
+import dev.l2r.lead.funnel.FunnelStore;
+import dev.l2r.lead.funnel.FunnelVersion;
 import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import dev.l2r.platform.problem.ProblemException;

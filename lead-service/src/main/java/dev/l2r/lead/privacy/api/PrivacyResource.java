@@ -1,9 +1,12 @@
-package dev.l2r.lead.privacy;
+package dev.l2r.lead.privacy.api;
 
+import dev.l2r.lead.privacy.Erasure;
+import dev.l2r.lead.privacy.ErasureReport;
+import dev.l2r.lead.privacy.PersonalData;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import dev.l2r.lead.intake.StageChangeFactory;
-import dev.l2r.lead.intake.TextRules;
+import dev.l2r.lead.text.TextRules;
 import dev.l2r.platform.auth.Scope;
 import dev.l2r.platform.problem.Problem;
 import io.quarkus.security.identity.SecurityIdentity;

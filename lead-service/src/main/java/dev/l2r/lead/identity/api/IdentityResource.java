@@ -1,5 +1,9 @@
-package dev.l2r.lead.identity;
+package dev.l2r.lead.identity.api;
 
+import dev.l2r.lead.identity.IdentityRegistry;
+import dev.l2r.lead.identity.Link;
+import dev.l2r.lead.identity.LinkResult;
+import dev.l2r.lead.identity.Links;
 import dev.l2r.lead.intake.Reason;
 import dev.l2r.lead.intake.RejectedInput;
 import dev.l2r.lead.intake.SourcePolicy;

@@ -1,7 +1,9 @@
-package dev.l2r.lead.identity;
+package dev.l2r.lead.identity.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import dev.l2r.lead.identity.LinkResult;
 
 import java.util.UUID;
 
