@@ -150,13 +150,14 @@ public class ForecastService {
     }
 
     public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
-                                    String currencyAsked) throws SQLException {
+                                    String currencyAsked, String groupBy) throws SQLException {
         String currency = currency(currencyAsked);
         Instant last = periods.get(periods.size() - 1).start().minus(1, ChronoUnit.MICROS);
         Instant scoredUntil = periods.stream()
                 .map(p -> horizonDays == null ? p.end() : Days.plus(p.start(), horizonDays))
                 .max(Comparator.naturalOrder()).orElseThrow();
         History history = store.load(null, last, scoredUntil);
-        return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(), settings(null, null));
+        return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(), settings(null, null),
+                groupBy);
     }
 }
