@@ -32,6 +32,8 @@ public class BacktestResource {
     @Inject
     ForecastService service;
 
+    static final List<String> SEASONALITY = List.of("auto", "off");
+
     @ConfigProperty(name = "l2r.forecast.backtest.max-periods")
     int maxPeriods;
 
@@ -56,7 +58,9 @@ public class BacktestResource {
             @QueryParam("horizonDays") String horizonDays,
             @Parameter(example = ApiExamples.CURRENCY) @QueryParam("currency") String currency,
             @Parameter(description = "channel, segment, owner or campaign: scores per group as well",
-                    example = ApiExamples.GROUP_BY) @QueryParam("groupBy") String groupBy)
+                    example = ApiExamples.GROUP_BY) @QueryParam("groupBy") String groupBy,
+            @Parameter(description = "auto (default): the quarter's calendar where the history allows; off: "
+                    + "without it, to compare", example = "auto") @QueryParam("seasonality") String seasonality)
             throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         String step = interval == null ? "month" : Params.oneOf("interval", interval, Backtest.INTERVALS);
@@ -68,6 +72,7 @@ public class BacktestResource {
                     + " periods; at most " + maxPeriods + " are allowed");
         }
         return service.backtest(periods, h, step, Params.currency("currency", currency),
-                Params.oneOf("groupBy", groupBy, Params.GROUP_BY));
+                Params.oneOf("groupBy", groupBy, Params.GROUP_BY),
+                !"off".equals(Params.oneOf("seasonality", seasonality, SEASONALITY)));
     }
 }

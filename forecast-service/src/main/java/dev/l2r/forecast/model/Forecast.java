@@ -53,7 +53,8 @@ public record Forecast(Instant asOf, double horizonDays, String currency, BigDec
                             Map<WinModel.Level, Integer> levels, int thinTail, Map<DealValues.Source, Integer> values,
                             int excludedOtherCurrency, int minClosedPerCell, int minAtRiskPerCell,
                             int minWonPerSegment, int simulations, long seed, String interval,
-                            List<Double> intervalCalibrationRatios) {
+                            List<Double> intervalCalibrationRatios, Double intervalModelError,
+                            Seasonality.Info seasonality) {
     }
 
     /** Progress against a revenue target: won so far in its period, and what the forecast adds by its end. */
