@@ -149,6 +149,15 @@ public class ForecastService {
                 periodEnd, currency);
     }
 
+    /** The plan, with each of {@code levers} answered and the cheapest mix of {@code limits}. */
+    public ReversePlan.Plan planWithLevers(double targetRevenue, Instant periodStart, Instant periodEnd, Instant asOf,
+                                           String currencyAsked, List<ReversePlan.Lever> levers,
+                                           List<ReversePlan.Lever> limits) throws SQLException {
+        String currency = currency(currencyAsked);
+        return ReversePlan.planWithLevers(model(asOf, currency, settings(null, null)), stageOrder(), targetRevenue,
+                periodStart, periodEnd, currency, levers, limits);
+    }
+
     public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
                                     String currencyAsked, String groupBy, boolean seasonality)
             throws SQLException {

@@ -38,6 +38,11 @@ public final class DealValues {
             return sum / pool.length;
         }
 
+        /** The same value × {@code factor} (a mean only: what the expectation needs). */
+        Value scaled(double factor) {
+            return factor == 1 ? this : new Value(mean * factor, source, null, meanSquare * factor * factor);
+        }
+
         public double draw(SplittableRandom random) {
             return pool == null ? mean : pool[random.nextInt(pool.length)];
         }

@@ -215,7 +215,19 @@ public final class ForecastModel {
         return Math.sqrt(Math.max(0, spread - luckMean) * (1 + 1 / independent));
     }
 
+    /**
+     * The expected won revenue over the next {@code h} days with {@code levers} pulled: the model rerun with its
+     * parameters changed (no simulation, not cached).
+     */
+    public double expectedRevenueUnder(double h, Levers levers) {
+        return compute(h, null, false, levers).expectedRevenue().doubleValue();
+    }
+
     private Forecast compute(double h, String groupBy, boolean simulate) {
+        return compute(h, groupBy, simulate, Levers.NONE);
+    }
+
+    private Forecast compute(double h, String groupBy, boolean simulate, Levers levers) {
         Instant asOf = snapshot.asOf();
         List<String> stages = new ArrayList<>(stageOrder);
         leads.stream().map(OpenLead::stage).distinct().sorted().filter(s -> !stages.contains(s)).forEach(stages::add);
@@ -254,6 +266,11 @@ public final class ForecastModel {
             WinModel.Cell cell = win.cell(lead.stage(), segment, age);
             double p = season == 1 ? cell.winWithin(age, h) : Math.min(1, season * cell.winWithin(age, h));
             DealValues.Value value = values.of(segment, lead.amount());
+            if (levers != Levers.NONE) {
+                p = Math.min(1, levers.conversionFactor(lead.stage()) * season
+                        * cell.winWithin(age, h * levers.timeScale()));
+                value = value.scaled(1 + levers.dealSize());
+            }
             int s = stageIndex.get(lead.stage());
             String key = groupKey(lead.attributes(), groupBy);
             int gi = groupIndex.get(key);
@@ -285,6 +302,13 @@ public final class ForecastModel {
             DealValues.Value value = values.averageFor(segment);
             int gi = groupIndex.get(groupKey(a.attributes(), groupBy));
             double expectedWins = season * cell.integratedWinFromEntry(h) / arrivalWindowDays;
+            if (levers != Levers.NONE) {
+                // ∫_0^h F(k (h − s)) ds = ∫_0^{kh} F(u) du / k, then the lever's conversion and arrival rate
+                double k = levers.timeScale();
+                expectedWins = levers.conversionFactor(a.stage()) * season * cell.integratedWinFromEntry(h * k) / k
+                        * levers.arrivalsOf(a.attributes().channel()) / arrivalWindowDays;
+                value = value.scaled(1 + levers.dealSize());
+            }
             newWon += expectedWins;
             newRevenue += expectedWins * value.mean();
             // a Poisson number of wins, each worth a draw: variance = expected wins × E[value²]
