@@ -184,6 +184,16 @@ public final class ForecastModel {
         });
     }
 
+    private Map<String, Double> timeFrames;
+
+    /** Each stage's time frame as of this model's moment (computed once). */
+    private Map<String, Double> timeFrames() {
+        if (timeFrames == null) {
+            timeFrames = StageTimeFrames.of(history.open(), snapshot.asOf());
+        }
+        return timeFrames;
+    }
+
     /** The variance of the forecast's total over {@code h} days from the luck of the draw alone. */
     double outcomeVariance(double h) {
         expectation(h, null);
@@ -255,6 +265,9 @@ public final class ForecastModel {
         Map<DealValues.Source, Integer> sources = new EnumMap<>(DealValues.Source.class);
         int thinTail = 0;
         double variance = 0;
+        Map<String, Double> frames = timeFrames();
+        int[] pastFrame = new int[n];
+        double[] pastFrameRevenue = new double[n];
         // the quarter's calendar: 1 unless learned (then every chance of winning in this horizon is scaled alike)
         double season = seasonality.factor(asOf, h);
 
@@ -274,6 +287,11 @@ public final class ForecastModel {
             int s = stageIndex.get(lead.stage());
             String key = groupKey(lead.attributes(), groupBy);
             int gi = groupIndex.get(key);
+            Double frame = frames.get(lead.stage());
+            if (frame != null && age > frame) {
+                pastFrame[s]++;
+                pastFrameRevenue[s] += p * value.mean();
+            }
             open[s]++;
             pipeline[s] += lead.amount() == null ? 0 : lead.amount().doubleValue();
             revenue[s] += p * value.mean();
@@ -336,7 +354,10 @@ public final class ForecastModel {
             byStage.add(new Forecast.StageLine(stages.get(i), open[i], Money.of(pipeline[i]), Money.of(revenue[i]),
                     Money.round(won[i], 4), quantile(sim == null ? null : sim.byStage()[i], 0.1),
                     quantile(sim == null ? null : sim.byStage()[i], 0.9),
-                    open[i] == 0 ? null : Money.round(won[i] / open[i], 6), stageLevels.get(i)));
+                    open[i] == 0 ? null : Money.round(won[i] / open[i], 6), stageLevels.get(i),
+                    frames.containsKey(stages.get(i)) ? Money.round(frames.get(stages.get(i)), 4) : null,
+                    frames.containsKey(stages.get(i)) ? pastFrame[i] : null,
+                    frames.containsKey(stages.get(i)) ? Money.of(pastFrameRevenue[i]) : null));
         }
         List<Forecast.GroupLine> groups = null;
         if (groupBy != null) {
