@@ -263,15 +263,7 @@ public final class Backtest {
 
     /** Mean absolute percentage error, as a fraction (0.12 is 12%), over periods with revenue won. */
     static <T extends Scored> Double mape(List<T> scored, Function<T, BigDecimal> predicted) {
-        if (scored.isEmpty()) {
-            return null;
-        }
-        double sum = 0;
-        for (T r : scored) {
-            double actual = r.actual().doubleValue();
-            sum += Math.abs(predicted.apply(r).doubleValue() - actual) / actual;
-        }
-        return Money.round(sum / scored.size(), 6);
+        return meanRelativeError(scored, predicted, Math::abs);
     }
 
     /**
@@ -279,13 +271,18 @@ public final class Backtest {
      * high, negative when it runs low (−0.2 is 20% short on average).
      */
     static <T extends Scored> Double bias(List<T> scored, Function<T, BigDecimal> predicted) {
+        return meanRelativeError(scored, predicted, e -> e);
+    }
+
+    private static <T extends Scored> Double meanRelativeError(List<T> scored, Function<T, BigDecimal> predicted,
+                                                              java.util.function.DoubleUnaryOperator error) {
         if (scored.isEmpty()) {
             return null;
         }
         double sum = 0;
         for (T r : scored) {
             double actual = r.actual().doubleValue();
-            sum += (predicted.apply(r).doubleValue() - actual) / actual;
+            sum += error.applyAsDouble(predicted.apply(r).doubleValue() - actual) / actual;
         }
         return Money.round(sum / scored.size(), 6);
     }

@@ -47,7 +47,7 @@ final class GeneratedPipeline {
             if (outcome == StageOutcome.WON && pull < quarterEndPull) {
                 closed = quarterEnd(closed, dayInMonth);
             }
-            BigDecimal amount = BigDecimal.valueOf(2000 * Math.exp(0.6 * gaussian(random)))
+            BigDecimal amount = BigDecimal.valueOf(2000 * Math.exp(0.6 * Simulation.normal(random)))
                     .setScale(2, RoundingMode.HALF_UP);
             LeadAttributes attributes = new LeadAttributes("ch" + random.nextInt(3), "seg" + random.nextInt(2),
                     "rep" + random.nextInt(4), null);
@@ -67,10 +67,5 @@ final class GeneratedPipeline {
                 .plusMonths(2 - inQuarter);
         double length = Days.between(lastMonth.toInstant(), lastMonth.plusMonths(1).toInstant());
         return Days.plus(lastMonth.toInstant(), fraction * length);
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        // Box–Muller: one normal draw from two uniforms
-        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 }
