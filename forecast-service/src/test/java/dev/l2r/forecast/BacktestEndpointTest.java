@@ -71,6 +71,45 @@ class BacktestEndpointTest extends IntegrationTestBase {
                 .body("periods.actual", equalTo(List.of(600.0f, 900.0f, 0.0f, 0.0f)));
     }
 
+    /** groupBy scores each group; the overall figures are the same as without it, and bias comes with them. */
+    @Test
+    void groupsAndSeasonalityAreAskedByParameter() {
+        scenario.publishAndAwait(scenario.with(Scenario.base(), event("c", "CLOSED_WON", 104, null, null),
+                event("e", "CLOSED_LOST", 112, null, "x"), event("h", "OPPORTUNITY", 105, "2000", null),
+                event("h", "CLOSED_WON", 115, null, null)));
+        JsonPath plain = given().queryParam("from", at(100)).queryParam("to", at(120)).queryParam("interval", "week")
+                .get("/api/forecast/backtest").then().statusCode(200).extract().jsonPath();
+        JsonPath grouped = given().queryParam("from", at(100)).queryParam("to", at(120))
+                .queryParam("interval", "week").queryParam("groupBy", "owner").queryParam("seasonality", "off")
+                .get("/api/forecast/backtest").then().statusCode(200).extract().jsonPath();
+        assertThat(grouped.getString("groupBy")).isEqualTo("owner");
+        assertThat(grouped.getDouble("mape")).isEqualTo(plain.getDouble("mape"));
+        double bias = 0;
+        for (int i : new int[]{0, 2}) {
+            double actual = plain.getDouble("periods[" + i + "].actual");
+            bias += (plain.getDouble("periods[" + i + "].forecast") - actual) / actual / 2;
+        }
+        assertThat(plain.getDouble("bias")).isCloseTo(bias, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(plain.getList("groups")).isNull();
+        // every group's period forecasts add up to the period's
+        for (int i = 0; i < 3; i++) {
+            double sum = grouped.getList("periods[" + i + "].groups.forecast", Float.class).stream()
+                    .mapToDouble(Float::doubleValue).sum();
+            assertThat(sum).isCloseTo(grouped.getDouble("periods[" + i + "].forecast"),
+                    org.assertj.core.api.Assertions.within(0.05));
+        }
+        assertThat(grouped.getList("groups.key")).isNotEmpty();
+    }
+
+    @Test
+    void groupByAndSeasonalityAreValidatedAndNamed() {
+        given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("groupBy", "rep")
+                .get("/api/forecast/backtest").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("groupBy"));
+        given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("seasonality", "on")
+                .get("/api/forecast/backtest").then().statusCode(400).body("field", equalTo("seasonality"));
+    }
+
     @Test
     void parametersAreValidatedAndNamed() {
         given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("interval", "day")

@@ -32,14 +32,20 @@ public class BacktestResource {
     @Inject
     ForecastService service;
 
+    static final List<String> SEASONALITY = List.of("auto", "off");
+
     @ConfigProperty(name = "l2r.forecast.backtest.max-periods")
     int maxPeriods;
 
     @GET
     @Operation(summary = "For each period, the forecast made at its start from only the events known then, against "
-            + "what was won; MAPE, interval coverage, and the run-rate and weighted-pipeline baselines",
+            + "what was won; MAPE, interval coverage, bias, and the run-rate and weighted-pipeline baselines, "
+            + "overall and per group",
             description = "MAPE is a fraction (0.12 = 12%) over periods with revenue won; coverage is the share of "
-                    + "those periods whose actual fell within P10-P90. horizonDays defaults to each period's length.")
+                    + "those periods whose actual fell within P10-P90; bias is the mean signed error as a fraction "
+                    + "of actual (negative: the forecast ran low). horizonDays defaults to each period's length. "
+                    + "With groupBy, each period lists each group's forecast, band and actual, and groups holds "
+                    + "each group's scores.")
     @APIResponse(responseCode = "200", description = "the backtest", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "months",
             value = ApiExamples.BACKTEST)))
@@ -50,7 +56,11 @@ public class BacktestResource {
             @QueryParam("interval") String interval,
             @Parameter(description = "default: each period's length", example = ApiExamples.HORIZON_DAYS)
             @QueryParam("horizonDays") String horizonDays,
-            @Parameter(example = ApiExamples.CURRENCY) @QueryParam("currency") String currency)
+            @Parameter(example = ApiExamples.CURRENCY) @QueryParam("currency") String currency,
+            @Parameter(description = "channel, segment, owner or campaign: scores per group as well",
+                    example = ApiExamples.GROUP_BY) @QueryParam("groupBy") String groupBy,
+            @Parameter(description = "auto (default): the quarter's calendar where the history allows; off: "
+                    + "without it, to compare", example = "auto") @QueryParam("seasonality") String seasonality)
             throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         String step = interval == null ? "month" : Params.oneOf("interval", interval, Backtest.INTERVALS);
@@ -61,6 +71,8 @@ public class BacktestResource {
             throw ProblemException.badRequest("to", "the range holds more than " + maxPeriods + " " + step
                     + " periods; at most " + maxPeriods + " are allowed");
         }
-        return service.backtest(periods, h, step, Params.currency("currency", currency));
+        return service.backtest(periods, h, step, Params.currency("currency", currency),
+                Params.oneOf("groupBy", groupBy, Params.GROUP_BY),
+                !"off".equals(Params.oneOf("seasonality", seasonality, SEASONALITY)));
     }
 }

@@ -73,7 +73,7 @@ public class ForecastService {
     ForecastModel.Settings settings(Integer simulationsAsked, Long seedAsked) {
         return new ForecastModel.Settings(new WinModel.Settings(minClosed, minAtRisk), minWonPerSegment,
                 arrivalWindowDays, simulationsAsked != null ? simulationsAsked : simulations,
-                seedAsked != null ? seedAsked : seed, calibrationOrigins, minCalibrationRatios);
+                seedAsked != null ? seedAsked : seed, calibrationOrigins, minCalibrationRatios, true);
     }
 
     private List<String> stageOrder() {
@@ -149,14 +149,25 @@ public class ForecastService {
                 periodEnd, currency);
     }
 
+    /** The plan, with each of {@code levers} answered and the cheapest mix of {@code limits}. */
+    public ReversePlan.Plan planWithLevers(double targetRevenue, Instant periodStart, Instant periodEnd, Instant asOf,
+                                           String currencyAsked, List<ReversePlan.Lever> levers,
+                                           List<ReversePlan.Lever> limits) throws SQLException {
+        String currency = currency(currencyAsked);
+        return ReversePlan.planWithLevers(model(asOf, currency, settings(null, null)), stageOrder(), targetRevenue,
+                periodStart, periodEnd, currency, levers, limits);
+    }
+
     public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
-                                    String currencyAsked) throws SQLException {
+                                    String currencyAsked, String groupBy, boolean seasonality)
+            throws SQLException {
         String currency = currency(currencyAsked);
         Instant last = periods.get(periods.size() - 1).start().minus(1, ChronoUnit.MICROS);
         Instant scoredUntil = periods.stream()
                 .map(p -> horizonDays == null ? p.end() : Days.plus(p.start(), horizonDays))
                 .max(Comparator.naturalOrder()).orElseThrow();
         History history = store.load(null, last, scoredUntil);
-        return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(), settings(null, null));
+        return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(),
+                settings(null, null).withSeasonality(seasonality), groupBy);
     }
 }

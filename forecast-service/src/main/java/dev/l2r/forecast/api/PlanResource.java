@@ -27,6 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /** The reverse funnel: how many new leads each stage needs, and by when, to reach a revenue target. */
 @Path("/api/forecast/plan")
@@ -49,7 +53,59 @@ public class PlanResource {
             @NotBlank String periodEnd,
             String periodStart,
             String asOf,
-            @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as EUR") String currency) {
+            @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as EUR") String currency,
+            List<LeverBody> levers,
+            List<LeverBody> limits) {
+    }
+
+    /**
+     * A lever: {@code conversion} (at {@code stage}, or every stage), {@code dealSize}, {@code cycle} (shorter by)
+     * or {@code leads} (in {@code channel}, or every channel), by {@code change} as a fraction (0.1 = 10%); as a
+     * limit, {@code change} is the most it may move.
+     */
+    public record LeverBody(String lever, String stage, String channel, BigDecimal change) {
+    }
+
+    static final int MAX_LEVERS = 20;
+
+    /** The levers checked, each bad field named by its place in the body. */
+    static List<ReversePlan.Lever> levers(String field, List<LeverBody> bodies, boolean distinct) {
+        if (bodies == null) {
+            return List.of();
+        }
+        if (bodies.size() > MAX_LEVERS) {
+            throw ProblemException.badRequest(field, "at most " + MAX_LEVERS + " are allowed");
+        }
+        List<ReversePlan.Lever> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            String at = field + "[" + i + "]";
+            LeverBody b = bodies.get(i);
+            if (b == null) {
+                throw ProblemException.badRequest(at, "must be a lever");
+            }
+            String name = Params.oneOf(at + ".lever", b.lever(), ReversePlan.Lever.NAMES);
+            if (name == null) {
+                throw ProblemException.badRequest(at + ".lever", "is required: one of "
+                        + String.join(", ", ReversePlan.Lever.NAMES));
+            }
+            if (b.stage() != null && !name.equals("conversion")) {
+                throw ProblemException.badRequest(at + ".stage", "only the conversion lever has a stage");
+            }
+            if (b.channel() != null && !name.equals("leads")) {
+                throw ProblemException.badRequest(at + ".channel", "only the leads lever has a channel");
+            }
+            double max = name.equals("cycle") ? 0.9 : 10;
+            if (b.change() == null || b.change().signum() <= 0 || b.change().doubleValue() > max) {
+                throw ProblemException.badRequest(at + ".change", "must be a fraction above 0 and at most " + max
+                        + " (0.1 = 10%)");
+            }
+            if (distinct && !seen.add(name)) {
+                throw ProblemException.badRequest(at + ".lever", "each lever may be limited once");
+            }
+            out.add(new ReversePlan.Lever(name, b.stage(), b.channel(), b.change().doubleValue()));
+        }
+        return out;
     }
 
     @POST
@@ -57,7 +113,9 @@ public class PlanResource {
             description = "gap = target − won so far in the period − what the open pipeline is expected to win in "
                     + "it; deals needed = gap / average deal size; per stage, new leads needed = deals / P(a lead "
                     + "entering now wins within the period), and enterBy = periodEnd − the stage's median days to "
-                    + "won.")
+                    + "won. With levers, each is answered with the forecast recomputed under it (expected "
+                    + "attainment, gap, whether it reaches the target); with limits, cheapestMix is the smallest "
+                    + "total relative change of those levers (1% steps, greedily) that reaches the target.")
     @APIResponse(responseCode = "200", description = "the plan", content = @Content(
             mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "a quarter", value = ApiExamples.PLAN)))
@@ -73,6 +131,12 @@ public class PlanResource {
         if (!start.isBefore(end)) {
             throw ProblemException.badRequest("periodStart", "must be before periodEnd");
         }
-        return service.plan(body.targetRevenue().doubleValue(), start, end, asOf, body.currency());
+        List<ReversePlan.Lever> levers = levers("levers", body.levers(), false);
+        List<ReversePlan.Lever> limits = levers("limits", body.limits(), true);
+        if (levers.isEmpty() && limits.isEmpty()) {
+            return service.plan(body.targetRevenue().doubleValue(), start, end, asOf, body.currency());
+        }
+        return service.planWithLevers(body.targetRevenue().doubleValue(), start, end, asOf, body.currency(), levers,
+                limits);
     }
 }

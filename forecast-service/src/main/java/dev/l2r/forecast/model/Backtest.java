@@ -1,6 +1,7 @@
 package dev.l2r.forecast.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.l2r.events.LeadAttributes;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -10,7 +11,12 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Forecasts made in the past, scored against what happened. Each period is forecast from its start, knowing only
@@ -28,20 +34,45 @@ public final class Backtest {
     public record Period(String label, Instant start, Instant end) {
     }
 
+    /** What a score is made of: one forecast with its band, what happened, and the two baselines' figures. */
+    interface Scored {
+        BigDecimal forecast();
+
+        BigDecimal actual();
+
+        boolean withinInterval();
+
+        BigDecimal runRate();
+
+        BigDecimal weightedPipeline();
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Row(String period, Instant start, Instant asOf, double horizonDays, BigDecimal forecast,
                       BigDecimal p10, BigDecimal p50, BigDecimal p90, BigDecimal actual, int actualWonDeals,
                       int actualWonWithoutAmount, boolean withinInterval, BigDecimal runRate,
-                      BigDecimal weightedPipeline, int openLeads) {
+                      BigDecimal weightedPipeline, int openLeads, List<GroupRow> groups) implements Scored {
     }
 
-    public record Baseline(String name, Double mape, String description) {
+    /** One group's part of a period: its forecast and band, what it won, and its baselines. */
+    public record GroupRow(String key, BigDecimal forecast, BigDecimal p10, BigDecimal p90, BigDecimal actual,
+                           boolean withinInterval, BigDecimal runRate, BigDecimal weightedPipeline) implements Scored {
+    }
+
+    /** A baseline's MAPE and bias (mean signed error as a fraction of actual), over the same periods. */
+    public record Baseline(String name, Double mape, Double bias, String description) {
+    }
+
+    /** The scores of one group over the periods it won revenue in. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GroupResult(String key, int periodsScored, Double mape, Double coverage, Double bias,
+                              List<Baseline> baselines) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(Instant from, Instant to, String interval, Double horizonDays, String currency,
-                         List<Row> periods, Double mape, Double coverage, int periodsScored,
-                         List<Baseline> baselines, String note) {
+                         List<Row> periods, Double mape, Double coverage, Double bias, int periodsScored,
+                         List<Baseline> baselines, String groupBy, List<GroupResult> groups, String note) {
     }
 
     /** The intervals a backtest may step by. */
@@ -96,6 +127,17 @@ public final class Backtest {
      */
     public static Result run(History history, List<Period> periods, Double horizonDays, String interval,
                              String currency, List<String> stageOrder, ForecastModel.Settings settings) {
+        return run(history, periods, horizonDays, interval, currency, stageOrder, settings, null);
+    }
+
+    /**
+     * The same, scored per value of {@code groupBy} (an attribute name) as well when it is given: each group's
+     * forecast and band are the model's for that group, its actual what the closes carrying that value won, its
+     * run-rate and weighted pipeline likewise restricted.
+     */
+    public static Result run(History history, List<Period> periods, Double horizonDays, String interval,
+                             String currency, List<String> stageOrder, ForecastModel.Settings settings,
+                             String groupBy) {
         List<Row> rows = new ArrayList<>();
         for (Period p : periods) {
             // the moment just before the period: everything that happened before it, nothing at or after its start
@@ -103,8 +145,14 @@ public final class Backtest {
             double h = horizonDays != null ? horizonDays : Days.between(p.start(), p.end());
             History.Snapshot snapshot = history.asOf(asOf);
             ForecastModel model = ForecastModel.train(history, asOf, currency, stageOrder, settings);
-            Forecast f = model.forecast(h, null);
+            Forecast f = model.forecast(h, groupBy);
             Instant until = Days.plus(asOf, h);
+            Map<String, double[]> byGroup = new LinkedHashMap<>();
+            if (f.groups() != null) {
+                for (Forecast.GroupLine line : f.groups()) {
+                    byGroup.put(line.key(), new double[3]);
+                }
+            }
             double actual = 0;
             int wonDeals = 0;
             int unpriced = 0;
@@ -115,55 +163,126 @@ public final class Backtest {
                 wonDeals++;
                 if (c.pricedIn(currency)) {
                     actual += c.amount().doubleValue();
+                    add(byGroup, groupBy, c.attributes(), ACTUAL, c.amount().doubleValue());
                 } else {
                     unpriced++;
                 }
             }
             double runRate = 0;
             for (Close c : history.closesBetween(Days.plus(asOf, -h), asOf)) {
-                runRate += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
+                if (c.won() && c.pricedIn(currency)) {
+                    runRate += c.amount().doubleValue();
+                    add(byGroup, groupBy, c.attributes(), RUN_RATE_SUM, c.amount().doubleValue());
+                }
             }
             double weighted = 0;
             WinModel win = model.winModel();
             for (OpenLead lead : snapshot.open()) {
-                if (lead.amount() != null && !java.util.Objects.equals(lead.currency(), currency)) {
+                if (lead.amount() != null && !Objects.equals(lead.currency(), currency)) {
                     continue;
                 }
                 double rate = win.stageWinRate(lead.stage());
-                weighted += Double.isNaN(rate) ? 0
+                double w = Double.isNaN(rate) ? 0
                         : rate * model.dealValues().of(lead.attributes().segment(), lead.amount()).mean();
+                weighted += w;
+                add(byGroup, groupBy, lead.attributes(), WEIGHTED_SUM, w);
             }
             boolean within = f.p10().doubleValue() <= actual && actual <= f.p90().doubleValue();
             rows.add(new Row(p.label(), p.start(), asOf, Money.round(h, 4), f.expectedRevenue(), f.p10(), f.p50(),
                     f.p90(), Money.of(actual), wonDeals, unpriced, within, Money.of(runRate), Money.of(weighted),
-                    snapshot.open().size()));
+                    snapshot.open().size(), groupBy == null ? null : groupRows(f, byGroup)));
         }
         List<Row> scored = rows.stream().filter(r -> r.actual().signum() > 0).toList();
-        Double mape = mape(scored, Row::forecast);
-        Double coverage = scored.isEmpty() ? null
-                : Money.round((double) scored.stream().filter(Row::withinInterval).count() / scored.size(), 4);
-        List<Baseline> baselines = List.of(
-                new Baseline(RUN_RATE, mape(scored, Row::runRate),
-                        "revenue won in the horizon-long window just before each period"),
-                new Baseline(WEIGHTED_PIPELINE, mape(scored, Row::weightedPipeline),
-                        "open pipeline at each period's start, each lead's value times its stage's historical "
-                                + "win rate"));
         String note = scored.size() == rows.size() ? null
                 : (rows.size() - scored.size()) + " period(s) with no won revenue are left out of MAPE and coverage";
         return new Result(periods.isEmpty() ? null : periods.get(0).start(),
                 periods.isEmpty() ? null : periods.get(periods.size() - 1).end(), interval, horizonDays, currency,
-                rows, mape, coverage, scored.size(), baselines, note);
+                rows, mape(scored, Row::forecast), coverage(scored), bias(scored, Row::forecast), scored.size(),
+                baselines(scored), groupBy, groupBy == null ? null : groupResults(rows), note);
+    }
+
+    private static final int ACTUAL = 0;
+    private static final int RUN_RATE_SUM = 1;
+    private static final int WEIGHTED_SUM = 2;
+
+    private static void add(Map<String, double[]> byGroup, String groupBy, LeadAttributes attributes, int what,
+                            double amount) {
+        if (groupBy != null) {
+            byGroup.computeIfAbsent(attributes.get(groupBy), k -> new double[3])[what] += amount;
+        }
+    }
+
+    /** The model's groups in its order, then groups it did not forecast (nothing open or arriving) that won. */
+    private static List<GroupRow> groupRows(Forecast f, Map<String, double[]> byGroup) {
+        List<GroupRow> out = new ArrayList<>();
+        Map<String, Forecast.GroupLine> lines = new HashMap<>();
+        f.groups().forEach(l -> lines.put(l.key(), l));
+        byGroup.forEach((key, sums) -> {
+            Forecast.GroupLine line = lines.get(key);
+            BigDecimal forecast = line == null ? Money.of(0) : line.expectedRevenue();
+            BigDecimal p10 = line == null ? Money.of(0) : line.p10();
+            BigDecimal p90 = line == null ? Money.of(0) : line.p90();
+            double actual = sums[ACTUAL];
+            out.add(new GroupRow(key, forecast, p10, p90, Money.of(actual),
+                    p10.doubleValue() <= actual && actual <= p90.doubleValue(), Money.of(sums[RUN_RATE_SUM]),
+                    Money.of(sums[WEIGHTED_SUM])));
+        });
+        return out;
+    }
+
+    private static List<GroupResult> groupResults(List<Row> rows) {
+        Map<String, List<GroupRow>> byKey = new LinkedHashMap<>();
+        for (Row r : rows) {
+            for (GroupRow g : r.groups()) {
+                byKey.computeIfAbsent(g.key(), k -> new ArrayList<>()).add(g);
+            }
+        }
+        List<GroupResult> out = new ArrayList<>();
+        byKey.forEach((key, list) -> {
+            List<GroupRow> scored = list.stream().filter(g -> g.actual().signum() > 0).toList();
+            out.add(new GroupResult(key, scored.size(), mape(scored, GroupRow::forecast), coverage(scored),
+                    bias(scored, GroupRow::forecast), baselines(scored)));
+        });
+        return out;
+    }
+
+    private static <T extends Scored> List<Baseline> baselines(List<T> scored) {
+        return List.of(
+                new Baseline(RUN_RATE, mape(scored, Scored::runRate), bias(scored, Scored::runRate),
+                        "revenue won in the horizon-long window just before each period"),
+                new Baseline(WEIGHTED_PIPELINE, mape(scored, Scored::weightedPipeline),
+                        bias(scored, Scored::weightedPipeline),
+                        "open pipeline at each period's start, each lead's value times its stage's historical "
+                                + "win rate"));
+    }
+
+    private static Double coverage(List<? extends Scored> scored) {
+        return scored.isEmpty() ? null
+                : Money.round((double) scored.stream().filter(Scored::withinInterval).count() / scored.size(), 4);
     }
 
     /** Mean absolute percentage error, as a fraction (0.12 is 12%), over periods with revenue won. */
-    static Double mape(List<Row> scored, java.util.function.Function<Row, BigDecimal> predicted) {
+    static <T extends Scored> Double mape(List<T> scored, Function<T, BigDecimal> predicted) {
+        return meanRelativeError(scored, predicted, Math::abs);
+    }
+
+    /**
+     * Mean signed error as a fraction of actual, over periods with revenue won: positive when the forecast runs
+     * high, negative when it runs low (−0.2 is 20% short on average).
+     */
+    static <T extends Scored> Double bias(List<T> scored, Function<T, BigDecimal> predicted) {
+        return meanRelativeError(scored, predicted, e -> e);
+    }
+
+    private static <T extends Scored> Double meanRelativeError(List<T> scored, Function<T, BigDecimal> predicted,
+                                                              java.util.function.DoubleUnaryOperator error) {
         if (scored.isEmpty()) {
             return null;
         }
         double sum = 0;
-        for (Row r : scored) {
+        for (T r : scored) {
             double actual = r.actual().doubleValue();
-            sum += Math.abs(predicted.apply(r).doubleValue() - actual) / actual;
+            sum += error.applyAsDouble(predicted.apply(r).doubleValue() - actual) / actual;
         }
         return Money.round(sum / scored.size(), 6);
     }

@@ -17,8 +17,32 @@ public final class DealValues {
 
     public enum Source { AMOUNT, SEGMENT_AVERAGE, OVERALL_AVERAGE, NONE }
 
-    /** A lead's value: a fixed amount, or a pool of won amounts to draw from whose mean is {@code mean}. */
-    public record Value(double mean, Source source, double[] pool) {
+    /**
+     * A lead's value: a fixed amount, or a pool of won amounts to draw from whose mean is {@code mean};
+     * {@code meanSquare} is E[value²] over the same draws (the outcome variance needs it).
+     */
+    public record Value(double mean, Source source, double[] pool, double meanSquare) {
+
+        public Value(double mean, Source source, double[] pool) {
+            this(mean, source, pool, meanSquare(mean, pool));
+        }
+
+        private static double meanSquare(double mean, double[] pool) {
+            if (pool == null) {
+                return mean * mean;
+            }
+            double sum = 0;
+            for (double v : pool) {
+                sum += v * v;
+            }
+            return sum / pool.length;
+        }
+
+        /** The same value × {@code factor} (a mean only: what the expectation needs). */
+        Value scaled(double factor) {
+            return factor == 1 ? this : new Value(mean * factor, source, null, meanSquare * factor * factor);
+        }
+
         public double draw(SplittableRandom random) {
             return pool == null ? mean : pool[random.nextInt(pool.length)];
         }

@@ -20,10 +20,15 @@ public record Forecast(Instant asOf, double horizonDays, String currency, BigDec
                        ModelInfo model, Attainment target, List<LeadLine> leads,
                        @JsonIgnore double[] simulated) {
 
-    /** Open leads in one stage now. {@code pipelineValue} adds up the amounts that are known. */
+    /**
+     * Open leads in one stage now. {@code pipelineValue} adds up the amounts that are known. {@code timeFrameDays} is
+     * the stage's time frame ({@link StageTimeFrames}; null when nobody left the stage in the last year), and
+     * {@code pastTimeFrame} the open leads older in the stage than it, with what they are expected to bring.
+     */
     public record StageLine(String stage, int openLeads, BigDecimal pipelineValue, BigDecimal expectedRevenue,
                             double expectedWonDeals, BigDecimal p10, BigDecimal p90, Double meanWinProbability,
-                            Map<WinModel.Level, Integer> levels) {
+                            Map<WinModel.Level, Integer> levels, Double timeFrameDays, Integer pastTimeFrame,
+                            BigDecimal pastTimeFrameExpectedRevenue) {
     }
 
     /** One value of the groupBy attribute (null: leads without it), new leads included. */
@@ -53,7 +58,8 @@ public record Forecast(Instant asOf, double horizonDays, String currency, BigDec
                             Map<WinModel.Level, Integer> levels, int thinTail, Map<DealValues.Source, Integer> values,
                             int excludedOtherCurrency, int minClosedPerCell, int minAtRiskPerCell,
                             int minWonPerSegment, int simulations, long seed, String interval,
-                            List<Double> intervalCalibrationRatios) {
+                            List<Double> intervalCalibrationRatios, Double intervalModelError,
+                            Seasonality.Info seasonality) {
     }
 
     /** Progress against a revenue target: won so far in its period, and what the forecast adds by its end. */

@@ -20,10 +20,12 @@ import java.util.TreeMap;
  *
  * <p>The simulation alone only knows the luck of the draw given the learned rates; real forecasts also miss because
  * the rates move (seasons, quarter ends, a changing mix). So the interval is calibrated on the model's own record:
- * the same forecast is made at recent past moments whose horizon has fully elapsed by now, and each simulated total
- * is multiplied by one of the ratios actual / forecast seen there, divided by their median (a residual bootstrap of
- * the errors' spread, centred on today's forecast). With too few such ratios the interval is the simulation's alone,
- * and the answer says so.
+ * the same forecast is made at recent past moments whose horizon has fully elapsed by now, and the size of the
+ * log ratios actual / forecast seen there, less what the luck of the draw explains at those moments (their exact
+ * outcome variance), is the model's own error; each simulated total is multiplied by a log-normal factor with that
+ * spread. Multiplying by the ratios themselves, as before, counted the luck twice (too
+ * wide where the model is right) and trusted a few overlapping windows (too narrow where it is not). With too few
+ * ratios the interval is the simulation's alone, and the answer says so.
  */
 public final class ForecastModel {
 
@@ -33,24 +35,38 @@ public final class ForecastModel {
     static final String SIMULATED = "P10/P50/P90 of simulated won revenue (type-7 quantiles): outcome randomness "
             + "given the learned rates only";
     static final String CALIBRATED = "P10/P50/P90 of simulated won revenue (type-7 quantiles), each simulated "
-            + "total multiplied by an actual/forecast ratio of this model at a recent past moment (ratios divided by "
-            + "their median)";
+            + "total multiplied by a log-normal factor for the model's own error: the spread of log actual/forecast "
+            + "ratios of this model at recent past moments, less the part the luck of the draw explains there "
+            + "(intervalModelError is its standard deviation)";
 
     /**
      * The model's knobs; see application.properties for what each means. {@code calibrationOrigins} past moments
      * are tried for the interval's calibration; it needs {@code minCalibrationRatios} of them with revenue.
      */
     public record Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
-                           long seed, int calibrationOrigins, int minCalibrationRatios) {
+                           long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality) {
         public Settings {
             if (simulations < 1) {
                 throw new IllegalArgumentException("simulations must be at least 1");
             }
         }
 
+        /** Without the quarter's calendar ({@link Seasonality}). */
+        public Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
+                        long seed, int calibrationOrigins, int minCalibrationRatios) {
+            this(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
+                    minCalibrationRatios, false);
+        }
+
         public Settings uncalibrated() {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, 0,
-                    minCalibrationRatios);
+                    minCalibrationRatios, seasonality);
+        }
+
+        /** With the quarter's calendar learned where the history allows ({@code true}: auto) or not at all. */
+        public Settings withSeasonality(boolean auto) {
+            return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
+                    minCalibrationRatios, auto);
         }
     }
 
@@ -65,8 +81,13 @@ public final class ForecastModel {
     private final int excludedOtherCurrency;
     private final List<Arrival> recentArrivals;
     private final double arrivalWindowDays;
+    private final Seasonality seasonality;
     private final Map<String, Forecast> cache = new HashMap<>();
     private final Map<Double, double[]> ratios = new HashMap<>();
+    /** Per horizon, beside each calibration ratio: the outcome variance of its forecast relative to it squared. */
+    private final Map<Double, double[]> ratioLuck = new HashMap<>();
+    /** Per cached forecast: the variance of its total from the luck of the draw alone (exact, not simulated). */
+    private final Map<String, Double> outcomeVariances = new HashMap<>();
 
     private ForecastModel(History history, Instant asOf, String currency, List<String> stageOrder,
                           Settings settings) {
@@ -88,6 +109,8 @@ public final class ForecastModel {
         Instant windowStart = Days.plus(asOf, -arrivalWindowDays);
         this.recentArrivals = arrivalWindowDays < 1 ? List.of() : snapshot.arrivals().stream()
                 .filter(a -> !a.firstSeenAt().isBefore(windowStart)).toList();
+        this.seasonality = settings.seasonality() ? Seasonality.learn(snapshot.closes(), asOf, currency)
+                : Seasonality.off();
     }
 
     /**
@@ -136,29 +159,85 @@ public final class ForecastModel {
             double step = Math.max(7, h / 4);
             Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
             List<Double> found = new ArrayList<>();
+            List<Double> luck = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
                 Instant t = Days.plus(snapshot.asOf(), -(h + j * step));
                 if (!t.isAfter(start)) {
                     break;
                 }
-                double forecast = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated())
-                        .expectation(h, null).expectedRevenue().doubleValue();
+                ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated());
+                double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
                 double actual = 0;
                 for (Close c : history.closesBetween(t, Days.plus(t, h))) {
                     actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
                 }
                 if (forecast > 0 && actual > 0) {
                     found.add(actual / forecast);
+                    luck.add(then.outcomeVariance(h) / (forecast * forecast));
                 }
             }
             if (found.size() < settings.minCalibrationRatios()) {
                 return new double[0];
             }
+            ratioLuck.put(k, luck.stream().mapToDouble(Double::doubleValue).toArray());
             return found.stream().mapToDouble(Double::doubleValue).toArray();
         });
     }
 
+    private Map<String, Double> timeFrames;
+
+    /** Each stage's time frame as of this model's moment (computed once). */
+    private Map<String, Double> timeFrames() {
+        if (timeFrames == null) {
+            timeFrames = StageTimeFrames.of(history.open(), snapshot.asOf());
+        }
+        return timeFrames;
+    }
+
+    /** The variance of the forecast's total over {@code h} days from the luck of the draw alone. */
+    double outcomeVariance(double h) {
+        expectation(h, null);
+        return outcomeVariances.get(h + "/null/expected");
+    }
+
+    /**
+     * The forecast's error beyond the luck of the draw, as the standard deviation of a log-normal factor: the mean
+     * square of the log calibration ratios (about 0, not about their mean: a past bias is not corrected today, so
+     * it is part of today's likely miss) less the part the draw explains at those moments (each forecast's outcome
+     * variance relative to it squared, as a log variance), never below 0. Each ratio's window overlaps its
+     * neighbours' when the step is shorter than the horizon, so they count as fewer independent errors, and the
+     * estimate from those few is widened as a prediction for one more (× √(1 + 1/n)).
+     */
+    double modelError(double h) {
+        double[] r = calibrationRatios(h);
+        double[] luck = ratioLuck.get(h);
+        if (r.length < 2) {
+            return 0;
+        }
+        double spread = 0;
+        double luckMean = 0;
+        for (int i = 0; i < r.length; i++) {
+            spread += Math.pow(Math.log(r[i]), 2) / r.length;
+            luckMean += Math.log1p(luck[i]) / r.length;
+        }
+        double step = Math.max(7, h / 4);
+        double independent = 1 + (r.length - 1) * Math.min(1, step / h);
+        return Math.sqrt(Math.max(0, spread - luckMean) * (1 + 1 / independent));
+    }
+
+    /**
+     * The expected won revenue over the next {@code h} days with {@code levers} pulled: the model rerun with its
+     * parameters changed (no simulation, not cached).
+     */
+    public double expectedRevenueUnder(double h, Levers levers) {
+        return compute(h, null, false, levers).expectedRevenue().doubleValue();
+    }
+
     private Forecast compute(double h, String groupBy, boolean simulate) {
+        return compute(h, groupBy, simulate, Levers.NONE);
+    }
+
+    private Forecast compute(double h, String groupBy, boolean simulate, Levers levers) {
         Instant asOf = snapshot.asOf();
         List<String> stages = new ArrayList<>(stageOrder);
         leads.stream().map(OpenLead::stage).distinct().sorted().filter(s -> !stages.contains(s)).forEach(stages::add);
@@ -185,6 +264,12 @@ public final class ForecastModel {
         Map<WinModel.Level, Integer> levels = new EnumMap<>(WinModel.Level.class);
         Map<DealValues.Source, Integer> sources = new EnumMap<>(DealValues.Source.class);
         int thinTail = 0;
+        double variance = 0;
+        Map<String, Double> frames = timeFrames();
+        int[] pastFrame = new int[n];
+        double[] pastFrameRevenue = new double[n];
+        // the quarter's calendar: 1 unless learned (then every chance of winning in this horizon is scaled alike)
+        double season = seasonality.factor(asOf, h);
 
         List<Simulation.Item> items = new ArrayList<>(leads.size());
         List<Forecast.LeadLine> lines = new ArrayList<>(leads.size());
@@ -192,11 +277,21 @@ public final class ForecastModel {
             double age = Math.max(0, Days.between(lead.stageSince(), asOf));
             String segment = lead.attributes().segment();
             WinModel.Cell cell = win.cell(lead.stage(), segment, age);
-            double p = cell.winWithin(age, h);
+            double p = season == 1 ? cell.winWithin(age, h) : Math.min(1, season * cell.winWithin(age, h));
             DealValues.Value value = values.of(segment, lead.amount());
+            if (levers != Levers.NONE) {
+                p = Math.min(1, levers.conversionFactor(lead.stage()) * season
+                        * cell.winWithin(age, h * levers.timeScale()));
+                value = value.scaled(1 + levers.dealSize());
+            }
             int s = stageIndex.get(lead.stage());
             String key = groupKey(lead.attributes(), groupBy);
             int gi = groupIndex.get(key);
+            Double frame = frames.get(lead.stage());
+            if (frame != null && age > frame) {
+                pastFrame[s]++;
+                pastFrameRevenue[s] += p * value.mean();
+            }
             open[s]++;
             pipeline[s] += lead.amount() == null ? 0 : lead.amount().doubleValue();
             revenue[s] += p * value.mean();
@@ -208,6 +303,7 @@ public final class ForecastModel {
             groupOpen[gi]++;
             groupRevenue[gi] += p * value.mean();
             groupWon[gi] += p;
+            variance += p * value.meanSquare() - p * p * value.mean() * value.mean();
             items.add(new Simulation.Item(p, value, s, gi));
             lines.add(new Forecast.LeadLine(lead.leadId(), lead.stage(), lead.stageSince(), Money.round(age, 2),
                     Money.round(p, 6), cell.level(), cell.thinTail(), Money.of(value.mean()), value.source(),
@@ -223,9 +319,18 @@ public final class ForecastModel {
             WinModel.Cell cell = win.cell(a.stage(), segment, 0);
             DealValues.Value value = values.averageFor(segment);
             int gi = groupIndex.get(groupKey(a.attributes(), groupBy));
-            double expectedWins = cell.integratedWinFromEntry(h) / arrivalWindowDays;
+            double expectedWins = season * cell.integratedWinFromEntry(h) / arrivalWindowDays;
+            if (levers != Levers.NONE) {
+                // ∫_0^h F(k (h − s)) ds = ∫_0^{kh} F(u) du / k, then the lever's conversion and arrival rate
+                double k = levers.timeScale();
+                expectedWins = levers.conversionFactor(a.stage()) * season * cell.integratedWinFromEntry(h * k) / k
+                        * levers.arrivalsOf(a.attributes().channel()) / arrivalWindowDays;
+                value = value.scaled(1 + levers.dealSize());
+            }
             newWon += expectedWins;
             newRevenue += expectedWins * value.mean();
+            // a Poisson number of wins, each worth a draw: variance = expected wins × E[value²]
+            variance += expectedWins * value.meanSquare();
             groupWon[gi] += expectedWins;
             groupRevenue[gi] += expectedWins * value.mean();
             groupNewRevenue[gi] += expectedWins * value.mean();
@@ -234,9 +339,11 @@ public final class ForecastModel {
         }
         double expectedArrivals = recentArrivals.isEmpty() ? 0 : recentArrivals.size() / arrivalWindowDays * h;
 
+        outcomeVariances.put(h + "/" + groupBy + (simulate ? "" : "/expected"), variance);
         double[] calibration = simulate ? calibrationRatios(h) : new double[0];
         Simulation.Outcome sim = simulate ? Simulation.run(items, List.copyOf(kinds.values()), n, g,
-                settings.simulations(), settings.seed(), centred(calibration)) : null;
+                settings.simulations(), settings.seed(), new double[0], calibration.length == 0 ? 0 : modelError(h))
+                : null;
 
         List<Forecast.StageLine> byStage = new ArrayList<>();
         double totalRevenue = newRevenue;
@@ -247,7 +354,10 @@ public final class ForecastModel {
             byStage.add(new Forecast.StageLine(stages.get(i), open[i], Money.of(pipeline[i]), Money.of(revenue[i]),
                     Money.round(won[i], 4), quantile(sim == null ? null : sim.byStage()[i], 0.1),
                     quantile(sim == null ? null : sim.byStage()[i], 0.9),
-                    open[i] == 0 ? null : Money.round(won[i] / open[i], 6), stageLevels.get(i)));
+                    open[i] == 0 ? null : Money.round(won[i] / open[i], 6), stageLevels.get(i),
+                    frames.containsKey(stages.get(i)) ? Money.round(frames.get(stages.get(i)), 4) : null,
+                    frames.containsKey(stages.get(i)) ? pastFrame[i] : null,
+                    frames.containsKey(stages.get(i)) ? Money.of(pastFrameRevenue[i]) : null));
         }
         List<Forecast.GroupLine> groups = null;
         if (groupBy != null) {
@@ -274,7 +384,8 @@ public final class ForecastModel {
         Forecast.ModelInfo info = new Forecast.ModelInfo(ESTIMATOR, snapshot.spells().size(), closedSpells,
                 values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency, settings.cells().minClosed(),
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
-                calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios);
+                calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios,
+                calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h));
         double[] totals = sim == null ? null : sim.totals();
         return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
                 quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null, lines,

@@ -32,6 +32,15 @@ final class Simulation {
 
     static Outcome run(List<Item> items, List<NewLeads> newLeads, int stages, int groups, int iterations, long seed,
                        double[] ratios) {
+        return run(items, newLeads, stages, groups, iterations, seed, ratios, 0);
+    }
+
+    /**
+     * With {@code modelError} > 0 (and no ratios), each iteration's totals are multiplied by exp(modelError · z),
+     * z a standard normal draw: the forecast's own error beyond the luck of the draw, as a log-normal factor.
+     */
+    static Outcome run(List<Item> items, List<NewLeads> newLeads, int stages, int groups, int iterations, long seed,
+                       double[] ratios, double modelError) {
         SplittableRandom random = new SplittableRandom(seed);
         double[] totals = new double[iterations];
         double[][] byStage = new double[stages][iterations];
@@ -53,8 +62,9 @@ final class Simulation {
                     byGroup[kind.group()][it] += v;
                 }
             }
-            if (ratios.length > 0) {
-                double r = ratios[random.nextInt(ratios.length)];
+            if (ratios.length > 0 || modelError > 0) {
+                double r = ratios.length > 0 ? ratios[random.nextInt(ratios.length)]
+                        : Math.exp(modelError * normal(random));
                 totals[it] *= r;
                 for (double[] s : byStage) {
                     s[it] *= r;
@@ -72,6 +82,11 @@ final class Simulation {
             Arrays.sort(g);
         }
         return new Outcome(totals, byStage, byGroup);
+    }
+
+    /** A standard normal draw (Box–Muller, one of the pair). */
+    static double normal(SplittableRandom random) {
+        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
     /**
