@@ -43,11 +43,21 @@ public final class Chromium {
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=en-US",
                 "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
         options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US"));
+        // the page's console, for a failing test to show (consoleOf)
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
         viewport(driver, width, height, false);
         return driver;
+    }
+
+    /** What the page wrote to its console since the last call (errors of its scripts among them). */
+    public static String consoleOf(ChromeDriver driver) {
+        StringBuilder out = new StringBuilder();
+        driver.manage().logs().get("browser").forEach(e -> out.append(e.getLevel()).append(' ')
+                .append(e.getMessage()).append('\n'));
+        return out.toString();
     }
 
     /** Emulates a viewport exactly (window sizes include nothing in headless mode, but a phone is narrower than a window may be). */
