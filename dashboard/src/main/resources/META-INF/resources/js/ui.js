@@ -20,7 +20,7 @@ export const loading = (what) => el('p', { class: 'state loading', role: 'status
 export const empty = (text) => el('p', { class: 'state empty', 'data-state': 'empty', text });
 
 export function failure(error) {
-  const who = error.service ? `${error.service}: ` : '';
+  const who = error.service && !error.message.startsWith(error.service) ? `${error.service}: ` : '';
   return el('p', { class: 'state error', role: 'alert', 'data-state': 'error',
     text: `Could not load this (${error.status ?? 'network'}): ${who}${error.message}` });
 }

@@ -54,14 +54,14 @@ export async function render(box, ctx) {
         canvas);
       out.afterMount = () => chart(canvas, {
         tooltip: { trigger: 'axis', valueFormatter: (v) => money(v) },
-        legend: { top: 0, data: ['P10–P90', 'P50', 'Expected'] },
+        legend: { top: 0, type: 'scroll', data: ['P10–P90', 'P50', 'Expected'] },
         grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
         xAxis: { type: 'category', name: 'days', boundaryGap: false, data: series.horizons },
         yAxis: { type: 'value', axisLabel: { formatter: (v) => f.money(v, last.currency, locale) } },
         series: [
           { name: 'P10', type: 'line', stack: 'band', data: series.lower, lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
           { name: 'P10–P90', type: 'line', stack: 'band', data: series.band, lineStyle: { opacity: 0 }, symbol: 'none',
-            areaStyle: { color: '#56B4E9', opacity: 0.45 } },
+            itemStyle: { color: '#56B4E9' }, areaStyle: { color: '#56B4E9', opacity: 0.45 } },
           { name: 'P50', type: 'line', data: series.p50, lineStyle: { type: 'dashed', color: '#000000' }, itemStyle: { color: '#000000' } },
           { name: 'Expected', type: 'line', data: series.expected, lineStyle: { width: 3, color: '#0072B2' }, itemStyle: { color: '#0072B2' } },
         ],
@@ -135,13 +135,13 @@ export async function render(box, ctx) {
         canvas);
       out.afterMount = () => chart(canvas, {
         tooltip: { trigger: 'axis', valueFormatter: (v) => money(v) },
-        legend: { top: 0, data: ['Forecast', 'P10–P90', 'Actual', 'Run rate', 'Weighted pipeline'] },
+        legend: { top: 0, type: 'scroll', data: ['Forecast', 'P10–P90', 'Actual', 'Run rate', 'Weighted pipeline'] },
         grid: { left: 8, right: 8, top: 50, bottom: 8, containLabel: true },
         xAxis: { type: 'category', data: series.periods },
         yAxis: { type: 'value', axisLabel: { formatter: (v) => f.money(v, b.currency, locale) } },
         series: [
           { name: 'P10', type: 'line', stack: 'band', data: series.lower, lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
-          { name: 'P10–P90', type: 'line', stack: 'band', data: series.band, lineStyle: { opacity: 0 }, symbol: 'none', areaStyle: { color: '#56B4E9', opacity: 0.4 } },
+          { name: 'P10–P90', type: 'line', stack: 'band', data: series.band, lineStyle: { opacity: 0 }, symbol: 'none', itemStyle: { color: '#56B4E9' }, areaStyle: { color: '#56B4E9', opacity: 0.4 } },
           { name: 'Forecast', type: 'line', data: series.forecast, itemStyle: { color: '#0072B2' }, lineStyle: { color: '#0072B2', width: 3 } },
           { name: 'Actual', type: 'line', data: series.actual, symbol: 'rect', itemStyle: { color: '#000000' }, lineStyle: { color: '#000000' } },
           { name: 'Run rate', type: 'line', data: series.runRate, lineStyle: { type: 'dashed', color: '#E69F00' }, itemStyle: { color: '#E69F00' } },

@@ -35,7 +35,7 @@ export async function render(box, ctx) {
     const canvas = el('div', { class: 'chart tall', id: 'funnel-chart' });
     const mark = (r) => (r.mark === 'up' ? ' ▲' : r.mark === 'down' ? ' ▼' : '');
     const out = el('div', {},
-      el('div', { class: 'grid' },
+      el('div', { class: 'grid split' },
         el('section', { class: 'panel' }, el('h2', { text: `${f.date(funnel.from, locale)} – ${f.date(new Date(Date.parse(funnel.to) - 1).toISOString(), locale)}` }), canvas),
         el('section', { class: 'panel', id: 'funnel-table' }, el('h2', { text: 'By stage, against the trailing 12 months' }),
           table([
@@ -46,12 +46,12 @@ export async function render(box, ctx) {
             { label: 'Change', field: 'conversionToNextChange', value: (r) => f.points(r.conversionToNextChange, locale) + mark(r),
               raw: (r) => r.conversionToNextChange, cls: (r) => r.mark },
             { label: 'To won', field: 'conversionToWon', value: (r) => f.percent(r.conversionToWon, locale), raw: (r) => r.conversionToWon },
-            { label: 'Median days to next', field: 'medianDaysToNext', value: (r) => f.days(r.medianDaysToNext, locale), raw: (r) => r.medianDaysToNext },
-          ], rows, (r) => r.stage,
-          `▲/▼: conversion to next (or to won) differs by ${f.percent(MARK_AT, locale, 0)} or more from the 12 months before ${f.date(baseline.asOf, locale)}.`))));
+            { label: 'Median days', field: 'medianDaysToNext', value: (r) => f.days(r.medianDaysToNext, locale), raw: (r) => r.medianDaysToNext },
+          ], rows, (r) => r.stage),
+          el('p', { class: 'note', text: `▲/▼: conversion to next (or to won) differs by ${f.percent(MARK_AT, locale, 0)} or more from the 12 months before ${f.date(baseline.asOf, locale)}.` }))));
     out.afterMount = () => chart(canvas, {
       tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
       xAxis: { type: 'category', data: series.stages, axisLabel: { interval: 0, rotate: series.stages.length > 5 ? 30 : 0 } },
       yAxis: [{ type: 'value', name: 'entered' }, { type: 'value', name: '%', max: 100, splitLine: { show: false } }],
