@@ -52,7 +52,7 @@ export async function render(box, ctx) {
     out.afterMount = () => chart(canvas, {
       tooltip: { trigger: 'axis' },
       legend: { top: 0, type: 'scroll' },
-      grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+      grid: { left: 28, right: 8, bottom: 8, top: 60, containLabel: true },
       xAxis: { type: 'category', data: series.stages, axisLabel: { interval: 0, rotate: series.stages.length > 5 ? 30 : 0 } },
       yAxis: [{ type: 'value', name: 'entered' }, { type: 'value', name: '%', max: 100, splitLine: { show: false } }],
       series: [
