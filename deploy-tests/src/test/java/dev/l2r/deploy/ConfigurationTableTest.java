@@ -46,7 +46,22 @@ class ConfigurationTableTest {
     }
 
     static String shortName(String service) {
-        return service.substring(0, service.indexOf('-'));
+        return service.indexOf('-') < 0 ? service : service.substring(0, service.indexOf('-'));
+    }
+
+    /** The services and the dashboard: everything configured by environment variables. */
+    static final List<String> READERS = java.util.stream.Stream.concat(Repo.SERVICES.stream(),
+            java.util.stream.Stream.of(Repo.DASHBOARD)).toList();
+
+    /** "all" (the three services), or their short names; the dashboard is named after them. */
+    static String readBy(Set<String> readers) {
+        List<String> services = Repo.SERVICES.stream().filter(readers::contains).toList();
+        String by = services.size() == Repo.SERVICES.size() ? "all"
+                : String.join(", ", services.stream().map(ConfigurationTableTest::shortName).toList());
+        if (readers.contains(Repo.DASHBOARD)) {
+            by = by.isEmpty() ? Repo.DASHBOARD : by + ", " + Repo.DASHBOARD;
+        }
+        return by;
     }
 
     @Test
@@ -54,7 +69,7 @@ class ConfigurationTableTest {
         Map<String, Row> table = table();
         Map<String, Map<String, String>> defaults = new LinkedHashMap<>();
         Map<String, Set<String>> properties = new LinkedHashMap<>();
-        for (String service : Repo.SERVICES) {
+        for (String service : READERS) {
             ServiceConfig config = ServiceConfig.of(service);
             config.envDefaults().forEach((env, value) -> defaults.computeIfAbsent(env, k -> new LinkedHashMap<>()).put(service, value));
             config.properties().forEach((key, value) -> {
@@ -79,8 +94,7 @@ class ConfigurationTableTest {
                     problems.add(env + ": default of " + service + " is " + shown + ", the table says" + row.defaults());
                 }
             });
-            String readBy = perService.size() == Repo.SERVICES.size() ? "all"
-                    : String.join(", ", perService.keySet().stream().map(ConfigurationTableTest::shortName).toList());
+            String readBy = readBy(perService.keySet());
             if (!row.readBy().equals(readBy)) {
                 problems.add(env + ": read by " + readBy + ", the table says " + row.readBy());
             }
@@ -95,8 +109,7 @@ class ConfigurationTableTest {
         String defaults = values.size() == 1 ? "`" + values.iterator().next() + "`"
                 : String.join(", ", perService.entrySet().stream()
                 .map(e -> "`" + e.getValue() + "` " + shortName(e.getKey())).toList());
-        String readBy = perService.size() == Repo.SERVICES.size() ? "all"
-                : String.join(", ", perService.keySet().stream().map(ConfigurationTableTest::shortName).toList());
+        String readBy = readBy(perService.keySet());
         return "| `" + env + "` | " + String.join(", ", properties.stream().map(p -> "`" + p + "`").toList())
                 + " | " + defaults + " | " + readBy + " | … |";
     }

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 final class Repo {
 
     static final List<String> SERVICES = List.of("lead-service", "funnel-service", "forecast-service");
+    /** The web dashboard: configured like the services (docs/configuration.md), but no database, no Kafka. */
+    static final String DASHBOARD = "dashboard";
 
     private Repo() {
     }

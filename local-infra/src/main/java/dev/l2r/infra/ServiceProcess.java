@@ -40,6 +40,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path root, String module, Map<String, String> env, List<String> jvmOptions)
             throws IOException {
+        return start(root, module, env, jvmOptions, "PORT");
+    }
+
+    /** The same for a module whose HTTP port is read from another variable (the dashboard's L2R_DASHBOARD_PORT). */
+    public static ServiceProcess start(Path root, String module, Map<String, String> env, List<String> jvmOptions,
+                                       String portVariable) throws IOException {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify does)");
@@ -58,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        builder.environment().put("PORT", String.valueOf(port));
+        builder.environment().put(portVariable, String.valueOf(port));
         builder.environment().put("L2R_MANAGEMENT_PORT", String.valueOf(managementPort));
         return new ServiceProcess(module, port, managementPort, builder.start(), log);
     }
