@@ -33,6 +33,11 @@ class DockerComposeTest {
         return Repo.SERVICES;
     }
 
+    /** Everything built from a Dockerfile of its own: the services and the dashboard. */
+    static List<String> images() {
+        return java.util.stream.Stream.concat(Repo.SERVICES.stream(), java.util.stream.Stream.of(Repo.DASHBOARD)).toList();
+    }
+
     static JsonNode service(String name) {
         JsonNode node = compose.path("services").path(name);
         assertThat(node.isMissingNode()).as("docker-compose.yml has service %s", name).isFalse();
@@ -51,7 +56,7 @@ class DockerComposeTest {
     }
 
     @ParameterizedTest
-    @MethodSource("services")
+    @MethodSource("images")
     void eachServiceIsBuiltFromItsDockerfileAsTheImageKubernetesDeploys(String name) throws Exception {
         JsonNode s = service(name);
         assertThat(s.path("build").path("context").asText()).isEqualTo("./" + name);
@@ -65,6 +70,28 @@ class DockerComposeTest {
         assertThat(dockerfile).contains("EXPOSE " + ServiceConfig.of(name).httpPort());
         assertThat(dockerfile).contains("JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"");
         assertThat(Files.exists(Repo.file(name + "/pom.xml"))).isTrue();
+    }
+
+    /** The dashboard reads only what it is given, relays to the three services by name, and waits for them. */
+    @Test
+    void theDashboardRelaysToTheServicesAndStartsAfterThem() {
+        ServiceConfig config = ServiceConfig.of(Repo.DASHBOARD);
+        Map<String, String> env = environment(Repo.DASHBOARD);
+        assertThat(config.envNames()).as("variables set for the dashboard that it never reads").containsAll(env.keySet());
+        int port = Integer.parseInt(env.get("L2R_DASHBOARD_PORT"));
+        assertThat(port).isEqualTo(config.httpPort());
+        assertThat(service(Repo.DASHBOARD).path("ports").get(0).asText()).endsWith(":" + port);
+        assertThat(String.join(" ", iterable(service(Repo.DASHBOARD).path("healthcheck").path("test"))))
+                .contains("/dev/tcp/localhost/" + port).contains("GET /q/health/ready");
+        Map<String, String> urls = Map.of("L2R_LEAD_URL", "lead-service", "L2R_FUNNEL_URL", "funnel-service",
+                "L2R_FORECAST_URL", "forecast-service");
+        urls.forEach((variable, service) -> {
+            java.net.URI url = java.net.URI.create(env.get(variable));
+            assertThat(url.getHost()).as(variable).isEqualTo(service);
+            assertThat(url.getPort()).as(variable).isEqualTo(ServiceConfig.of(service).httpPort());
+            assertThat(service(Repo.DASHBOARD).path("depends_on").path(service).path("condition").asText())
+                    .isEqualTo("service_healthy");
+        });
     }
 
     @ParameterizedTest

@@ -54,7 +54,7 @@ class IngressTest {
     static Optional<String> backend(Ingress ingress, String requestPath) {
         String best = null;
         String service = null;
-        for (IngressRule rule : ingress.getSpec().getRules()) {
+        for (IngressRule rule : apiRules(ingress)) {
             for (HTTPIngressPath p : rule.getHttp().getPaths()) {
                 if (matches(p, requestPath) && (best == null || p.getPath().length() > best.length())) {
                     best = p.getPath();
@@ -74,6 +74,16 @@ class IngressTest {
         List<String> prefix = elements(p.getPath());
         List<String> request = elements(requestPath);
         return request.size() >= prefix.size() && request.subList(0, prefix.size()).equals(prefix);
+    }
+
+    /** The rules of the API host: every rule but the dashboard's host of its own. */
+    static List<IngressRule> apiRules(Ingress ingress) {
+        return ingress.getSpec().getRules().stream().filter(r -> !isDashboard(r)).toList();
+    }
+
+    static boolean isDashboard(IngressRule rule) {
+        return rule.getHttp().getPaths().stream()
+                .anyMatch(p -> p.getBackend().getService().getName().equals(Repo.DASHBOARD));
     }
 
     static List<String> elements(String path) {
@@ -111,7 +121,7 @@ class IngressTest {
             assertThat(backend(ingress, path)).as("Ingress route for %s", path).isEmpty();
         }
         Map<String, String> routes = routes();
-        for (IngressRule rule : ingress.getSpec().getRules()) {
+        for (IngressRule rule : apiRules(ingress)) {
             for (HTTPIngressPath p : rule.getHttp().getPaths()) {
                 // on the API port of a service that serves something under this path
                 assertThat(p.getBackend().getService().getPort().getName()).isEqualTo("http");
@@ -123,6 +133,27 @@ class IngressTest {
             }
         }
         assertThat(ingress.getSpec().getDefaultBackend()).isNull();
+    }
+
+    /**
+     * The dashboard's pages call /api/** on their own origin with a session cookie only the dashboard turns into a
+     * key (docs/dashboard.md): it needs a host of its own with every path, while the API host keeps routing /api/**
+     * straight to the services for clients with their own credential.
+     */
+    @Test
+    void theDashboardHasAHostOfItsOwnWithEveryPathToIt() throws Exception {
+        Ingress ingress = ingress();
+        List<IngressRule> dashboard = ingress.getSpec().getRules().stream().filter(IngressTest::isDashboard).toList();
+        assertThat(dashboard).hasSize(1);
+        IngressRule rule = dashboard.get(0);
+        assertThat(rule.getHttp().getPaths()).singleElement().satisfies(p -> {
+            assertThat(p.getPath()).isEqualTo("/");
+            assertThat(p.getPathType()).isEqualTo("Prefix");
+            assertThat(p.getBackend().getService().getName()).isEqualTo(Repo.DASHBOARD);
+            assertThat(p.getBackend().getService().getPort().getName()).isEqualTo("http");
+        });
+        assertThat(apiRules(ingress)).isNotEmpty()
+                .allSatisfy(api -> assertThat(api.getHost()).isNotEqualTo(rule.getHost()));
     }
 
     @Test

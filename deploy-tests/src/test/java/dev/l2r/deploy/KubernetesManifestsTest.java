@@ -122,6 +122,40 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** The dashboard as the services: every variable it reads set, nothing else, the session key from a Secret. */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "dev", "prod"})
+    void theDashboardIsSetForEverythingItReadsAndReachesTheServices(String overlay) throws Exception {
+        Rendered r = rendered(overlay);
+        ServiceConfig config = ServiceConfig.of(Repo.DASHBOARD);
+        Container c = r.container(Repo.DASHBOARD);
+        Map<String, String> env = r.environment(c);
+        assertThat(env.keySet()).as("%s: variables the dashboard reads but its Deployment does not set", overlay)
+                .containsAll(config.envNames());
+        assertThat(config.envNames()).as("%s: variables the dashboard's Deployment sets but it never reads", overlay)
+                .containsAll(env.keySet());
+        env.forEach((name, how) -> assertThat(how != null && how.startsWith("secret:"))
+                .as("%s dashboard: %s from a Secret", overlay, name).isEqualTo(ServiceConfig.isCredential(name)));
+        assertThat(c.getImage()).isEqualTo(Repo.image(Repo.DASHBOARD));
+        // the relay's addresses are the services' Services and ports
+        for (String service : Repo.SERVICES) {
+            String variable = switch (service) {
+                case "lead-service" -> "L2R_LEAD_URL";
+                case "funnel-service" -> "L2R_FUNNEL_URL";
+                default -> "L2R_FORECAST_URL";
+            };
+            java.net.URI url = java.net.URI.create(env.get(variable));
+            assertThat(url.getHost()).as("%s %s", overlay, variable).isEqualTo(service);
+            io.fabric8.kubernetes.api.model.Service target = r.get(io.fabric8.kubernetes.api.model.Service.class, service);
+            assertThat(target.getSpec().getPorts()).as("%s: %s's Service has the port %s names", overlay, service, variable)
+                    .anyMatch(p -> p.getPort() == url.getPort() && "http".equals(p.getName()));
+        }
+        if (!"base".equals(overlay)) {
+            assertThat(env.get("L2R_DASHBOARD_SECURE_COOKIE")).as("%s: cookie over HTTPS only", overlay)
+                    .isEqualTo("prod".equals(overlay) ? "true" : "false");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"base", "dev", "prod"})
     void portsProbesImagesAndResourcesMatchTheServices(String overlay) throws Exception {
@@ -253,6 +287,7 @@ class KubernetesManifestsTest {
             NetworkPolicy policy = r.get(NetworkPolicy.class, service);
             Map<String, Map<String, String>> callers = new java.util.TreeMap<>();
             Set<String> fromLeadService = new HashSet<>();
+            Set<String> fromDashboard = new HashSet<>();
             for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
                 // a rule without 'from' admits every pod of every namespace, one without ports every port
                 assertThat(rule.getFrom()).as("%s %s: ingress rule without 'from'", overlay, service).isNotEmpty();
@@ -260,6 +295,12 @@ class KubernetesManifestsTest {
                 for (NetworkPolicyPort port : rule.getPorts()) {
                     assertThat(rule.getFrom()).as("%s %s: callers of port %s", overlay, service, port.getPort()).hasSize(1);
                     NetworkPolicyPeer peer = rule.getFrom().get(0);
+                    if (peer.getPodSelector() != null && peer.getNamespaceSelector() == null
+                            && peer.getPodSelector().getMatchLabels().equals(Map.of("app.kubernetes.io/name", Repo.DASHBOARD))) {
+                        // the dashboard: its relay of /api/** (http), and the consumers' freshness gauge (management)
+                        assertThat(fromDashboard.add(port.getPort().getStrVal())).isTrue();
+                        continue;
+                    }
                     if (peer.getPodSelector() != null && peer.getNamespaceSelector() == null) {
                         // one pod of this namespace calls another: lead-service, a consumer's API (a person's data)
                         assertThat(CONSUMER_PORTS).as("%s %s: called by a pod of the namespace", overlay, service)
@@ -281,6 +322,8 @@ class KubernetesManifestsTest {
                     .isEqualTo(Map.of("http", INGRESS_CONTROLLER, "management", MONITORING));
             assertThat(fromLeadService).as("%s %s: ports lead-service may call", overlay, service)
                     .isEqualTo(CONSUMER_PORTS.containsKey(service) ? Set.of("http") : Set.of());
+            assertThat(fromDashboard).as("%s %s: ports the dashboard may call", overlay, service)
+                    .isEqualTo(CONSUMER_PORTS.containsKey(service) ? Set.of("http", "management") : Set.of("http"));
         }
     }
 
