@@ -5,13 +5,12 @@ import dev.l2r.forecast.model.Days;
 import dev.l2r.forecast.model.Forecast;
 import dev.l2r.forecast.model.ForecastModel;
 import dev.l2r.forecast.model.FunnelRoles;
-import dev.l2r.forecast.model.History;
 import dev.l2r.forecast.model.Kpis;
 import dev.l2r.forecast.model.ReversePlan;
 import dev.l2r.forecast.model.RevenueTarget;
 import dev.l2r.forecast.model.WinModel;
 import dev.l2r.forecast.projection.Projector;
-import dev.l2r.forecast.store.HistoryStore;
+import dev.l2r.forecast.store.HistoryCache;
 import dev.l2r.forecast.revenuetargets.TargetStore;
 import dev.l2r.platform.consume.ErasedEvents;
 import dev.l2r.platform.problem.ProblemException;
@@ -24,7 +23,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -35,7 +36,7 @@ import java.util.TreeSet;
 public class ForecastService {
 
     @Inject
-    HistoryStore store;
+    HistoryCache history;
 
     @Inject
     Projector projector;
@@ -88,7 +89,7 @@ public class ForecastService {
         if (asked != null) {
             return asked;
         }
-        Set<String> seen = store.currencies();
+        Set<String> seen = history.currencies();
         if (seen.size() > 1) {
             Set<String> named = new TreeSet<>(Comparator.nullsFirst(Comparator.naturalOrder()));
             named.addAll(seen);
@@ -98,15 +99,72 @@ public class ForecastService {
         return seen.size() == 1 ? seen.iterator().next() : defaultCurrency.orElse(null);
     }
 
+    /** What a trained model depends on: the rows (by revision), its moment, currency, knobs and the funnel. */
+    private record ModelKey(long revision, Instant asOf, String currency, ForecastModel.Settings settings,
+                            List<String> stages) {
+    }
+
+    private record BacktestKey(long revision, List<Backtest.Period> periods, Double horizonDays, String interval,
+                               String currency, ForecastModel.Settings settings, List<String> stages,
+                               String groupBy) {
+    }
+
+    /**
+     * Models and backtests already answered at the projection's current revision: the same question (asOf,
+     * currency, settings) over the same rows gets the same answer, so it is not worked out again. A new revision
+     * makes them unreachable; the few newest are kept.
+     */
+    private final Map<Object, Object> answered = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
+            return size() > ANSWERS_KEPT;
+        }
+    };
+
+    /** A trained model holds its cut of the history: a few fit in memory beside the history at a million leads. */
+    private static final int ANSWERS_KEPT = 4;
+
+    @SuppressWarnings("unchecked")
+    private <T> T answer(Object key, Answer<T> work) throws SQLException {
+        synchronized (answered) {
+            Object known = answered.get(key);
+            if (known != null) {
+                return (T) known;
+            }
+        }
+        T made = work.make();
+        synchronized (answered) {
+            answered.put(key, made);
+        }
+        return made;
+    }
+
+    private interface Answer<T> {
+        T make() throws SQLException;
+    }
+
+    /**
+     * The model as of {@code asOf}, trained on the in-memory history cut where the projection's tables were read
+     * before (every open interval up to asOf, since the interval's calibration forecasts at earlier moments too).
+     * Callers use it under its own lock: its caches are plain maps.
+     */
     ForecastModel model(Instant asOf, String currency, ForecastModel.Settings settings) throws SQLException {
-        // the interval's calibration forecasts at earlier moments too, so every open interval up to asOf is loaded
-        History history = store.load(null, asOf, asOf);
-        return ForecastModel.train(history, asOf, currency, stageOrder(), settings);
+        HistoryCache.View view = history.view();
+        List<String> stages = stageOrder();
+        return answer(new ModelKey(view.revision(), asOf, currency, settings, stages),
+                () -> ForecastModel.train(view.cut(asOf, asOf), asOf, currency, stages, settings));
     }
 
     public Forecast forecast(Instant asOf, double horizonDays, String groupBy, String currencyAsked,
                              Integer simulationsAsked, Long seedAsked) throws SQLException {
         ForecastModel model = model(asOf, currency(currencyAsked), settings(simulationsAsked, seedAsked));
+        synchronized (model) {
+            return forecast(model, asOf, horizonDays, groupBy);
+        }
+    }
+
+    private Forecast forecast(ForecastModel model, Instant asOf, double horizonDays, String groupBy)
+            throws SQLException {
         Forecast f = model.forecast(horizonDays, groupBy);
         List<RevenueTarget> all = targets.revenueTargets();
         Forecast.Attainment overall = all.stream().filter(t -> t.dimension() == null && t.covers(asOf)).findFirst()
@@ -125,7 +183,11 @@ public class ForecastService {
     public List<Forecast.LeadLine> leads(Instant asOf, double horizonDays, String stage, int limit,
                                          String currencyAsked) throws SQLException {
         // only the leads' lines are wanted: no interval, so no simulation to speak of and no calibration
-        Forecast f = model(asOf, currency(currencyAsked), settings(1, null).uncalibrated()).forecast(horizonDays, null);
+        ForecastModel model = model(asOf, currency(currencyAsked), settings(1, null).uncalibrated());
+        Forecast f;
+        synchronized (model) {
+            f = model.forecast(horizonDays, null);
+        }
         // an erased lead still counts in the totals, under a surrogate; it is no lead to list
         return f.leads().stream().filter(l -> !ErasedEvents.isSurrogate(l.leadId()))
                 .filter(l -> stage == null || stage.equals(l.stage()))
@@ -138,15 +200,18 @@ public class ForecastService {
         String currency = currency(currencyAsked);
         // the state at the period's end: after every event before it
         Instant end = period.to().minus(1, ChronoUnit.MICROS);
-        return Kpis.compute(period.from(), period.to(), store.closesIn(period.from(), period.to()),
-                store.openAt(end), FunnelRoles.of(projector.funnel()), currency, groupBy);
+        HistoryCache.View view = history.view();
+        return Kpis.compute(period.from(), period.to(), view.rows().closesIn(period.from(), period.to()),
+                view.rows().openAt(end), FunnelRoles.of(projector.funnel()), currency, groupBy);
     }
 
     public ReversePlan.Plan plan(double targetRevenue, Instant periodStart, Instant periodEnd, Instant asOf,
                                  String currencyAsked) throws SQLException {
         String currency = currency(currencyAsked);
-        return ReversePlan.plan(model(asOf, currency, settings(null, null)), stageOrder(), targetRevenue, periodStart,
-                periodEnd, currency);
+        ForecastModel model = model(asOf, currency, settings(null, null));
+        synchronized (model) {
+            return ReversePlan.plan(model, stageOrder(), targetRevenue, periodStart, periodEnd, currency);
+        }
     }
 
     /** The plan, with each of {@code levers} answered and the cheapest mix of {@code limits}. */
@@ -154,8 +219,11 @@ public class ForecastService {
                                            String currencyAsked, List<ReversePlan.Lever> levers,
                                            List<ReversePlan.Lever> limits) throws SQLException {
         String currency = currency(currencyAsked);
-        return ReversePlan.planWithLevers(model(asOf, currency, settings(null, null)), stageOrder(), targetRevenue,
-                periodStart, periodEnd, currency, levers, limits);
+        ForecastModel model = model(asOf, currency, settings(null, null));
+        synchronized (model) {
+            return ReversePlan.planWithLevers(model, stageOrder(), targetRevenue, periodStart, periodEnd, currency,
+                    levers, limits);
+        }
     }
 
     public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
@@ -166,8 +234,11 @@ public class ForecastService {
         Instant scoredUntil = periods.stream()
                 .map(p -> horizonDays == null ? p.end() : Days.plus(p.start(), horizonDays))
                 .max(Comparator.naturalOrder()).orElseThrow();
-        History history = store.load(null, last, scoredUntil);
-        return Backtest.run(history, periods, horizonDays, interval, currency, stageOrder(),
-                settings(null, null).withSeasonality(seasonality), groupBy);
+        HistoryCache.View view = history.view();
+        List<String> stages = stageOrder();
+        ForecastModel.Settings settings = settings(null, null).withSeasonality(seasonality);
+        return answer(new BacktestKey(view.revision(), List.copyOf(periods), horizonDays, interval, currency,
+                settings, stages, groupBy), () -> Backtest.run(view.cut(last, scoredUntil), periods, horizonDays,
+                interval, currency, stages, settings, groupBy));
     }
 }

@@ -20,23 +20,31 @@ public record History(List<OpenInterval> open, List<Spell> spells, List<Close> c
      * swapping those changes no figure.
      */
     public History {
-        open = open.stream().sorted(Comparator.comparing((OpenInterval i) -> i.lead().stageSince())
-                .thenComparing(i -> i.lead().stage())
-                .thenComparing(i -> i.lead().amount(), Comparator.nullsFirst(Comparator.naturalOrder()))
-                .thenComparing(i -> i.lead().currency(), Comparator.nullsFirst(Comparator.naturalOrder()))
-                .thenComparing(i -> i.lead().attributes(), ATTRIBUTES)
-                .thenComparing(OpenInterval::validFrom)
-                .thenComparing(i -> i.lead().leadId())).toList();
+        open = open.stream().sorted(OPEN_ORDER).toList();
         spells = List.copyOf(spells);
         closes = List.copyOf(closes);
-        arrivals = arrivals.stream().sorted(Comparator.comparing(Arrival::firstSeenAt).thenComparing(Arrival::stage)
-                .thenComparing(Arrival::attributes, ATTRIBUTES).thenComparing(Arrival::leadId)).toList();
+        arrivals = arrivals.stream().sorted(ARRIVAL_ORDER).toList();
     }
 
     private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
     private static final Comparator<LeadAttributes> ATTRIBUTES = Comparator.comparing(LeadAttributes::channel, TEXT)
             .thenComparing(LeadAttributes::segment, TEXT).thenComparing(LeadAttributes::owner, TEXT)
             .thenComparing(LeadAttributes::campaign, TEXT);
+
+    /** The order open intervals are kept in (above); a caller that keeps them sorted this way is not re-sorted. */
+    public static final Comparator<OpenInterval> OPEN_ORDER = Comparator
+            .comparing((OpenInterval i) -> i.lead().stageSince())
+            .thenComparing(i -> i.lead().stage())
+            .thenComparing(i -> i.lead().amount(), Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(i -> i.lead().currency(), TEXT)
+            .thenComparing(i -> i.lead().attributes(), ATTRIBUTES)
+            .thenComparing(OpenInterval::validFrom)
+            .thenComparing(i -> i.lead().leadId());
+
+    /** The order arrivals are kept in (above). */
+    public static final Comparator<Arrival> ARRIVAL_ORDER = Comparator.comparing(Arrival::firstSeenAt)
+            .thenComparing(Arrival::stage).thenComparing(Arrival::attributes, ATTRIBUTES)
+            .thenComparing(Arrival::leadId);
 
     /**
      * Everything known at {@code t} (event time ≤ t); open leads and arrivals in one order (above), so that simulations

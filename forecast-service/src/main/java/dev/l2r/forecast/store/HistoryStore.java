@@ -35,6 +35,19 @@ public class HistoryStore {
         T read(ResultSet rs) throws SQLException;
     }
 
+    private static final String OPEN = "SELECT lead_id, stage, stage_since, amount, currency, channel, segment, owner, "
+            + "campaign, valid_from, valid_to FROM lead_state WHERE open AND ";
+    private static final String SPELLS = "SELECT lead_id, stage, entered_at, closed_at, outcome, channel, segment, "
+            + "owner, campaign FROM stage_spell WHERE ";
+    private static final String ARRIVALS = "SELECT lead_id, first_seen_at, stage, channel, segment, owner, campaign "
+            + "FROM lead_arrival WHERE ";
+    private static final RowReader<OpenInterval> INTERVAL =
+            rs -> new OpenInterval(openLead(rs), instant(rs, 10), instant(rs, 11));
+    private static final RowReader<Spell> SPELL = rs -> new Spell(rs.getString(1), rs.getString(2), instant(rs, 3),
+            instant(rs, 4), outcome(rs.getString(5)), attributes(rs, 6));
+    private static final RowReader<Arrival> ARRIVAL =
+            rs -> new Arrival(rs.getString(1), instant(rs, 2), rs.getString(3), attributes(rs, 4));
+
     /**
      * The history needed to forecast at any moment in [openFrom, openTo] and to score it: the open intervals
      * overlapping that range (openFrom null: from the beginning), and the spells, closes and arrivals with event time
@@ -42,23 +55,53 @@ public class HistoryStore {
      */
     public History load(Instant openFrom, Instant openTo, Instant upTo) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            String open = "SELECT lead_id, stage, stage_since, amount, currency, channel, segment, owner, campaign, "
-                    + "valid_from, valid_to FROM lead_state WHERE open AND ";
-            RowReader<OpenInterval> interval = rs -> new OpenInterval(openLead(rs), instant(rs, 10), instant(rs, 11));
-            return new History(
-                    openFrom == null ? query(c, open + "valid_from <= ?", interval, openTo)
-                            : query(c, open + "tstzrange(valid_from, valid_to, '[)') && tstzrange(?, ?, '[]')",
-                            interval, openFrom, openTo),
-                    query(c, "SELECT lead_id, stage, entered_at, closed_at, outcome, channel, segment, owner, campaign "
-                                    + "FROM stage_spell WHERE entered_at <= ?",
-                            rs -> new Spell(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
-                                    outcome(rs.getString(5)), attributes(rs, 6)), upTo),
-                    // every version of a close known by upTo; History picks the one known at each moment
-                    closes(c, "closed_at <= ? AND known_from <= ?", upTo, upTo),
-                    query(c, "SELECT lead_id, first_seen_at, stage, channel, segment, owner, campaign FROM lead_arrival "
-                                    + "WHERE first_seen_at <= ?",
-                            rs -> new Arrival(rs.getString(1), instant(rs, 2), rs.getString(3), attributes(rs, 4)),
-                            upTo));
+            return load(c, openFrom, openTo, upTo);
+        }
+    }
+
+    /** {@link #load(Instant, Instant, Instant)} on the caller's connection (and in its transaction). */
+    static History load(Connection c, Instant openFrom, Instant openTo, Instant upTo) throws SQLException {
+        return new History(
+                openFrom == null ? query(c, OPEN + "valid_from <= ?", INTERVAL, openTo)
+                        : query(c, OPEN + "tstzrange(valid_from, valid_to, '[)') && tstzrange(?, ?, '[]')",
+                        INTERVAL, openFrom, openTo),
+                query(c, SPELLS + "entered_at <= ?", SPELL, upTo),
+                // every version of a close known by upTo; History picks the one known at each moment
+                closes(c, "closed_at <= ? AND known_from <= ?", upTo, upTo),
+                query(c, ARRIVALS + "first_seen_at <= ?", ARRIVAL, upTo));
+    }
+
+    /** Every projected row of these leads (open intervals, spells, every version of each close, the arrival). */
+    static History rowsOf(Connection c, String[] leads) throws SQLException {
+        java.sql.Array ids = c.createArrayOf("text", leads);
+        return new History(query(c, OPEN + "lead_id = ANY (?)", INTERVAL, ids),
+                query(c, SPELLS + "lead_id = ANY (?)", SPELL, ids), closes(c, "lead_id = ANY (?)", ids),
+                query(c, ARRIVALS + "lead_id = ANY (?)", ARRIVAL, ids));
+    }
+
+    /** Every projected row: the whole history, with every version of each close. */
+    static History all(Connection c) throws SQLException {
+        return new History(query(c, OPEN + "TRUE", INTERVAL), query(c, SPELLS + "TRUE", SPELL),
+                closes(c, "TRUE"), query(c, ARRIVALS + "TRUE", ARRIVAL));
+    }
+
+    /** The projection's revision and the revision of its last reset (see V6__projection_changes.sql). */
+    static long[] revision(Connection c) throws SQLException {
+        return query(c, "SELECT revision, reset_revision FROM projection_revision WHERE id = 1",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
+    }
+
+    /** The leads whose projected rows changed after {@code revision}. */
+    static String[] changedSince(Connection c, long revision) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lead_id FROM lead_change WHERE revision > ?")) {
+            ps.setLong(1, revision);
+            List<String> leads = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    leads.add(rs.getString(1));
+                }
+            }
+            return leads.toArray(new String[0]);
         }
     }
 
@@ -84,9 +127,13 @@ public class HistoryStore {
     /** Every currency an amount has been given in (null for amounts without one). */
     public Set<String> currencies() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return new LinkedHashSet<>(query(c, "SELECT DISTINCT currency FROM lead_close WHERE amount IS NOT NULL "
-                    + "UNION SELECT DISTINCT currency FROM lead_state WHERE amount IS NOT NULL", rs -> rs.getString(1)));
+            return currencies(c);
         }
+    }
+
+    static Set<String> currencies(Connection c) throws SQLException {
+        return new LinkedHashSet<>(query(c, "SELECT DISTINCT currency FROM lead_close WHERE amount IS NOT NULL "
+                + "UNION SELECT DISTINCT currency FROM lead_state WHERE amount IS NOT NULL", rs -> rs.getString(1)));
     }
 
     private static List<Close> closes(Connection c, String where, Object... args) throws SQLException {
@@ -105,7 +152,7 @@ public class HistoryStore {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, OffsetDateTime.ofInstant((Instant) args[i], ZoneOffset.UTC));
+                ps.setObject(i + 1, args[i] instanceof Instant t ? OffsetDateTime.ofInstant(t, ZoneOffset.UTC) : args[i]);
             }
             ps.setFetchSize(5000);
             List<T> rows = new ArrayList<>();

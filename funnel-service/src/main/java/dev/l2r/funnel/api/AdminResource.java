@@ -2,7 +2,7 @@ package dev.l2r.funnel.api;
 
 import dev.l2r.funnel.catchup.CatchUpWatch;
 import dev.l2r.funnel.core.catchup.CatchUpView;
-import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.platform.rebuild.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
 import dev.l2r.platform.auth.Scope;
 import jakarta.annotation.security.RolesAllowed;

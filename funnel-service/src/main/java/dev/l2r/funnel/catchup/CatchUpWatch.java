@@ -4,7 +4,7 @@ import dev.l2r.funnel.core.catchup.Backlog;
 import dev.l2r.funnel.core.catchup.CatchUpPolicy;
 import dev.l2r.funnel.core.catchup.CatchUpView;
 import dev.l2r.funnel.core.catchup.LiveRate;
-import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.platform.rebuild.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
 import dev.l2r.funnel.topic.TopicOffsets;
 import io.agroal.api.AgroalDataSource;

@@ -1,6 +1,6 @@
 package dev.l2r.funnel.rebuild;
 
-import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.platform.rebuild.RebuildStatus;
 import dev.l2r.funnel.storage.RebuildStatusTable;
 import org.jboss.logging.Logger;
 

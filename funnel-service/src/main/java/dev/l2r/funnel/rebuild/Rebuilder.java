@@ -3,7 +3,7 @@ package dev.l2r.funnel.rebuild;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.funnel.core.Stages;
 import dev.l2r.funnel.core.catchup.Backlog;
-import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.platform.rebuild.RebuildStatus;
 import dev.l2r.funnel.storage.DefinitionStore;
 import dev.l2r.funnel.storage.ProjectionLocks;
 import dev.l2r.funnel.storage.ProjectionTables;

@@ -1,6 +1,6 @@
 package dev.l2r.funnel.storage;
 
-import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.platform.rebuild.RebuildStatus;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

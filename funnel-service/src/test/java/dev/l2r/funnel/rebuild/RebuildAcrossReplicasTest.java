@@ -1,7 +1,7 @@
 package dev.l2r.funnel.rebuild;
 
 import dev.l2r.events.LeadAttributes;
-import dev.l2r.funnel.core.catchup.RebuildStatus;
+import dev.l2r.platform.rebuild.RebuildStatus;
 import dev.l2r.funnel.storage.ProjectionLocks;
 import dev.l2r.funnel.storage.RebuildRequests;
 import dev.l2r.funnel.storage.ReplayedOffsets;

@@ -1,5 +1,7 @@
 package dev.l2r.funnel.core.catchup;
 
+import dev.l2r.platform.rebuild.RebuildStatus;
+
 import java.util.Locale;
 import java.util.OptionalDouble;
 

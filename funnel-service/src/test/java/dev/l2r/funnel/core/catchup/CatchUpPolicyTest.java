@@ -1,5 +1,6 @@
 package dev.l2r.funnel.core.catchup;
 
+import dev.l2r.platform.rebuild.RebuildStatus;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package dev.l2r.funnel.core.catchup;
+package dev.l2r.platform.rebuild;
 
 import org.junit.jupiter.api.Test;
 
