@@ -229,7 +229,23 @@ public class Rebuilder {
                     // LOCAL: the pooled connection goes back with the live search_path, whatever happens
                     s.execute("SET LOCAL search_path TO " + SHADOW + ", " + schema);
                 }
-                projector.apply(shadow, events);
+                java.sql.Savepoint poll = shadow.setSavepoint();
+                try {
+                    projector.apply(shadow, events);
+                } catch (SQLException e) {
+                    // as the live pipeline does: a record the projection cannot apply (the live path dead-lettered
+                    // it) is set aside, one by one, and the rest of the poll goes on
+                    shadow.rollback(poll);
+                    for (LeadEvent event : events) {
+                        java.sql.Savepoint one = shadow.setSavepoint();
+                        try {
+                            projector.apply(shadow, List.of(event));
+                        } catch (SQLException refused) {
+                            shadow.rollback(one);
+                            p.unreadable++;
+                        }
+                    }
+                }
             }
             shadow.commit();
             status = new RebuildStatus("RUNNING", p.reason, p.phase, p.started, null, p.total, p.read,
