@@ -57,6 +57,8 @@ class ForecastBreakdownTest {
         assertThat(f.model().values()).isEqualTo(Map.of(DealValues.Source.AMOUNT, 3,
                 DealValues.Source.OVERALL_AVERAGE, 1));
         assertThat(f.model().trainedSpells()).isEqualTo(6);
+        // c and e are younger than spells that lasted longer (5 and 8 days): no thin tail; the new stages have none
+        assertThat(f.model().thinTail()).isZero();
         assertThat(f.model().wonDealsForValues()).isEqualTo(2);
         assertThat(f.model().interval()).isEqualTo(ForecastModel.SIMULATED);
         assertThat(f.model().intervalModelError()).isNull();

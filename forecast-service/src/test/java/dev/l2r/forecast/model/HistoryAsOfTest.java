@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HistoryAsOfTest {
 
     static final LeadAttributes NONE = LeadAttributes.NONE;
-    static final Close WON_600 = new Close("a", day(10), StageOutcome.WON, new BigDecimal("600"), "USD", NONE,
-            day(5));
-    static final Close WON_800 = WON_600.corrected(day(20), new BigDecimal("800"), "USD", NONE);
+    static Close won600() {
+        return new Close("a", day(10), StageOutcome.WON, new BigDecimal("600"), "USD", NONE, day(5));
+    }
 
     static History history() {
         OpenLead a = new OpenLead("a", "OPPORTUNITY", day(5), new BigDecimal("600"), "USD", NONE);
@@ -31,7 +31,8 @@ class HistoryAsOfTest {
         return new History(
                 List.of(new OpenInterval(a, day(5), day(10)), new OpenInterval(b, day(3), null)),
                 List.of(new Spell("a", "OPPORTUNITY", day(5), day(10), StageOutcome.WON, NONE)),
-                List.of(WON_600.until(day(20)), WON_800),
+                List.of(won600().until(day(20)),
+                        won600().corrected(day(20), new BigDecimal("800"), "USD", NONE)),
                 // loaded latest first: firstSeen must still find the earliest
                 List.of(new Arrival("a", day(5), "OPPORTUNITY", NONE), new Arrival("b", day(3), "SQL", NONE)));
     }
@@ -89,8 +90,8 @@ class HistoryAsOfTest {
 
     @Test
     void aCloseIsPricedOnlyInItsOwnCurrencyAndATargetCoversItsPeriodHalfOpen() {
-        assertThat(WON_600.pricedIn("USD")).isTrue();
-        assertThat(WON_600.pricedIn("EUR")).isFalse();
+        assertThat(won600().pricedIn("USD")).isTrue();
+        assertThat(won600().pricedIn("EUR")).isFalse();
         assertThat(new Close("n", day(1), StageOutcome.WON, null, null, NONE, null).pricedIn(null)).isFalse();
         assertThat(new Close("n", day(1), StageOutcome.WON, BigDecimal.ONE, null, NONE, null).pricedIn(null)).isTrue();
 
@@ -125,8 +126,8 @@ class HistoryAsOfTest {
     }
 
     /**
-     * Open leads alike in when and where they are keep one order whatever the loading order (the simulation draws
-     * for them in it): by amount (none first), currency, attributes, then id.
+     * Open leads keep one order whatever the loading order (the simulation draws for them in it): by time in stage,
+     * stage, amount (none first), currency, attributes, then id.
      */
     @Test
     void leadsAlikeInTimeAndStageAreOrderedByWhatTheyHold() {
@@ -137,10 +138,11 @@ class HistoryAsOfTest {
         OpenLead web = new OpenLead("m5", "SQL", day(3), new BigDecimal("100"), "USD",
                 new LeadAttributes("web", null, null, null));
         OpenLead twin = new OpenLead("m0", "SQL", day(3), new BigDecimal("200"), "USD", NONE);
-        History h = new History(List.of(high, web, euro, low, none, twin).stream()
+        OpenLead earlierStage = new OpenLead("s1", "MQL", day(3), new BigDecimal("999"), "USD", NONE);
+        History h = new History(List.of(high, web, euro, low, none, twin, earlierStage).stream()
                 .map(l -> new OpenInterval(l, day(3), null)).toList(), List.of(), List.of(), List.of());
         assertThat(h.asOf(day(4)).open()).extracting(OpenLead::leadId)
-                .containsExactly("m3", "m4", "m2", "m5", "m0", "m1");
+                .containsExactly("s1", "m3", "m4", "m2", "m5", "m0", "m1");
         // a close recorded without its own knownFrom is known from when it happened
         Close plain = new Close("a", day(10), StageOutcome.WON, BigDecimal.ONE, "USD", NONE, null, null, null);
         assertThat(plain.knownFrom()).isEqualTo(day(10));

@@ -136,6 +136,9 @@ class WinModelTest {
         // at 10 days none of SQL's four is open any more
         assertThat(model.cell("SQL", null, 10).thinTail()).isTrue();
         assertThat(model.cell("SQL", null, 9.9).thinTail()).isFalse();
+        // all of OPPORTUNITY at 11.5 days still has three open after it: exactly minAtRisk, not thin
+        assertThat(model.cell("OPPORTUNITY", null, 11.5).thinTail()).isFalse();
+        assertThat(model.cell("OPPORTUNITY", null, 12).thinTail()).isTrue();
         assertThatThrownBy(() -> new WinModel.Settings(0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WinModel.Settings(1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(model.settings()).isEqualTo(new WinModel.Settings(4, 3));
