@@ -10,6 +10,7 @@ import static dev.l2r.events.funnel.StageOutcome.NO_DECISION;
 import static dev.l2r.events.funnel.StageOutcome.OPEN;
 import static dev.l2r.events.funnel.StageOutcome.WON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -107,5 +108,60 @@ class CompetingRisksTest {
         assertThat(empty.survival(10)).isEqualTo(1.0);
         assertThat(empty.winWithin(0, 10)).isEqualTo(0);
         assertThat(empty.integratedWinIncidence(10)).isEqualTo(0);
+    }
+
+    /**
+     * Forty wins, one a day from day 1 to 40, and twenty leads censored at day 0.5 (more than the builder's first
+     * array holds of each): after the censoring 40 are at risk, so S(t) = 1 − ⌊t⌋/40 and F_won(t) = ⌊t⌋/40.
+     */
+    @Test
+    void manySpellsOfOneOutcomeAreAllCounted() {
+        CompetingRisks.Builder b = new CompetingRisks.Builder();
+        for (int i = 40; i >= 1; i--) {
+            b.add(i, WON);
+        }
+        for (int i = 0; i < 20; i++) {
+            b.add(0.5, OPEN);
+        }
+        CompetingRisks many = b.build();
+        assertThat(many.size()).isEqualTo(60);
+        assertThat(many.count(WON)).isEqualTo(40);
+        assertThat(many.count(OPEN)).isEqualTo(20);
+        assertThat(many.openAfter(0.5)).isEqualTo(40);
+        assertThat(many.survival(10)).isCloseTo(0.75, within(EPS));
+        assertThat(many.incidence(WON, 10.5)).isCloseTo(0.25, within(EPS));
+        // open at day 10, next 10 days: 10 of the 30 left win
+        assertThat(many.winWithin(10, 10)).isCloseTo(1.0 / 3, within(EPS));
+        // area under i/40 on [i, i + 1) for i = 1..39: 39 · 40 / 2 / 40
+        assertThat(many.integratedWinIncidence(40)).isCloseTo(19.5, within(EPS));
+        assertThat(many.integratedWinIncidence(41)).isCloseTo(20.5, within(EPS));
+    }
+
+    @Test
+    void aDurationMustBeANonNegativeNumberAndOpenIsNoCause() {
+        assertThatThrownBy(() -> obs(-0.001, WON)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> obs(Double.NaN, WON)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CompetingRisks.Builder().add(-1, LOST))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CompetingRisks.Builder().add(Double.NaN, LOST))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(obs(0, WON).days()).isZero();
+        assertThatThrownBy(() -> curve.incidence(OPEN, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(curve.count(OPEN)).isEqualTo(2);
+        assertThat(curve.count(NO_DECISION)).isEqualTo(1);
+        assertThat(curve.count(LOST)).isEqualTo(1);
+        assertThat(new CompetingRisks(List.of()).wonShareOfClosed()).isZero();
+    }
+
+    @Test
+    void aSpellClosedOnEntryCountsAtDayZero() {
+        CompetingRisks zero = new CompetingRisks.Builder().add(0, WON).add(0, LOST).add(4, OPEN).build();
+        assertThat(zero.count(WON)).isEqualTo(1);
+        assertThat(zero.incidence(WON, 0)).isCloseTo(1.0 / 3, within(EPS));
+        assertThat(zero.survival(0)).isCloseTo(1.0 / 3, within(EPS));
+        // F_won is 1/3 from day 0 on: the area to 1.5 days is 0.5
+        assertThat(zero.integratedWinIncidence(1.5)).isCloseTo(0.5, within(EPS));
+        // between the first two close times of the worked curve: 1/6 from day 2
+        assertThat(curve.integratedWinIncidence(2.5)).isCloseTo(0.5 / 6, within(EPS));
     }
 }

@@ -1,5 +1,6 @@
 package dev.l2r.forecast.model;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * where the files are absent) and on generated pipelines with known truth over many seeds. A band that always
  * covers is as wrong as one that rarely does, so the bounds are 70% and 90% both ways.
  */
+@Tag("slow")
 class IntervalCoverageTest {
 
     /** The defaults of application.properties, seasonality auto. */

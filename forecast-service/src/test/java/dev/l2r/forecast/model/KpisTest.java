@@ -126,4 +126,61 @@ class KpisTest {
                 StageDefinition.terminal("CLOSED_WON", "won", StageOutcome.WON)));
         assertThat(FunnelRoles.of(longer).pipelineStages()).containsExactly("OPPORTUNITY", "NEGOTIATION");
     }
+
+    /**
+     * A won deal without an amount counts as won (in the win rate) and as unpriced, never as revenue or in the
+     * average; its cycle still counts: won 100 USD (10 days) and one without amount (30 days), lost one: win rate
+     * 2/3, average 100, cycle 20, no open opportunities so velocity 0.
+     */
+    @Test
+    void aWonDealWithoutAmountCountsAsWonButNotInTheAverage() {
+        List<Close> closes = List.of(close("w1", StageOutcome.WON, "100", "USD", 10, "a"),
+                close("w0", StageOutcome.WON, null, null, 30, "a"),
+                close("l1", StageOutcome.LOST, null, null, null, "a"));
+        Kpis.Result k = Kpis.compute(END.minusSeconds(86_400 * 90), END, closes, List.of(), ROLES, "USD", null);
+        assertThat(k.won()).isEqualTo(2);
+        assertThat(k.wonWithoutAmount()).isEqualTo(1);
+        assertThat(k.wonInOtherCurrencies()).isZero();
+        assertThat(k.winRate()).isEqualTo(0.666667);
+        assertThat(k.averageDealSize()).isEqualByComparingTo("100");
+        assertThat(k.wonRevenue()).isEqualByComparingTo("100");
+        assertThat(k.salesCycleDays()).isEqualTo(20.0);
+        assertThat(k.salesVelocityPerDay()).isEqualByComparingTo("0");
+        assertThat(k.lost()).isEqualTo(1);
+        assertThat(k.noDecision()).isZero();
+    }
+
+    /**
+     * The qualified stage is SQL wherever it stands before the opportunity stage, else the open stage just before
+     * it, and none when the opportunity stage comes first.
+     */
+    @Test
+    void theQualifiedStageIsSqlBeforeTheOpportunityOrItsNeighbour() {
+        FunnelDefinition sqlFar = new FunnelDefinition(List.of(
+                StageDefinition.open("SQL", "qualified", "meeting"),
+                StageDefinition.open("DEMO", "demo held", "demo"),
+                StageDefinition.open("OPPORTUNITY", "opportunity", "created"),
+                StageDefinition.terminal("CLOSED_WON", "won", StageOutcome.WON)));
+        assertThat(FunnelRoles.of(sqlFar).qualified()).isEqualTo("SQL");
+        FunnelDefinition opportunityFirst = new FunnelDefinition(List.of(
+                StageDefinition.open("OPPORTUNITY", "opportunity", "created"),
+                StageDefinition.open("SQL", "qualified later", "meeting"),
+                StageDefinition.terminal("CLOSED_WON", "won", StageOutcome.WON)));
+        FunnelRoles roles = FunnelRoles.of(opportunityFirst);
+        assertThat(roles.opportunity()).isEqualTo("OPPORTUNITY");
+        assertThat(roles.qualified()).isNull();
+        assertThat(roles.pipelineStages()).containsExactly("OPPORTUNITY", "SQL");
+        assertThat(ROLES.qualified()).isEqualTo("SQL");
+        assertThat(ROLES.opportunity()).isEqualTo("OPPORTUNITY");
+    }
+
+    @Test
+    void withoutAnOpportunityStageSqlItselfIsTheOpportunityAndItsNeighbourQualifies() {
+        FunnelRoles roles = FunnelRoles.of(new FunnelDefinition(List.of(
+                StageDefinition.open("MQL", "marketing", "form"),
+                StageDefinition.open("SQL", "qualified", "meeting"),
+                StageDefinition.terminal("CLOSED_WON", "won", StageOutcome.WON))));
+        assertThat(roles.opportunity()).isEqualTo("SQL");
+        assertThat(roles.qualified()).isEqualTo("MQL");
+    }
 }

@@ -2,6 +2,7 @@ package dev.l2r.forecast.model;
 
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.funnel.StageOutcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the revenue ratios stayed within [0.954, 1.034] and [0.955, 1.049]: the tolerances are about 4.5 standard
  * deviations.
  */
+@Tag("slow")
 class RecoveryTest {
 
     static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");

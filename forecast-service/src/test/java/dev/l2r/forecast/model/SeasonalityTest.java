@@ -2,6 +2,7 @@ package dev.l2r.forecast.model;
 
 import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.funnel.StageOutcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -109,6 +110,7 @@ class SeasonalityTest {
      * truth is factors of about 0.5, 0.5 and 2. With the calendar the monthly backtest's MAPE is far lower.
      */
     @Test
+    @Tag("slow")
     void onPipelinesWithQuarterEndPeaksTheCalendarIsLearnedAndHelps() {
         for (long seed = 1; seed <= 3; seed++) {
             History g = GeneratedPipeline.generate(seed, 730, 8, 0, 0.5);
@@ -129,5 +131,72 @@ class SeasonalityTest {
                     IntervalCoverageTest.DEFAULTS.withSeasonality(false));
             assertThat(with.mape()).as("seed %d", seed).isLessThan(without.mape() / 2);
         }
+    }
+
+    /**
+     * A quarter without a win says nothing about the months' shares and is skipped: Q1 (10, 10, 70) and Q3 (20, 20,
+     * 50 over Jul 31, Aug 31, Sep 30: 90 wins in 92 days) with Q2 empty, as of October:
+     * <pre>
+     * Q3 factors 20/31, 20/31, 50/30 over 90/92 = 0.659498, 0.659498, 1.703704
+     * mean with Q1's 0.322581, 0.357143, 2.258065 = 0.491039, 0.508321, 1.980884
+     * pooled 30, 30, 120 over 62, 59, 61 days of 182: chi-square 88.790
+     * </pre>
+     */
+    @Test
+    void aQuarterWithoutWinsIsLeftOutOfTheFactors() {
+        Seasonality s = Seasonality.learn(wins(new int[]{10, 10, 70, 20, 20, 50}, "2030-01", "2030-02", "2030-03",
+                "2030-07", "2030-08", "2030-09"), Instant.parse("2030-10-01T00:00:00Z"), "USD");
+        Seasonality.Info info = s.info(Instant.parse("2030-10-01T00:00:00Z"), 31);
+        assertThat(info.used()).isTrue();
+        assertThat(info.completeQuarters()).isEqualTo(2);
+        assertThat(info.monthOfQuarterFactors()).containsExactly(0.491, 0.5083, 1.9809);
+        assertThat(info.chiSquare()).isCloseTo(88.790, within(0.001));
+        // October is the first month of its quarter; a horizon of nothing is not scaled
+        assertThat(info.horizonFactor()).isEqualTo(0.491);
+        assertThat(s.factor(Instant.parse("2030-10-01T00:00:00Z"), 0)).isEqualTo(1.0);
+
+        // as of July the same wins hold two complete quarters, of which only Q1 has any: not enough
+        Seasonality early = Seasonality.learn(wins(new int[]{10, 10, 70}, "2030-01", "2030-02", "2030-03"),
+                Instant.parse("2030-07-01T00:00:00Z"), "USD");
+        assertThat(early.used()).isFalse();
+        Seasonality.Info earlyInfo = early.info(Instant.parse("2030-07-01T00:00:00Z"), 31);
+        assertThat(earlyInfo.completeQuarters()).isEqualTo(2);
+        assertThat(earlyInfo.reason()).isEqualTo("fewer than 2 complete quarters with wins");
+        assertThat(earlyInfo.monthOfQuarterFactors()).isNull();
+        assertThat(earlyInfo.horizonFactor()).isNull();
+        assertThat(earlyInfo.chiSquare()).isNull();
+        assertThat(earlyInfo.mode()).isEqualTo("auto");
+    }
+
+    @Test
+    void quartersCountFromTheFirstWholeQuarterAfterTheFirstWinAndWinsAfterAsOfAreUnknown() {
+        // wins from February: Q1 began before the first win, so as of August only Q2 is complete (not Feb-Apr and
+        // May-Jul)
+        Seasonality fromFebruary = Seasonality.learn(wins(new int[]{10, 70, 20, 20, 50, 30}, "2030-02", "2030-03",
+                "2030-04", "2030-05", "2030-06", "2030-07"), Instant.parse("2030-08-01T00:00:00Z"), "USD");
+        assertThat(fromFebruary.used()).isFalse();
+        assertThat(fromFebruary.info(Instant.parse("2030-08-01T00:00:00Z"), 31).reason())
+                .startsWith("1 complete quarter(s)");
+        // from March: Q2 is the first whole quarter, complete by July
+        assertThat(Seasonality.learn(wins(new int[]{70, 20, 20, 50}, "2030-03", "2030-04", "2030-05", "2030-06"),
+                Instant.parse("2030-07-01T00:00:00Z"), "USD").info(Instant.parse("2030-07-01T00:00:00Z"), 31)
+                .reason()).startsWith("1 complete quarter(s)");
+        // as of mid-June only Q1 has ended
+        assertThat(Seasonality.learn(wins(new int[]{10, 10, 70, 20, 20, 50}, HALF_YEAR),
+                Instant.parse("2030-06-10T12:00:00Z"), "USD").info(Instant.parse("2030-06-10T12:00:00Z"), 1)
+                .completeQuarters()).isEqualTo(1);
+        // wins after asOf are not known yet
+        assertThat(Seasonality.learn(wins(new int[]{10, 10, 70, 20, 20, 50}, HALF_YEAR),
+                Instant.parse("2030-01-10T12:00:00Z"), "USD").info(Instant.parse("2030-01-10T12:00:00Z"), 1)
+                .reason()).isEqualTo("no won deal to learn from");
+        assertThat(Seasonality.learn(List.of(), Instant.parse("2030-07-01T00:00:00Z"), "USD")
+                .info(Instant.parse("2030-07-01T00:00:00Z"), 1).reason()).isEqualTo("no won deal to learn from");
+
+        Seasonality.Info off = Seasonality.off().info(Instant.parse("2030-07-01T00:00:00Z"), 31);
+        assertThat(off.used()).isFalse();
+        assertThat(off.mode()).isEqualTo("off");
+        assertThat(off.completeQuarters()).isZero();
+        assertThat(off.monthOfQuarterFactors()).isNull();
+        assertThat(Seasonality.off().factor(Instant.parse("2030-07-01T00:00:00Z"), 31)).isEqualTo(1.0);
     }
 }

@@ -1,5 +1,6 @@
 package dev.l2r.forecast.model;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -70,5 +71,56 @@ class SimulationTest {
         }
         assertThat(seen).contains(5.0, 20.0);
         assertThat(scaled.byStage()[0]).isEqualTo(scaled.totals());
+    }
+
+    /** Box–Muller: mean 0, variance 1, and a tenth of the draws below the normal's P10 of −1.2816. */
+    @Test
+    void normalDrawsAreStandardNormal() {
+        SplittableRandom random = new SplittableRandom(5);
+        int n = 40_000;
+        double sum = 0;
+        double squares = 0;
+        int belowP10 = 0;
+        for (int i = 0; i < n; i++) {
+            double z = Simulation.normal(random);
+            sum += z;
+            squares += z * z;
+            belowP10 += z < -1.2816 ? 1 : 0;
+        }
+        double mean = sum / n;
+        // standard errors: 0.005 for the mean, 0.007 for the variance, 0.0015 for the share
+        assertThat(mean).isBetween(-0.02, 0.02);
+        assertThat(squares / n - mean * mean).isBetween(0.97, 1.03);
+        assertThat((double) belowP10 / n).isBetween(0.094, 0.106);
+    }
+
+    /**
+     * One lead sure to win 100: without model error every total is 100; with a model error of 0.5 each iteration's
+     * total, its stage's and its group's are multiplied by one factor exp(0.5 z), so log(total / 100) has standard
+     * deviation 0.5 and the other group stays at 0.
+     */
+    @Test
+    void theModelErrorIsOneLogNormalFactorPerIteration() {
+        List<Simulation.Item> sure = List.of(new Simulation.Item(1.0,
+                new DealValues.Value(100, DealValues.Source.AMOUNT, null), 0, 1));
+        Simulation.Outcome exact = Simulation.run(sure, List.of(), 1, 2, 200, 3, new double[0], 0);
+        assertThat(exact.totals()).containsOnly(100.0);
+        Simulation.Outcome spread = Simulation.run(sure, List.of(), 1, 2, 20_000, 3, new double[0], 0.5);
+        double sum = 0;
+        double squares = 0;
+        for (double t : spread.totals()) {
+            double l = Math.log(t / 100);
+            sum += l;
+            squares += l * l;
+        }
+        double mean = sum / 20_000;
+        assertThat(mean).isBetween(-0.015, 0.015);
+        assertThat(Math.sqrt(squares / 20_000 - mean * mean)).isBetween(0.49, 0.51);
+        assertThat(spread.byStage()[0]).isEqualTo(spread.totals());
+        assertThat(spread.byGroup()[1]).isEqualTo(spread.totals());
+        assertThat(spread.byGroup()[0]).containsOnly(0.0);
+        // sorted ascending, as the quantiles need
+        assertThat(spread.totals()).isSorted();
+        assertThat(Simulation.poisson(new SplittableRandom(1), 0)).isZero();
     }
 }

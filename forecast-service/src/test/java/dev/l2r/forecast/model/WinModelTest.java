@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class WinModelTest {
@@ -112,5 +113,71 @@ class WinModelTest {
         assertThat(model.stageWinRate("SQL")).isCloseTo(1.0 / 3, within(1e-12));
         assertThat(model.stageCurve("SQL").wonShareOfClosed()).isEqualTo(0.25);
         assertThat(model.stageWinRate("MQL")).isNaN();
+    }
+
+    /**
+     * The thresholds are "at least": ten smb spells won after 5..14 days with minAtRisk 3 keep the segment while
+     * three are still open after the lead's age (11.5 days: 12, 13, 14) and leave it at 12; a stage with exactly
+     * minClosed closed spells is timed (ALL_SEGMENTS), and its tail is thin below minAtRisk open.
+     */
+    @Test
+    void thresholdsAreMinimaMet() {
+        List<Spell> history = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            history.add(spell("a" + i, "OPPORTUNITY", "smb", 0, 5.0 + i, StageOutcome.WON));
+        }
+        history.addAll(spells("SQL", null, 4, 2, 10));
+        WinModel model = WinModel.train(history, AS_OF, new WinModel.Settings(4, 3));
+        assertThat(model.cell("OPPORTUNITY", "smb", 11.5).level()).isEqualTo(WinModel.Level.SEGMENT);
+        assertThat(model.cell("OPPORTUNITY", "smb", 12).level()).isEqualTo(WinModel.Level.ALL_SEGMENTS);
+        WinModel.Cell sql = model.cell("SQL", null, 0);
+        assertThat(sql.level()).isEqualTo(WinModel.Level.ALL_SEGMENTS);
+        assertThat(sql.thinTail()).isFalse();
+        // at 10 days none of SQL's four is open any more
+        assertThat(model.cell("SQL", null, 10).thinTail()).isTrue();
+        assertThat(model.cell("SQL", null, 9.9).thinTail()).isFalse();
+        // all of OPPORTUNITY at 11.5 days still has three open after it: exactly minAtRisk, not thin
+        assertThat(model.cell("OPPORTUNITY", null, 11.5).thinTail()).isFalse();
+        assertThat(model.cell("OPPORTUNITY", null, 12).thinTail()).isTrue();
+        assertThatThrownBy(() -> new WinModel.Settings(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WinModel.Settings(1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(model.settings()).isEqualTo(new WinModel.Settings(4, 3));
+    }
+
+    /**
+     * P(won between two days after entering): from the curve, the flat share when timing is unknown, 0 without
+     * history. SQL: 2 of 4 won at 10 days. MQL: 1 of 2 closed won, too few to time.
+     */
+    @Test
+    void winBetweenTwoDaysAfterEnteringFollowsTheCellsLevel() {
+        List<Spell> history = new ArrayList<>(spells("SQL", null, 4, 2, 10));
+        history.addAll(spells("MQL", null, 2, 1, 10));
+        WinModel model = WinModel.train(history, AS_OF, new WinModel.Settings(4, 1));
+        WinModel.Cell sql = model.cell("SQL", null, 0);
+        assertThat(sql.winBetween(0, 10)).isEqualTo(0.5);
+        assertThat(sql.winBetween(10, 30)).isEqualTo(0.0);
+        assertThat(sql.winBetween(0, 9.9)).isEqualTo(0.0);
+        // ∫_0^15 F_won = 5 days at 1/2
+        assertThat(sql.integratedWinFromEntry(15)).isCloseTo(2.5, within(1e-12));
+        WinModel.Cell mql = model.cell("MQL", null, 0);
+        assertThat(mql.level()).isEqualTo(WinModel.Level.STAGE_RATE);
+        assertThat(mql.winBetween(20, 30)).isEqualTo(0.5);
+        WinModel.Cell none = model.cell("SAL", null, 0);
+        assertThat(none.winBetween(0, 30)).isZero();
+        assertThat(none.integratedWinFromEntry(30)).isZero();
+        assertThat(model.medianDaysToWin("SQL")).isEqualTo(10.0);
+        assertThat(model.medianDaysToWin("SAL")).isNaN();
+        assertThat(model.stageCurve("SAL")).isNull();
+    }
+
+    @Test
+    void theMedianDaysToWinIsOfTheWinsInOrderWhateverTheirLoadingOrder() {
+        List<Spell> history = List.of(
+                spell("a", "SQL", null, 0, 10.0, StageOutcome.WON),
+                spell("b", "SQL", null, 0, 2.0, StageOutcome.WON),
+                spell("c", "SQL", null, 0, 5.0, StageOutcome.WON),
+                spell("d", "SQL", null, 0, 1.0, StageOutcome.LOST));
+        assertThat(WinModel.train(history, AS_OF, new WinModel.Settings(1, 1)).medianDaysToWin("SQL"))
+                .isEqualTo(5.0);
     }
 }
