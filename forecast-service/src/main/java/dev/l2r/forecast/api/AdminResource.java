@@ -2,6 +2,7 @@ package dev.l2r.forecast.api;
 
 import dev.l2r.forecast.rebuild.Rebuilder;
 import dev.l2r.platform.auth.Scope;
+import dev.l2r.platform.rebuild.RebuildExamples;
 import dev.l2r.platform.rebuild.RebuildStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -12,6 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -34,7 +37,9 @@ public class AdminResource {
             description = "Answers 202 at once with the progress; the replay fills shadow tables that replace the "
                     + "current ones at the end, so forecasts keep answering from the old state until then. 409 when "
                     + "a rebuild is already running (in this replica or another).")
-    @APIResponse(responseCode = "202", description = "the rebuild started")
+    @APIResponse(responseCode = "202", description = "the rebuild started", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example",
+            value = RebuildExamples.RUNNING)))
     @APIResponse(responseCode = "409", description = "a rebuild is running")
     public Response start() throws SQLException {
         RebuildStatus status = rebuilder.start("requested over the API");
@@ -44,7 +49,9 @@ public class AdminResource {
     @GET
     @Path("rebuild")
     @Operation(summary = "Progress of this replica's running or latest rebuild")
-    @APIResponse(responseCode = "200", description = "progress of the rebuild")
+    @APIResponse(responseCode = "200", description = "progress of the rebuild", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "example",
+            value = RebuildExamples.DONE)))
     public RebuildStatus status() {
         return rebuilder.status();
     }

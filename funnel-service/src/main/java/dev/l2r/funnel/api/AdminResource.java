@@ -2,9 +2,10 @@ package dev.l2r.funnel.api;
 
 import dev.l2r.funnel.catchup.CatchUpWatch;
 import dev.l2r.funnel.core.catchup.CatchUpView;
-import dev.l2r.platform.rebuild.RebuildStatus;
 import dev.l2r.funnel.rebuild.Rebuilder;
 import dev.l2r.platform.auth.Scope;
+import dev.l2r.platform.rebuild.RebuildExamples;
+import dev.l2r.platform.rebuild.RebuildStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -42,7 +43,7 @@ public class AdminResource {
                     + "current ones at the end, so queries keep answering from the old state until then. Live "
                     + "consumption waits meanwhile and resumes afterwards. 409 when a rebuild is already running.")
     @APIResponse(responseCode = "202", description = "the rebuild started", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "example", value = ApiExamples.REBUILD_RUNNING)))
+            examples = @ExampleObject(name = "example", value = RebuildExamples.RUNNING)))
     public Response start() throws SQLException {
         RebuildStatus status = rebuilder.start("requested over the API");
         return Response.accepted(status).location(URI.create("/api/admin/rebuild")).build();
@@ -52,7 +53,7 @@ public class AdminResource {
     @Path("rebuild")
     @Operation(summary = "Progress of the running or latest rebuild")
     @APIResponse(responseCode = "200", description = "progress of the rebuild", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "example", value = ApiExamples.REBUILD_DONE)))
+            examples = @ExampleObject(name = "example", value = RebuildExamples.DONE)))
     public RebuildStatus status() throws SQLException {
         return rebuilder.status();
     }

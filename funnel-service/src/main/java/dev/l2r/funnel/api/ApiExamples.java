@@ -45,15 +45,6 @@ final class ApiExamples {
              "changes":[{"stage":"MQL","enteredChange":200,"enteredChangeRate":0.166667,"conversionToNextChange":0.020000,
               "conversionToWonChange":-0.003000,"velocityToNextMedianChangeDays":-0.500000}]}""";
 
-    static final String REBUILD_RUNNING = """
-            {"state":"RUNNING","reason":"requested over the API","phase":"starting","startedAt":"2025-04-01T08:00:00Z",
-             "eventsRead":0,"unreadable":0,"leads":0}""";
-
-    static final String REBUILD_DONE = """
-            {"state":"DONE","reason":"requested over the API","startedAt":"2025-04-01T08:00:00Z",
-             "finishedAt":"2025-04-01T08:09:18Z","eventsTotal":4273437,"eventsRead":4273437,"unreadable":0,
-             "leads":1000000,"eventsPerSecond":7663.9}""";
-
     static final String CATCH_UP = """
             {"lookedAt":"2026-12-03T10:50:39Z","backlog":1010608,"retained":5340594,"share":0.1892,
              "rebuildRunning":false,"replay":true,"why":"catching up: the consumer was 1,010,608 events behind (18.9 % \
