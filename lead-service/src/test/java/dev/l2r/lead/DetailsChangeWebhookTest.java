@@ -161,4 +161,38 @@ class DetailsChangeWebhookTest {
         assertThat(view.getObject("amount", BigDecimal.class)).isEqualByComparingTo("7100");
         assertThat(view.getString("attributes.owner")).isEqualTo("42");
     }
+
+    /**
+     * HubSpot delivers out of order: the amount restated on day 3 (a repeat of day 0's, so unchanged then) arrives
+     * before the deal's day-2 stage change with another amount. The restatement is kept dormant and published when
+     * the late change arrives, so the consumers and the lead end with the sender's last word.
+     */
+    @Test
+    void aRestatedAmountThatWasARepeatWhenItCameIsPublishedWhenALateEarlierChangeMakesItNews() throws Exception {
+        long deal = 8_000_000L + Math.abs(UUID.randomUUID().hashCode() % 1_000_000);
+        String lead = "hubspot:deal:" + deal;
+        String appointment = "[" + dealChange(deal, "dealstage", "appointmentscheduled", T, 1) + ","
+                + dealChange(deal, "amount", "100", T, 2) + "]";
+        post("hubspot", appointment, hubspotV1(appointment)).statusCode(200).body("recorded", equalTo(1));
+        String restated = "[" + dealChange(deal, "amount", "100", T.plus(3, ChronoUnit.DAYS), 3) + "]";
+        post("hubspot", restated, hubspotV1(restated)).statusCode(200).body("recorded", equalTo(0))
+                .body("unchanged", equalTo(1));
+        String late = "[" + dealChange(deal, "dealstage", "qualifiedtobuy", T.plus(2, ChronoUnit.DAYS), 4) + ","
+                + dealChange(deal, "amount", "200", T.plus(2, ChronoUnit.DAYS), 5) + "]";
+        post("hubspot", late, hubspotV1(late)).statusCode(200).body("recorded", equalTo(1));
+        // HubSpot's retry of the restatement is now a duplicate of what was published
+        post("hubspot", restated, hubspotV1(restated)).statusCode(200).body("duplicates", equalTo(1));
+
+        List<ConsumerRecord<String, String>> records = published(lead, 3);
+        assertThat(records).extracting(DetailsChangeWebhookTest::type).containsExactly(
+                LeadEventTypes.LEAD_STAGE_CHANGED, LeadEventTypes.LEAD_STAGE_CHANGED,
+                LeadEventTypes.LEAD_DETAILS_CHANGED);
+        assertThat(EventJson.readLeadStageChanged(records.get(1).value()).amount()).isEqualByComparingTo("200");
+        LeadDetailsChanged restatement = EventJson.readLeadDetailsChanged(records.get(2).value());
+        assertThat(restatement.amount()).isEqualByComparingTo("100");
+        assertThat(restatement.occurredAt()).isEqualTo(T.plus(3, ChronoUnit.DAYS));
+        JsonPath view = lead(lead);
+        assertThat(view.getObject("amount", BigDecimal.class)).isEqualByComparingTo("100");
+        assertThat(view.getList("details.eventId")).containsExactly(restatement.eventId().toString());
+    }
 }

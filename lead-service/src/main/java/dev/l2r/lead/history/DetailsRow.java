@@ -9,14 +9,21 @@ import java.util.UUID;
 
 /**
  * One row of {@code lead_detail_change}: a change of a lead's deal value or attributes without a change of stage,
- * as recorded and published ({@link LeadDetailsChanged}). Null values are unchanged ones.
+ * as recorded and published ({@link LeadDetailsChanged}). Null values are unchanged ones. A dormant row
+ * ({@code published} false) stated nothing new when it arrived and has not been published (yet).
  */
 public record DetailsRow(UUID eventId, String leadId, Instant occurredAt, Instant recordedAt, String source,
                          String sourceEventId, BigDecimal amount, String currency, LeadAttributes attributes,
-                         Long deliveryId) {
+                         Long deliveryId, boolean published) {
 
     public DetailsRow {
         attributes = attributes == null ? LeadAttributes.NONE : attributes;
+    }
+
+    /** The same row, published. */
+    public DetailsRow publishedNow() {
+        return new DetailsRow(eventId, leadId, occurredAt, recordedAt, source, sourceEventId, amount, currency,
+                attributes, deliveryId, true);
     }
 
     public LeadDetailsChanged toEvent() {

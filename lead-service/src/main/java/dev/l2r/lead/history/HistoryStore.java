@@ -149,11 +149,15 @@ public class HistoryStore {
 
     /** Marks dormant rows as published (their events are in the outbox of the same transaction). */
     public void publish(Connection c, List<UUID> eventIds) throws SQLException {
+        markPublished(c, "stage_transition", eventIds);
+    }
+
+    private static void markPublished(Connection c, String table, List<UUID> eventIds) throws SQLException {
         if (eventIds.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE stage_transition SET published = true WHERE event_id = ANY (?)")) {
+                "UPDATE " + table + " SET published = true WHERE event_id = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("uuid", eventIds.toArray()));
             ps.executeUpdate();
         }
@@ -202,7 +206,7 @@ public class HistoryStore {
     }
 
     private static final String DETAILS_COLUMNS = "event_id, lead_id, occurred_at, recorded_at, source, "
-            + "source_event_id, amount, currency, channel, segment, owner, campaign, delivery_id";
+            + "source_event_id, amount, currency, channel, segment, owner, campaign, delivery_id, published";
 
     /** Stored details changes with any of these source + source event id pairs. */
     public List<DetailsRow> detailsBySourceEvents(Connection c, List<String> sources, List<String> sourceEventIds)
@@ -239,7 +243,7 @@ public class HistoryStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO lead_detail_change (" + DETAILS_COLUMNS + ") "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (DetailsRow r : rows) {
                 int i = 1;
                 ps.setObject(i++, r.eventId());
@@ -255,14 +259,20 @@ public class HistoryStore {
                 ps.setString(i++, r.attributes().owner());
                 ps.setString(i++, r.attributes().campaign());
                 if (r.deliveryId() == null) {
-                    ps.setNull(i, Types.BIGINT);
+                    ps.setNull(i++, Types.BIGINT);
                 } else {
-                    ps.setLong(i, r.deliveryId());
+                    ps.setLong(i++, r.deliveryId());
                 }
+                ps.setBoolean(i, r.published());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** Marks dormant details changes as published (their events are in the outbox of the same transaction). */
+    public void publishDetails(Connection c, List<UUID> eventIds) throws SQLException {
+        markPublished(c, "lead_detail_change", eventIds);
     }
 
     private static List<DetailsRow> detailsRows(PreparedStatement ps) throws SQLException {
@@ -272,7 +282,7 @@ public class HistoryStore {
                 rows.add(new DetailsRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getTimestamp(3).toInstant(),
                         rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getBigDecimal(7),
                         trim(rs.getString(8)), new LeadAttributes(rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getString(12)), rs.getObject(13, Long.class)));
+                        rs.getString(11), rs.getString(12)), rs.getObject(13, Long.class), rs.getBoolean(14)));
             }
         }
         return rows;

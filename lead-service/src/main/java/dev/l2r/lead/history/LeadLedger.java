@@ -39,8 +39,11 @@ import java.util.function.Supplier;
  * <p>A details change ({@link StageChange.Mode#DETAILS}: a deal value or an owner changed without a stage change)
  * is recorded as a {@link DetailsRow} and published as a {@link LeadDetailsChanged}, deduplicated by source +
  * source event id like a stage change; one that states nothing the lead did not already have at its time is
- * answered as unchanged and not kept. The lead's amount and attributes are read from both kinds of row in event
- * time (a details change before a stage change at the same instant).
+ * answered as unchanged and kept dormant, for the same reason as a dormant observation: a late stage change that
+ * happened before it with another value makes it news again (MQL with 100, details with 100, then a late SQL
+ * between them with 200: the sender's last word is still 100), and it is published then. The same statement at
+ * the same instant again is not kept at all. The lead's amount and attributes are read from both kinds of row in
+ * event time (a details change before a stage change at the same instant).
  */
 public final class LeadLedger {
 
@@ -55,6 +58,7 @@ public final class LeadLedger {
     private final List<DetailsRow> addedDetails = new ArrayList<>();
     private final List<LeadEvent> published = new ArrayList<>();
     private final List<UUID> activated = new ArrayList<>();
+    private final List<UUID> activatedDetails = new ArrayList<>();
 
     public LeadLedger(FunnelDefinition funnel, Instant now, Supplier<UUID> ids) {
         this.funnel = funnel;
@@ -148,6 +152,7 @@ public final class LeadLedger {
         events.add(event);
         published.add(event);
         activateDormant(book, timeline);
+        activateDormantDetails(book);
         return new RecordingResult(RecordingResult.Status.RECORDED, event);
     }
 
@@ -182,30 +187,72 @@ public final class LeadLedger {
         SourceKey key = change.sourceEventId() == null ? null : new SourceKey(change.source(), change.sourceEventId());
         DetailsRow original = key == null ? null : detailsBySourceEvent.get(key);
         if (original != null) {
-            return new RecordingResult(RecordingResult.Status.DUPLICATE, null, original.toEvent());
+            // a repeat of a dormant details change is answered as the first time: no change
+            return original.published()
+                    ? new RecordingResult(RecordingResult.Status.DUPLICATE, null, original.toEvent())
+                    : new RecordingResult(RecordingResult.Status.UNCHANGED, null, new DetailsRow(null,
+                    original.leadId(), original.occurredAt(), original.recordedAt(), original.source(),
+                    original.sourceEventId(), original.amount(), original.currency(), original.attributes(),
+                    original.deliveryId(), false).toEvent());
         }
         Book book = books.computeIfAbsent(change.leadId(), id -> new Book(id, now, true));
-        DetailsRow row = new DetailsRow(null, change.leadId(), change.occurredAt(), now, change.source(),
-                change.sourceEventId(), change.amount(), change.currency(), change.attributes(), change.deliveryId());
-        if (!book.changesSomething(row)) {
-            return new RecordingResult(RecordingResult.Status.UNCHANGED, null, row.toEvent());
+        DetailsRow said = new DetailsRow(null, change.leadId(), change.occurredAt(), now, change.source(),
+                change.sourceEventId(), change.amount(), change.currency(), change.attributes(), change.deliveryId(),
+                true);
+        boolean news = book.changesSomething(said);
+        // a statement of nothing can never become news; the same statement at the same instant is kept once
+        if (!news && (said.amount() == null && said.attributes().equals(LeadAttributes.NONE)
+                || book.hasStatement(said))) {
+            return new RecordingResult(RecordingResult.Status.UNCHANGED, null, said.toEvent());
         }
-        row = new DetailsRow(ids.get(), row.leadId(), row.occurredAt(), row.recordedAt(), row.source(),
-                row.sourceEventId(), row.amount(), row.currency(), row.attributes(), row.deliveryId());
+        DetailsRow row = new DetailsRow(ids.get(), said.leadId(), said.occurredAt(), said.recordedAt(),
+                said.source(), said.sourceEventId(), said.amount(), said.currency(), said.attributes(),
+                said.deliveryId(), news);
         book.details.add(row);
+        if (key != null) {
+            detailsBySourceEvent.put(key, row);
+        }
+        addedDetails.add(row);
+        if (!news) {
+            return new RecordingResult(RecordingResult.Status.UNCHANGED, null, said.toEvent());
+        }
         if (!book.rows.isEmpty()) {
             // a lead with no stage yet is not a lead row: its details wait for its first stage change
             book.state = leadState(book, LeadTimeline.of(funnel, book.rows.stream().map(TransitionRow::observation)
                     .toList()));
             book.changed = true;
         }
-        if (key != null) {
-            detailsBySourceEvent.put(key, row);
-        }
-        addedDetails.add(row);
         LeadDetailsChanged event = row.toEvent();
         published.add(event);
+        activateDormantDetails(book);
         return new RecordingResult(RecordingResult.Status.RECORDED, null, event);
+    }
+
+    /**
+     * Publishes the dormant details changes that now state something the lead's published history did not have at
+     * their time, earliest first (publishing one can settle a later one).
+     */
+    private void activateDormantDetails(Book book) {
+        List<DetailsRow> dormant = book.details.stream().filter(d -> !d.published())
+                .sorted(Comparator.comparing(DetailsRow::occurredAt).thenComparing(d -> String.valueOf(d.eventId())))
+                .toList();
+        for (DetailsRow row : dormant) {
+            if (!book.changesSomething(row)) {
+                continue;
+            }
+            DetailsRow now = row.publishedNow();
+            book.details.set(book.details.indexOf(row), now);
+            if (now.sourceEventId() != null) {
+                detailsBySourceEvent.put(new SourceKey(now.source(), now.sourceEventId()), now);
+            }
+            int added = addedDetails.indexOf(row);
+            if (added >= 0) {
+                addedDetails.set(added, now);
+            } else {
+                activatedDetails.add(now.eventId());
+            }
+            published.add(now.toEvent());
+        }
     }
 
     /** One dated statement of values: a stage change's or a details change's. */
@@ -293,6 +340,11 @@ public final class LeadLedger {
         return activated;
     }
 
+    /** Stored dormant details changes published by this ledger's changes. */
+    public List<UUID> activatedDetails() {
+        return activatedDetails;
+    }
+
     /** The lead as its loaded history reads now (null without a stage change): a merged lead's recomputed row. */
     public LeadRow state(String leadId) {
         Book book = books.get(leadId);
@@ -335,7 +387,7 @@ public final class LeadLedger {
             List<TransitionRow> upTo = rows.stream().filter(TransitionRow::published)
                     .filter(r -> !r.occurredAt().isAfter(change.occurredAt()))
                     .sorted(Comparator.comparing(TransitionRow::occurredAt)).toList();
-            List<Said> before = said(upTo, details.stream()
+            List<Said> before = said(upTo, details.stream().filter(DetailsRow::published)
                     .filter(d -> !d.occurredAt().isAfter(change.occurredAt())).toList());
             Said priced = null;
             for (Said s : before) {
@@ -348,6 +400,19 @@ public final class LeadLedger {
             for (String dimension : List.of("channel", "segment", "owner", "campaign")) {
                 String value = change.attributes().get(dimension);
                 if (value != null && !value.equals(latest(before, a -> a.get(dimension)))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the lead already has a details change stating exactly this at exactly this time. */
+        boolean hasStatement(DetailsRow change) {
+            for (DetailsRow d : details) {
+                if (d.occurredAt().equals(change.occurredAt()) && Objects.equals(d.currency(), change.currency())
+                        && (d.amount() == null ? change.amount() == null
+                        : change.amount() != null && d.amount().compareTo(change.amount()) == 0)
+                        && d.attributes().equals(change.attributes())) {
                     return true;
                 }
             }

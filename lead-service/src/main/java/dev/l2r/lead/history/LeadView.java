@@ -58,7 +58,8 @@ public record LeadView(String leadId, String currentStage, Instant currentSince,
                     t.source(), t.sourceEventId(), t.rawStage(), t.amount(), t.currency(), t.attributes(),
                     t.deliveryId());
         }).toList();
-        List<DetailsEntry> details = detailsRows.stream()
+        // dormant details changes (nothing new when they came) are not listed, like observations that are no move
+        List<DetailsEntry> details = detailsRows.stream().filter(DetailsRow::published)
                 .sorted(java.util.Comparator.comparing(DetailsRow::occurredAt).thenComparing(d -> d.eventId().toString()))
                 .map(d -> new DetailsEntry(d.eventId(), d.occurredAt(), d.recordedAt(), d.source(), d.sourceEventId(),
                         d.amount(), d.currency(), d.attributes(), d.deliveryId())).toList();

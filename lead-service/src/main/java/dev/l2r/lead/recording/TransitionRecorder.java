@@ -103,6 +103,7 @@ public class TransitionRecorder {
             store.insertTransitions(c, ledger.addedTransitions());
             store.insertDetails(c, ledger.addedDetails());
             store.publish(c, ledger.activatedTransitions());
+            store.publishDetails(c, ledger.activatedDetails());
             outbox.appendLeadEvents(c, ledger.published());
             if (alongside != null) {
                 alongside.write(c);

@@ -66,7 +66,11 @@ class LeadLedgerTest {
                     .map(r -> activated.contains(r.eventId()) ? r.publishedNow() : r).toList());
             ledger.addedTransitions().forEach(r -> rows.merge(r.leadId(), List.of(r),
                     (a, b) -> { List<TransitionRow> all = new ArrayList<>(a); all.addAll(b); return all; }));
-            ledger.addedDetails().forEach(d -> details.computeIfAbsent(d.leadId(), k -> new ArrayList<>()).add(d));
+            Set<UUID> activatedDetails = new HashSet<>(ledger.activatedDetails());
+            details.replaceAll((id, list) -> list.stream()
+                    .map(d -> activatedDetails.contains(d.eventId()) ? d.publishedNow() : d).toList());
+            ledger.addedDetails().forEach(d -> details.merge(d.leadId(), List.of(d),
+                    (a, b) -> { List<DetailsRow> all = new ArrayList<>(a); all.addAll(b); return all; }));
             published.addAll(ledger.events());
             publishedAll.addAll(ledger.published());
             return results;

@@ -117,7 +117,8 @@ class LeadLedgerValuesTest {
                 .as("nothing at all").isEqualTo(Status.UNCHANGED);
         assertThat(status(store, details("a", 0, "d4", "100", "EUR", LeadAttributes.NONE)))
                 .as("the stage change's own values at its own instant").isEqualTo(Status.UNCHANGED);
-        assertThat(store.details).isEmpty();
+        assertThat(store.details.get("a")).as("kept dormant, none published").extracting(DetailsRow::published)
+                .containsOnly(false);
         assertThat(store.publishedAll).hasSize(1);
 
         assertThat(status(store, details("a", -1, "d5", "100", "EUR", LeadAttributes.NONE)))
@@ -133,11 +134,14 @@ class LeadLedgerValuesTest {
             assertThat(status(store, details("a", 3, "d-" + dimension, null, null, changed)))
                     .as("another " + dimension).isEqualTo(Status.RECORDED);
         }
-        assertThat(store.details.get("a")).extracting(DetailsRow::sourceEventId)
-                .containsExactly("d5", "d6", "d7", "d-channel", "d-segment", "d-owner", "d-campaign");
+        // d1 (100 EUR on day 1) was a repeat when it came; d6 (100 USD, also day 1) made it news again: published
+        assertThat(store.details.get("a").stream().filter(DetailsRow::published)).extracting(DetailsRow::sourceEventId)
+                .containsExactly("d1", "d5", "d6", "d7", "d-channel", "d-segment", "d-owner", "d-campaign");
+        assertThat(store.details.get("a").stream().filter(d -> !d.published())).extracting(DetailsRow::sourceEventId)
+                .containsExactly("d2", "d4");
         // each recorded details change is published as one, after the stage change, in recording order
-        assertThat(store.publishedAll).hasSize(8);
-        assertThat(store.publishedAll.subList(1, 8)).allMatch(e -> e instanceof LeadDetailsChanged);
+        assertThat(store.publishedAll).hasSize(9);
+        assertThat(store.publishedAll.subList(1, 9)).allMatch(e -> e instanceof LeadDetailsChanged);
         assertThat(store.published).hasSize(1);
         LeadRow a = store.leads.get("a");
         assertThat(List.of(a.lastTouchChannel(), a.segment(), a.owner(), a.campaign()))
@@ -169,6 +173,59 @@ class LeadLedgerValuesTest {
                 .isEqualTo(Status.UNCHANGED);
         assertThat(status(store, details("a", 6, "3", "150", "EUR", LeadAttributes.NONE)))
                 .isEqualTo(Status.RECORDED);
+    }
+
+    /**
+     * The sender's last word stands whatever the arrival order: a details change that repeated the lead's value
+     * when it came is kept dormant and published once a late, earlier-dated stage change states another value
+     * before it.
+     */
+    @Test
+    void aDormantDetailsChangeIsPublishedWhenALateEarlierStageChangeMakesItNews() {
+        StageChange mql = stage("a", MQL, 0, "1", "100", "EUR", attrs(null, null, "ann", null));
+        StageChange repeat = details("a", 3, "d", "100", "EUR", attrs(null, null, "ann", null));
+        StageChange lateSql = stage("a", SQL, 2, "2", "200", "EUR", attrs(null, null, "bob", null));
+        for (boolean repeatFirst : List.of(true, false)) {
+            Store store = new Store(11);
+            store.record(List.of(mql));
+            List<StageChange> rest = repeatFirst ? List.of(repeat, lateSql) : List.of(lateSql, repeat);
+            List<Status> statuses = rest.stream().map(c -> status(store, c)).toList();
+            String order = repeatFirst ? "details first" : "SQL first";
+            // details first: unchanged when it came (dormant); SQL first: news at once
+            assertThat(statuses).as(order).containsExactly(repeatFirst ? Status.UNCHANGED : Status.RECORDED,
+                    Status.RECORDED);
+            LeadRow a = store.leads.get("a");
+            assertThat(a.amount()).as(order).isEqualByComparingTo("100");
+            assertThat(a.owner()).as(order).isEqualTo("ann");
+            // what a consumer reads from the published events in event time ends with the sender's last word too
+            List<LeadDetailsChanged> details = store.publishedAll.stream()
+                    .filter(e -> e instanceof LeadDetailsChanged).map(e -> (LeadDetailsChanged) e).toList();
+            assertThat(details).as(order).hasSize(1);
+            assertThat(details.get(0).occurredAt()).isEqualTo(day(3));
+            assertThat(details.get(0).amount()).isEqualByComparingTo("100");
+            assertThat(details.get(0).attributes().owner()).isEqualTo("ann");
+            assertThat(store.details.get("a")).as(order).singleElement().satisfies(d -> {
+                assertThat(d.published()).isTrue();
+                assertThat(d.sourceEventId()).isEqualTo("d");
+            });
+            // a sender's retry of it now is a duplicate of the published change
+            assertThat(status(store, repeat)).isEqualTo(Status.DUPLICATE);
+        }
+    }
+
+    @Test
+    void aRetriedDormantDetailsChangeIsUnchangedAndTheSameStatementAgainIsNotKeptTwice() {
+        Store store = new Store(12);
+        store.record(List.of(stage("a", MQL, 0, "1", "100", "EUR", LeadAttributes.NONE)));
+        StageChange repeat = details("a", 3, "d", "100", "EUR", LeadAttributes.NONE);
+        RecordingResult first = store.record(List.of(repeat)).get(0);
+        assertThat(first.status()).isEqualTo(Status.UNCHANGED);
+        assertThat(first.details().eventId()).as("a dormant row's id is not handed out").isNull();
+        assertThat(status(store, repeat)).isEqualTo(Status.UNCHANGED);
+        assertThat(status(store, details("a", 3, null, "100", "EUR", LeadAttributes.NONE)))
+                .isEqualTo(Status.UNCHANGED);
+        assertThat(store.details.get("a")).hasSize(1);
+        assertThat(store.publishedAll).hasSize(1);
     }
 
     @Test
@@ -334,6 +391,66 @@ class LeadLedgerValuesTest {
         assertThat(lead.campaign()).isEqualTo(last(said, LeadAttributes::campaign));
         assertThat(lead.firstSeenAt()).isEqualTo(changes.stream().filter(c -> !c.isDetails())
                 .map(StageChange::occurredAt).min(Comparator.naturalOrder()).orElseThrow());
+    }
+
+    /**
+     * Random histories where amounts repeat (two values), so details changes often repeat what the lead had when
+     * they came: in any arrival order and chunking, a consumer folding the published events in event time (details
+     * before a stage change at one instant) ends with the amount of a brute-force reading of the published stage
+     * changes and every details statement: no sender's statement is lost for having been a repeat when it came.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void noDetailsStatementIsLostForRepeatingAValueWhenItCame(long seed) {
+        Random random = new Random(seed);
+        List<StageChange> changes = new ArrayList<>();
+        int n = 2 + random.nextInt(10);
+        List<Long> stageDays = shuffledDays(random);
+        List<Long> detailDays = shuffledDays(random);
+        int stageCount = 0;
+        for (int i = 0; i < n; i++) {
+            boolean isStage = i == 0 || random.nextBoolean();
+            String amount = random.nextInt(4) == 0 ? null : random.nextBoolean() ? "100" : "200";
+            changes.add(isStage
+                    ? stage("a", FUNNEL.stages().get(random.nextInt(FUNNEL.stages().size())).key(),
+                    stageDays.get(stageCount++), "s" + i, amount, amount == null ? null : "EUR", LeadAttributes.NONE)
+                    : details("a", detailDays.get(i), "d" + i, amount, amount == null ? null : "EUR",
+                    LeadAttributes.NONE));
+        }
+        List<StageChange> arrival = new ArrayList<>(changes);
+        Collections.shuffle(arrival, random);
+        Store store = new Store(seed);
+        store.recordInChunks(arrival, random);
+
+        List<Statement> consumed = new ArrayList<>();
+        store.publishedAll.forEach(e -> {
+            if (e instanceof LeadStageChanged s) {
+                consumed.add(new Statement(s.occurredAt(), 1, s.amount()));
+            } else if (e instanceof LeadDetailsChanged d) {
+                consumed.add(new Statement(d.occurredAt(), 0, d.amount()));
+            }
+        });
+        List<Statement> truth = new ArrayList<>();
+        store.published.forEach(s -> truth.add(new Statement(s.occurredAt(), 1, s.amount())));
+        changes.stream().filter(StageChange::isDetails)
+                .forEach(d -> truth.add(new Statement(d.occurredAt(), 0, d.amount())));
+        assertThat(lastAmount(consumed)).as("seed " + seed).isEqualTo(lastAmount(truth));
+        assertThat(store.publishedAll.stream().filter(e -> e instanceof LeadDetailsChanged).count())
+                .as("a details change is published at most once")
+                .isLessThanOrEqualTo(changes.stream().filter(StageChange::isDetails).count());
+    }
+
+    /** An amount said at a moment; {@code order} 0 for a details change, 1 for a stage change. */
+    private record Statement(Instant at, int order, BigDecimal amount) {
+    }
+
+    private static String lastAmount(List<Statement> statements) {
+        BigDecimal last = null;
+        for (Statement s : statements.stream()
+                .sorted(Comparator.comparing(Statement::at).thenComparingInt(Statement::order)).toList()) {
+            last = s.amount() != null ? s.amount() : last;
+        }
+        return last == null ? null : last.stripTrailingZeros().toPlainString();
     }
 
     private static List<Long> shuffledDays(Random random) {
