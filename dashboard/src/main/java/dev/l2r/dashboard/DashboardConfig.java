@@ -34,4 +34,28 @@ public interface DashboardConfig {
     /** Secure cookie (HTTPS only): true behind a TLS Ingress; false for http://localhost. */
     @WithDefault("false")
     boolean secureCookie();
+
+    /** The dashboard's own OIDC sign-in (authorization code with PKCE), beside the API key. */
+    Oidc oidc();
+
+    interface Oidc {
+
+        /** Off by default: then only the API key signs in. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The issuer the services trust (their {@code quarkus.oidc.auth-server-url}). */
+        Optional<String> issuer();
+
+        String clientId();
+
+        /** Empty: a public client, PKCE alone. Never logged, never in an answer. */
+        Optional<String> clientSecret();
+
+        /** Space-separated; must include {@code openid} and the scope the services map to {@code read}. */
+        String scopes();
+
+        /** The callback URL registered at the issuer; empty: this request's own origin + the callback path. */
+        Optional<String> redirectUri();
+    }
 }

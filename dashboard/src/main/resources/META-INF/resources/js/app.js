@@ -53,6 +53,15 @@ function showSignIn(message) {
     }
   });
   document.getElementById('api-key').focus();
+  // the dashboard's own OIDC sign-in, when it is on: a plain link, the issuer and the dashboard do the rest
+  get('/dashboard/session/methods').then((methods) => {
+    if (!methods?.oidc) return;
+    const link = document.getElementById('oidc-link');
+    if (!link) return;
+    link.textContent = `Sign in with ${methods.oidc.issuer}`;
+    link.href = methods.oidc.href;
+    document.getElementById('oidc-sign-in').hidden = false;
+  }, () => null);
 }
 
 function signedIn() {

@@ -1,5 +1,6 @@
 package dev.l2r.dashboard;
 
+import dev.l2r.dashboard.session.Credential;
 import dev.l2r.dashboard.session.SessionCookie;
 import dev.l2r.dashboard.session.Sessions;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +31,7 @@ class DashboardTest {
             Base64.getDecoder().decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), Duration.ofHours(1));
 
     static String session() {
-        return SEALER.seal("l2r_some_key", Instant.now());
+        return SEALER.seal(Credential.apiKey("l2r_some_key"), Instant.now());
     }
 
     @Test
@@ -47,7 +48,7 @@ class DashboardTest {
     void aCookieThatWasChangedOrSealedElsewhereIsNoSession() {
         String sealed = session();
         String changed = sealed.substring(0, 20) + (sealed.charAt(20) == 'A' ? 'B' : 'A') + sealed.substring(21);
-        String foreign = new SessionCookie(SessionCookie.randomKey(), Duration.ofHours(1)).seal("l2r_some_key", Instant.now());
+        String foreign = new SessionCookie(SessionCookie.randomKey(), Duration.ofHours(1)).seal(Credential.apiKey("l2r_some_key"), Instant.now());
         for (String cookie : new String[]{changed, foreign, "l2r_some_key"}) {
             given().cookie(Sessions.COOKIE, cookie).get("/dashboard/status").then().statusCode(401);
             given().cookie(Sessions.COOKIE, cookie).get("/api/funnel").then().statusCode(401);
@@ -115,5 +116,36 @@ class DashboardTest {
         given().get("/_static/echarts/5.6.0/dist/echarts.esm.min.js").then().statusCode(200)
                 .contentType(containsString("javascript"));
         given().get("/js/views/funnel.js").then().statusCode(200);
+    }
+
+    @Test
+    void everyPageAssetAndAnswerCarriesTheSecurityHeaders() {
+        for (String path : new String[]{"/", "/index.html", "/js/app.js", "/css/dashboard.css",
+                "/_static/echarts/5.6.0/dist/echarts.esm.min.js", "/dashboard/session", "/dashboard/session/methods",
+                "/dashboard/oidc/sign-in", "/api/funnel", "/no-such-page"}) {
+            String csp = given().get(path).then().header("X-Content-Type-Options", equalTo("nosniff"))
+                    .header("Referrer-Policy", equalTo("same-origin")).header("X-Frame-Options", equalTo("DENY"))
+                    .extract().header("Content-Security-Policy");
+            org.assertj.core.api.Assertions.assertThat(csp).as(path).isNotNull();
+            java.util.Map<String, String> directives = new java.util.HashMap<>();
+            for (String d : csp.split(";")) {
+                String t = d.trim();
+                directives.put(t.contains(" ") ? t.substring(0, t.indexOf(' ')) : t, t);
+            }
+            org.assertj.core.api.Assertions.assertThat(directives).as(path)
+                    .containsEntry("default-src", "default-src 'self'")
+                    .containsEntry("script-src", "script-src 'self'")
+                    .containsEntry("frame-ancestors", "frame-ancestors 'none'")
+                    .containsEntry("object-src", "object-src 'none'");
+        }
+    }
+
+    @Test
+    void withOidcOffOnlyTheApiKeySignsIn() {
+        given().get("/dashboard/session/methods").then().statusCode(200).body("apiKey", equalTo(true))
+                .body("oidc", org.hamcrest.Matchers.nullValue());
+        given().redirects().follow(false).get("/dashboard/oidc/sign-in").then().statusCode(404)
+                .contentType(Problems.MEDIA_TYPE);
+        given().redirects().follow(false).get("/dashboard/oidc/callback?code=a&state=b").then().statusCode(404);
     }
 }

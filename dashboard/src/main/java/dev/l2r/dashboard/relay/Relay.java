@@ -2,6 +2,7 @@ package dev.l2r.dashboard.relay;
 
 import dev.l2r.dashboard.DashboardConfig;
 import dev.l2r.dashboard.Problems;
+import dev.l2r.dashboard.session.Credential;
 import dev.l2r.dashboard.session.Sessions;
 import io.netty.handler.timeout.TimeoutException;
 import io.vertx.core.MultiMap;
@@ -23,7 +24,8 @@ import java.util.Set;
 
 /**
  * Relays {@code /api/**} to the service that owns the path ({@link Routes}), with the session's API key as
- * {@code X-API-Key} (or the browser's own bearer token), streaming both bodies and passing the status, headers and
+ * {@code X-API-Key} or its OIDC access token as {@code Authorization: Bearer} (or the browser's own bearer token,
+ * from an authenticating proxy), streaming both bodies and passing the status, headers and
  * problem bodies through unchanged. A service that cannot be reached is a 503 problem naming it; one that stops
  * sending for the timeout a 504.
  */
@@ -59,9 +61,9 @@ public class Relay {
                     "the dashboard relays the funnel, forecast and lead paths only; " + in.path() + " is not one"));
             return;
         }
-        Optional<String> key = sessions.apiKey(ctx);
+        Optional<Credential> session = sessions.credential(ctx);
         String bearer = in.getHeader("Authorization");
-        if (key.isEmpty() && (bearer == null || !bearer.regionMatches(true, 0, "Bearer ", 0, 7))) {
+        if (session.isEmpty() && (bearer == null || !bearer.regionMatches(true, 0, "Bearer ", 0, 7))) {
             Problems.signInFirst(ctx);
             return;
         }
@@ -69,7 +71,13 @@ public class Relay {
         in.pause();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copy(in.headers(), headers);
-        key.ifPresent(k -> headers.set("X-API-Key", k).remove("Authorization"));
+        session.ifPresent(c -> {
+            if (c.kind() == Credential.Kind.API_KEY) {
+                headers.set("X-API-Key", c.value()).remove("Authorization");
+            } else {
+                headers.set("Authorization", "Bearer " + c.value());
+            }
+        });
         String length = in.getHeader("Content-Length");
         if (length != null) {
             headers.set("Content-Length", length);

@@ -13,7 +13,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * The signed-in session as a cookie value: the API key and the moment the session ends, sealed with AES-256-GCM
+ * The signed-in session as a cookie value: the credential (an API key or an OIDC access token, {@link Credential})
+ * and the moment the session ends, sealed with AES-256-GCM
  * under the dashboard's session key, so the browser holds it without being able to read or change it, and every
  * replica that has the key can open it (no server-side store, no sticky sessions). A value that does not open, or
  * whose end has passed, is no session.
@@ -23,6 +24,8 @@ public final class SessionCookie {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** the longest value a browser keeps in one cookie with its name and attributes (RFC 6265 6.1: at least 4096) */
+    public static final int MAX_CHARS = 3800;
 
     private final SecretKeySpec key;
     private final Duration lifetime;
@@ -42,10 +45,17 @@ public final class SessionCookie {
         return k;
     }
 
-    public String seal(String apiKey, Instant now) {
-        byte[] secret = apiKey.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer plain = ByteBuffer.allocate(Long.BYTES + secret.length);
-        plain.putLong(now.plus(lifetime).getEpochSecond()).put(secret);
+    /** Sealed until the session lifetime has passed. */
+    public String seal(Credential credential, Instant now) {
+        return seal(credential, now, now.plus(lifetime));
+    }
+
+    /** Sealed until the session lifetime has passed or {@code notAfter} (a token's expiry), whichever is first. */
+    public String seal(Credential credential, Instant now, Instant notAfter) {
+        Instant endsAt = now.plus(lifetime).isBefore(notAfter) ? now.plus(lifetime) : notAfter;
+        byte[] secret = credential.value().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer plain = ByteBuffer.allocate(Long.BYTES + 1 + secret.length);
+        plain.putLong(endsAt.getEpochSecond()).put((byte) credential.kind().ordinal()).put(secret);
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
@@ -59,14 +69,14 @@ public final class SessionCookie {
         }
     }
 
-    /** The API key of a session that is sealed under this key and has not ended; empty otherwise. */
-    public Optional<String> open(String value, Instant now) {
-        if (value == null || value.isEmpty() || value.length() > 4096) {
+    /** The credential of a session that is sealed under this key and has not ended; empty otherwise. */
+    public Optional<Credential> open(String value, Instant now) {
+        if (value == null || value.isEmpty() || value.length() > MAX_CHARS) {
             return Optional.empty();
         }
         try {
             byte[] all = Base64.getUrlDecoder().decode(value);
-            if (all.length < NONCE_BYTES + TAG_BITS / 8 + Long.BYTES) {
+            if (all.length < NONCE_BYTES + TAG_BITS / 8 + Long.BYTES + 1) {
                 return Optional.empty();
             }
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -76,9 +86,13 @@ public final class SessionCookie {
             if (now.getEpochSecond() >= endsAt) {
                 return Optional.empty();
             }
+            int kind = plain.get();
+            if (kind < 0 || kind >= Credential.Kind.values().length) {
+                return Optional.empty();
+            }
             byte[] secret = new byte[plain.remaining()];
             plain.get(secret);
-            return Optional.of(new String(secret, StandardCharsets.UTF_8));
+            return Optional.of(new Credential(Credential.Kind.values()[kind], new String(secret, StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException | GeneralSecurityException notOurs) {
             return Optional.empty();
         }

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * The browser's session: an encrypted, HttpOnly, SameSite=Strict cookie without Max-Age (it ends with the browser
- * session, and at the latest after the session lifetime sealed inside it). The API key never reaches the page's
- * script or the browser's storage.
+ * session, and at the latest after the session lifetime, or the access token's expiry, sealed inside it). The API
+ * key or access token never reaches the page's script or the browser's storage.
  */
 @ApplicationScoped
 public class Sessions {
@@ -32,18 +32,41 @@ public class Sessions {
         this.secure = config.secureCookie();
     }
 
-    /** The API key of the request's session, if it has one that is valid. */
-    public Optional<String> apiKey(RoutingContext ctx) {
+    /** The API key or access token of the request's session, if it has one that is valid. */
+    public Optional<Credential> credential(RoutingContext ctx) {
         Cookie c = ctx.request().getCookie(COOKIE);
-        return c == null ? Optional.empty() : sealer.open(c.getValue(), Instant.now());
+        return c == null ? Optional.empty()
+                : sealer.open(c.getValue(), Instant.now()).filter(s -> s.kind() != Credential.Kind.PENDING_SIGN_IN);
     }
 
     public void start(RoutingContext ctx, String apiKey) {
-        ctx.response().addCookie(cookie(sealer.seal(apiKey, Instant.now())));
+        ctx.response().addCookie(cookie(sealer.seal(Credential.apiKey(apiKey), Instant.now())));
+    }
+
+    /**
+     * Starts a session that ends when the token does at the latest; false (and no session) when the sealed token
+     * is longer than a browser keeps in a cookie.
+     */
+    public boolean start(RoutingContext ctx, Credential credential, Instant notAfter) {
+        String sealed = sealer.seal(credential, Instant.now(), notAfter);
+        if (sealed.length() > SessionCookie.MAX_CHARS) {
+            return false;
+        }
+        ctx.response().addCookie(cookie(sealed));
+        return true;
     }
 
     public void end(RoutingContext ctx) {
         ctx.response().addCookie(cookie("").setMaxAge(0));
+    }
+
+    /** The sealer, for the pending sign-in of {@link OidcSignIn}, whose cookie it seals under the same key. */
+    SessionCookie sealer() {
+        return sealer;
+    }
+
+    boolean secure() {
+        return secure;
     }
 
     private Cookie cookie(String value) {

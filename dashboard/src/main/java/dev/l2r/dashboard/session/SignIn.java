@@ -18,7 +18,8 @@ import jakarta.inject.Inject;
 /**
  * {@code POST /dashboard/session {"apiKey"}} signs in: the key is tried on a read endpoint of lead-service
  * ({@code GET /api/funnel/definition}); a key it refuses is refused here too, one it takes starts the session.
- * {@code GET} says whether the request has a session (401 if not), {@code DELETE} signs out.
+ * {@code GET} says whether the request has a session (401 if not), {@code DELETE} signs out (an API key's session
+ * and an OIDC one alike). {@code GET /dashboard/session/methods} tells the sign-in page which ways there are.
  */
 @ApplicationScoped
 public class SignIn {
@@ -29,11 +30,13 @@ public class SignIn {
 
     private final Sessions sessions;
     private final Upstreams upstreams;
+    private final OidcSignIn oidc;
     private final long timeoutMillis;
 
     @Inject
-    public SignIn(Sessions sessions, Upstreams upstreams, DashboardConfig config) {
+    public SignIn(Sessions sessions, Upstreams upstreams, OidcSignIn oidc, DashboardConfig config) {
         this.sessions = sessions;
+        this.oidc = oidc;
         this.upstreams = upstreams;
         this.timeoutMillis = config.timeout().toMillis();
     }
@@ -42,10 +45,20 @@ public class SignIn {
         router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY)).handler(this::signIn);
         router.get(PATH).handler(this::current);
         router.delete(PATH).handler(this::signOut);
+        router.get(PATH + "/methods").handler(this::methods);
+    }
+
+    /** Public: the API key always; OIDC with the issuer's host and where to start, when it is on. */
+    void methods(RoutingContext ctx) {
+        JsonObject body = new JsonObject().put("apiKey", true);
+        if (oidc.enabled()) {
+            body.put("oidc", new JsonObject().put("issuer", oidc.issuerName()).put("href", OidcSignIn.SIGN_IN));
+        }
+        json(ctx, 200, body);
     }
 
     void current(RoutingContext ctx) {
-        if (sessions.apiKey(ctx).isEmpty()) {
+        if (sessions.credential(ctx).isEmpty()) {
             Problems.signInFirst(ctx);
             return;
         }

@@ -49,7 +49,7 @@ public class Status {
     }
 
     void status(RoutingContext ctx) {
-        if (sessions.apiKey(ctx).isEmpty()) {
+        if (sessions.credential(ctx).isEmpty()) {
             Problems.signInFirst(ctx);
             return;
         }

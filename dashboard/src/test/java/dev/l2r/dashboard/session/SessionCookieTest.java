@@ -17,31 +17,45 @@ class SessionCookieTest {
 
     @Test
     void aSealedKeyOpensUntilTheSessionEnds() {
-        String sealed = sealer.seal("l2r_abc", NOW);
-        assertThat(sealer.open(sealed, NOW)).contains("l2r_abc");
-        assertThat(sealer.open(sealed, NOW.plus(Duration.ofHours(12)).minusSeconds(1))).contains("l2r_abc");
+        String sealed = sealer.seal(Credential.apiKey("l2r_abc"), NOW);
+        assertThat(sealer.open(sealed, NOW)).contains(Credential.apiKey("l2r_abc"));
+        assertThat(sealer.open(sealed, NOW.plus(Duration.ofHours(12)).minusSeconds(1))).contains(Credential.apiKey("l2r_abc"));
         assertThat(sealer.open(sealed, NOW.plus(Duration.ofHours(12)))).isEmpty();
     }
 
     @Test
+    void anOidcSessionKeepsItsKindAndEndsWithItsTokenWhenThatIsFirst() {
+        Credential token = Credential.bearer("eyJ.header.sig");
+        String sealed = sealer.seal(token, NOW, NOW.plus(Duration.ofMinutes(5)));
+        assertThat(sealer.open(sealed, NOW.plus(Duration.ofMinutes(5)).minusSeconds(1))).contains(token);
+        assertThat(sealer.open(sealed, NOW.plus(Duration.ofMinutes(5)))).isEmpty();
+        // a token valid for longer than the session lifetime: the lifetime ends it
+        String longer = sealer.seal(token, NOW, NOW.plus(Duration.ofDays(3)));
+        assertThat(sealer.open(longer, NOW.plus(Duration.ofHours(12)).minusSeconds(1))).contains(token);
+        assertThat(sealer.open(longer, NOW.plus(Duration.ofHours(12)))).isEmpty();
+        // an API key and a token of the same text are different sessions
+        assertThat(sealer.open(sealer.seal(Credential.apiKey("eyJ.header.sig"), NOW), NOW)).contains(Credential.apiKey("eyJ.header.sig"));
+    }
+
+    @Test
     void theKeyCannotBeReadInTheCookie() {
-        String sealed = sealer.seal("l2r_secret_key_value", NOW);
+        String sealed = sealer.seal(Credential.apiKey("l2r_secret_key_value"), NOW);
         assertThat(sealed).doesNotContain("l2r_secret");
         assertThat(new String(Base64.getUrlDecoder().decode(sealed), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain("l2r_secret");
         // a fresh nonce each time: two sessions of one key do not look alike
-        assertThat(sealer.seal("l2r_secret_key_value", NOW)).isNotEqualTo(sealed);
+        assertThat(sealer.seal(Credential.apiKey("l2r_secret_key_value"), NOW)).isNotEqualTo(sealed);
     }
 
     @Test
     void anotherKeysCookieDoesNotOpen() {
         SessionCookie other = new SessionCookie(SessionCookie.randomKey(), Duration.ofHours(12));
-        assertThat(sealer.open(other.seal("l2r_abc", NOW), NOW)).isEmpty();
+        assertThat(sealer.open(other.seal(Credential.apiKey("l2r_abc"), NOW), NOW)).isEmpty();
     }
 
     @Test
     void anyChangedCharacterMakesItNoSession() {
-        String sealed = sealer.seal("l2r_abc", NOW);
+        String sealed = sealer.seal(Credential.apiKey("l2r_abc"), NOW);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         Tries.forAll(500, r -> {
             int at = Draw.between(r, 0, sealed.length() - 1);

@@ -3,6 +3,7 @@ package dev.l2r.system.dashboard;
 import dev.l2r.dashboard.browser.Chromium;
 import dev.l2r.infra.LocalInfra;
 import dev.l2r.infra.ServiceProcess;
+import dev.l2r.infra.test.OidcIssuer;
 import dev.l2r.system.AsAdmin;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -61,27 +62,35 @@ class DashboardIT {
     static ServiceProcess forecast;
     static ServiceProcess dashboard;
     static ChromeDriver browser;
+    /** the issuer the services trust, and the dashboard's OIDC sign-in (a confidential client) */
+    static OidcIssuer issuer;
+    static final String OIDC_SECRET = "dashboard-it-" + java.util.UUID.randomUUID();
 
     @BeforeAll
     static void startEverything() throws Exception {
         AsAdmin.everyRequest();
         Files.createDirectories(SHOTS);
         infra = LocalInfra.startTemporary();
+        issuer = OidcIssuer.start().client("l2r-dashboard", OIDC_SECRET);
+        Map<String, String> oidc = Map.of("L2R_OIDC_ENABLED", "true", "L2R_OIDC_AUTH_SERVER_URL", issuer.url());
         Path root = Path.of(System.getProperty("l2r.repo.root", ".."));
-        funnel = ServiceProcess.start(root, "funnel-service", ServiceProcess.envFor(infra, "l2r_funnel"), List.of("-Xmx512m"));
-        forecast = ServiceProcess.start(root, "forecast-service", ServiceProcess.envFor(infra, "l2r_forecast"), List.of("-Xmx512m"));
+        funnel = ServiceProcess.start(root, "funnel-service", with(ServiceProcess.envFor(infra, "l2r_funnel"), oidc), List.of("-Xmx512m"));
+        forecast = ServiceProcess.start(root, "forecast-service", with(ServiceProcess.envFor(infra, "l2r_forecast"), oidc), List.of("-Xmx512m"));
         Map<String, String> leadEnv = new HashMap<>(ServiceProcess.envFor(infra, "l2r_lead"));
         leadEnv.put("L2R_FUNNEL_URL", funnel.baseUrl());
         leadEnv.put("L2R_FORECAST_URL", forecast.baseUrl());
+        leadEnv.putAll(oidc);
         lead = ServiceProcess.start(root, "lead-service", leadEnv, List.of("-Xmx512m"));
         for (ServiceProcess s : new ServiceProcess[]{lead, funnel, forecast}) {
             s.awaitReady(Duration.ofSeconds(120));
         }
-        dashboard = ServiceProcess.start(root, "dashboard", Map.of(
+        dashboard = ServiceProcess.start(root, "dashboard", with(Map.of(
                 "L2R_LEAD_URL", lead.baseUrl(), "L2R_FUNNEL_URL", funnel.baseUrl(),
                 "L2R_FORECAST_URL", forecast.baseUrl(),
                 "L2R_FUNNEL_MANAGEMENT_URL", funnel.managementUrl(),
-                "L2R_FORECAST_MANAGEMENT_URL", forecast.managementUrl()), List.of("-Xmx256m"), "L2R_DASHBOARD_PORT");
+                "L2R_FORECAST_MANAGEMENT_URL", forecast.managementUrl()), Map.of("L2R_DASHBOARD_OIDC_ENABLED", "true",
+                "L2R_OIDC_AUTH_SERVER_URL", issuer.url(), "L2R_DASHBOARD_OIDC_CLIENT_SECRET", OIDC_SECRET)),
+                List.of("-Xmx256m"), "L2R_DASHBOARD_PORT");
         dashboard.awaitReady(Duration.ofSeconds(60));
         recordLeads();
         browser = Chromium.start(1280, 800);
@@ -100,6 +109,15 @@ class DashboardIT {
         if (infra != null) {
             infra.close();
         }
+        if (issuer != null) {
+            issuer.close();
+        }
+    }
+
+    static Map<String, String> with(Map<String, String> env, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(more);
+        return all;
     }
 
     static String channel(int i) {
@@ -443,5 +461,42 @@ class DashboardIT {
         assertThat(banner.getText()).contains("forecast-service does not answer").doesNotContain("funnel-service");
         assertThat(shown("[data-state=error]").getText()).contains("forecast-service");
         shot("banner");
+    }
+
+    @Test
+    @Order(9)
+    void everyViewRanUnderTheContentSecurityPolicyAndTheIssuerSignsIn() throws Exception {
+        // the views opened so far (every one) broke no rule of the Content-Security-Policy
+        String console = Chromium.consoleOf(browser);
+        assertThat(console).doesNotContain("Content Security Policy").doesNotContain("Refused to");
+
+        browser.manage().deleteAllCookies();
+        open("");
+        WebElement link = shown("#oidc-link");
+        assertThat(link.getText()).isEqualTo("Sign in with 127.0.0.1");
+        issuer.signInAs("rita", "l2r:read");
+        link.click();
+        // the issuer signs rita in at once and sends the browser back: the dashboard's views, no key typed
+        shown("#nav");
+        assertThat(browser.getCurrentUrl()).isEqualTo(dashboard.baseUrl() + "/");
+        Cookie session = browser.manage().getCookieNamed("l2r_session");
+        assertThat(session).isNotNull();
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+        assertThat(browser.manage().getCookieNamed("l2r_oidc")).as("the pending sign-in is spent").isNull();
+        Object stored = browser.executeScript("return document.cookie + '|' + JSON.stringify(localStorage) + '|'"
+                + " + JSON.stringify(sessionStorage) + '|' + document.documentElement.outerHTML");
+        assertThat(String.valueOf(stored)).doesNotContain("eyJ").doesNotContain(OIDC_SECRET).doesNotContain("l2r_session");
+
+        // the funnel's figures come through with rita's token (scope read), which funnel-service verified
+        open("?view=funnel&from=" + FUNNEL_FROM + "&to=" + TO);
+        shown("#funnel-table table");
+        funnelTableEquals(funnelAnswer(FUNNEL_FROM, Map.of()));
+        shot("signed-in-oidc");
+        assertThat(Chromium.consoleOf(browser)).doesNotContain("Content Security Policy");
+
+        browser.findElement(By.id("sign-out")).click();
+        shown("#oidc-link");
+        assertThat(browser.manage().getCookieNamed("l2r_session")).isNull();
     }
 }
