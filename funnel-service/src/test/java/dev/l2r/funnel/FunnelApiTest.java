@@ -69,7 +69,29 @@ class FunnelApiTest {
         return e;
     }
 
+    /** A June lead's event with a campaign (segment and owner unknown). */
+    static void evc(String lead, String stage, String at, String channel, String campaign) {
+        EVENTS.add(Publisher.event("api-" + lead, stage, Instant.parse("2021-" + at + "T00:00:00Z"),
+                new LeadAttributes(channel, null, null, campaign)));
+    }
+
     static {
+        // June, by campaign. g (email, api-spring): MQL 06-01, SAL 06-03 (2 d), won 06-20
+        evc("g", MQL, "06-01", "email", "api-spring");
+        evc("g", SAL, "06-03", null, null);
+        evc("g", CLOSED_WON, "06-20", null, null);
+        // h (paid, api-spring): MQL 06-02, never converts
+        evc("h", MQL, "06-02", "paid", "api-spring");
+        // i (email, api-summer): MQL 06-04, SAL 06-05 (1 d)
+        evc("i", MQL, "06-04", "email", "api-summer");
+        evc("i", SAL, "06-05", null, null);
+        // j (email): MQL 06-05 in api-summer, SAL 06-09 (4 d) in api-spring: its campaign is the latest, api-spring
+        evc("j", MQL, "06-05", "email", "api-summer");
+        evc("j", SAL, "06-09", null, "api-spring");
+        // k (paid, no campaign): MQL 06-06, SAL 06-16 (10 d)
+        evc("k", MQL, "06-06", "paid", null);
+        evc("k", SAL, "06-16", null, null);
+
         // a (email, smb): MQL 03-01, SAL 03-03 12:00 (2.5 d), SQL 03-06, OPPORTUNITY 03-10, WON 03-20 (19 d after MQL)
         ev("a", MQL, "03-01", "email", "smb");
         ev("a", SAL, "03-03T12:00:00", null, null);
@@ -304,13 +326,100 @@ class FunnelApiTest {
         given().get(metrics).then().body(containsString("l2r_consumer_events_dead_lettered_total{projection=\"funnel\""));
     }
 
+    static RequestSpecification june() {
+        return api().queryParam("from", "2021-06-01").queryParam("to", "2021-06-30");
+    }
+
+    @Test
+    @Order(8)
+    void aCampaignFilterCountsTheLeadsOfThatCampaignAlone() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> june().get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(5))
+                .body("stages.find { it.stage == 'SAL' }.entered", equalTo(4)));
+        // api-spring: g, h, j entered MQL; g and j reached SAL (2 and 4 days), g won
+        june().queryParam("campaign", "api-spring").get("/api/funnel").then().statusCode(200)
+                .body("filters.campaign", equalTo("api-spring"))
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(3))
+                .body("stages.find { it.stage == 'MQL' }.reachedNext", equalTo(2))
+                .body("stages.find { it.stage == 'MQL' }.conversionToNext", comparesEqualTo(new BigDecimal("0.666667")))
+                .body("stages.find { it.stage == 'MQL' }.reachedWon", equalTo(1))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.mean", comparesEqualTo(new BigDecimal("3")))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("2")))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.p90", comparesEqualTo(new BigDecimal("4")))
+                .body("stages.find { it.stage == 'SAL' }.entered", equalTo(2))
+                .body("stages.find { it.stage == 'CLOSED_WON' }.entered", equalTo(1));
+        // with a channel: email leaves h (paid) out; paid leaves only h
+        june().queryParam("campaign", "api-spring").queryParam("channel", "email").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(2))
+                .body("stages.find { it.stage == 'MQL' }.reachedNext", equalTo(2))
+                .body("stages.find { it.stage == 'MQL' }.reachedWon", equalTo(1));
+        june().queryParam("campaign", "api-spring").queryParam("channel", "paid").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(1))
+                .body("stages.find { it.stage == 'MQL' }.reachedNext", equalTo(0));
+        // api-summer keeps i only (j moved on to api-spring)
+        june().queryParam("campaign", "api-summer").get("/api/funnel").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(1))
+                .body("stages.find { it.stage == 'MQL' }.velocityToNextDays.median", comparesEqualTo(new BigDecimal("1")));
+        // present but empty: the leads without a campaign (k)
+        june().get("/api/funnel?campaign=").then()
+                .body("stages.find { it.stage == 'MQL' }.entered", equalTo(1))
+                .body("stages.find { it.stage == 'SAL' }.entered", equalTo(1));
+        // a campaign no lead has: zeros everywhere
+        june().queryParam("campaign", "api-autumn").get("/api/funnel").then().statusCode(200)
+                .body("stages.entered", org.hamcrest.Matchers.everyItem(equalTo(0)))
+                .body("stages.find { it.stage == 'MQL' }.reachedNext", equalTo(0))
+                .body("stages.find { it.stage == 'MQL' }.conversionToNext", nullValue());
+
+        // the other endpoints read the same filter
+        june().queryParam("fromStage", "MQL").queryParam("toStage", "SAL").queryParam("groupBy", "campaign")
+                .get("/api/funnel/conversion").then().statusCode(200)
+                .body("overall.cohortSize", equalTo(5))
+                .body("overall.converted", equalTo(4))
+                .body("groups.find { it.key == 'api-spring' }.cohortSize", equalTo(3))
+                .body("groups.find { it.key == 'api-spring' }.converted", equalTo(2))
+                .body("groups.find { it.key == 'api-summer' }.converted", equalTo(1))
+                .body("groups.find { it.key == null }.velocityDays.median", comparesEqualTo(new BigDecimal("10")));
+        june().queryParam("fromStage", "MQL").queryParam("toStage", "CLOSED_WON").queryParam("campaign", "api-spring")
+                .get("/api/funnel/conversion").then().statusCode(200)
+                .body("overall.cohortSize", equalTo(3)).body("overall.converted", equalTo(1));
+        june().queryParam("stage", "MQL").queryParam("interval", "month").queryParam("campaign", "api-spring")
+                .get("/api/funnel/volume").then().statusCode(200).body("total", equalTo(3));
+        // on 06-30 h sits in MQL and j in SAL (g has won)
+        api().queryParam("asOf", "2021-06-30").queryParam("campaign", "api-spring").get("/api/funnel/wip").then()
+                .statusCode(200)
+                .body("stages.find { it.stage == 'MQL' }.leads", equalTo(1))
+                .body("stages.find { it.stage == 'SAL' }.leads", equalTo(1));
+        api().queryParam("asOf", "2021-07-01").queryParam("months", "1").queryParam("campaign", "api-spring")
+                .get("/api/funnel/baseline").then().statusCode(200)
+                .body("current.stages.find { it.stage == 'MQL' }.entered", equalTo(3));
+        String csv = june().accept("text/csv").queryParam("campaign", "api-spring").get("/api/funnel").then()
+                .statusCode(200).extract().asString();
+        assertThat(csv).contains(",MQL,3,SAL,2,0.666667,1,0.333333,3.000000,2.000000,4.000000\r\n");
+    }
+
+    @Test
+    void anAttributeFilterWithAControlCharacterIsAProblemNamingIt() {
+        problem(june().queryParam("campaign", "spring\u0000"), "/api/funnel", "campaign");
+        problem(june().queryParam("campaign", "a\tb"), "/api/funnel", "campaign");
+        problem(june().queryParam("channel", "\u0000"), "/api/funnel", "channel");
+        problem(june().queryParam("fromStage", "MQL").queryParam("toStage", "SAL").queryParam("campaign", "\u0007"),
+                "/api/funnel/conversion", "campaign");
+        problem(june().queryParam("stage", "MQL").queryParam("interval", "month").queryParam("campaign", "\u0000"),
+                "/api/funnel/volume", "campaign");
+        problem(api().queryParam("campaign", "\u0000"), "/api/funnel/wip", "campaign");
+        problem(api().queryParam("owner", "\u001b[31m"), "/api/funnel/baseline", "owner");
+        given().accept("text/csv").queryParam("campaign", "\u0000").queryParam("from", "2021-06-01")
+                .queryParam("to", "2021-06-30").get("/api/funnel").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("campaign"));
+    }
+
     @Test
     void badParametersAreProblemsNamingTheParameter() {
         problem(march().queryParam("fromStage", "PROSPECT").queryParam("toStage", "SQL"), "/api/funnel/conversion", "fromStage");
         problem(march().queryParam("fromStage", "SQL").queryParam("toStage", "MQL"), "/api/funnel/conversion", "toStage");
         problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("interval", "day"),
                 "/api/funnel/conversion", "interval");
-        problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("groupBy", "campaign"),
+        problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("groupBy", "region"),
                 "/api/funnel/conversion", "groupBy");
         problem(march().queryParam("fromStage", "MQL").queryParam("toStage", "SQL").queryParam("withinDays", "-1"),
                 "/api/funnel/conversion", "withinDays");

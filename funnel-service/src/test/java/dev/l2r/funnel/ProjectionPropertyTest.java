@@ -69,6 +69,7 @@ class ProjectionPropertyTest {
     static final String[] CHANNELS = {"email", "paid", null};
     static final String[] SEGMENTS = {"smb", "ent", null};
     static final String[] OWNERS = {"ann", "bob", null};
+    static final String[] CAMPAIGNS = {"spring", "fall", null};
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @InjectLocalInfra
@@ -113,6 +114,12 @@ class ProjectionPropertyTest {
     @Order(2)
     void rebuildFromTheTopicEqualsTheIncrementalProjection() throws Exception {
         Map<String, List<String>> before = snapshot();
+        List<String> answersBefore = campaignAnswers();
+        long springEntries = 0;
+        for (JsonNode stage : JSON.readTree(answersBefore.get(0)).get("stages")) {
+            springEntries += stage.get("entered").asLong();
+        }
+        assertThat(springEntries).as("the spring campaign's entries: a slice with leads in it").isPositive();
         given().post("/api/admin/rebuild").then().statusCode(202);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             given().queryParam("from", "2030-01-01").queryParam("to", "2050-01-01").get("/api/funnel").then().statusCode(200);
@@ -123,6 +130,19 @@ class ProjectionPropertyTest {
         for (String table : before.keySet()) {
             assertThat(after.get(table)).as(table).hasSize(before.get(table).size()).isEqualTo(before.get(table));
         }
+        assertThat(campaignAnswers()).isEqualTo(answersBefore);
+    }
+
+    /** Answers that read the campaign column: a funnel of one campaign, of leads without one, and grouped by it. */
+    private static List<String> campaignAnswers() {
+        return List.of(
+                given().queryParam("from", "2030-01-01").queryParam("to", "2050-01-01").queryParam("campaign", "spring")
+                        .get("/api/funnel").then().statusCode(200).extract().asString(),
+                given().queryParam("from", "2030-01-01").queryParam("to", "2050-01-01")
+                        .get("/api/funnel?campaign=").then().statusCode(200).extract().asString(),
+                given().queryParam("fromStage", "MQL").queryParam("toStage", "CLOSED_WON").queryParam("from", "2030-01-01")
+                        .queryParam("to", "2050-01-01").queryParam("groupBy", "campaign").queryParam("channel", "email")
+                        .get("/api/funnel/conversion").then().statusCode(200).extract().asString());
     }
 
     private void checkRandomQuery(Random random, Instant era, List<LeadFacts> facts) throws Exception {
@@ -130,14 +150,14 @@ class ProjectionPropertyTest {
         Instant to = from.plusSeconds(1 + random.nextInt(400) * 86_400L + (random.nextBoolean() ? 0 : random.nextInt(86_400)));
         Map<String, String> filters = new HashMap<>();
         int nFilters = random.nextInt(4) == 0 ? 2 : random.nextInt(2);
-        List<String> dims = new ArrayList<>(List.of("channel", "segment", "owner"));
+        List<String> dims = new ArrayList<>(List.of("channel", "segment", "owner", "campaign"));
         Collections.shuffle(dims, random);
         for (int i = 0; i < nFilters; i++) {
-            String[] values = dims.get(i).equals("channel") ? CHANNELS : dims.get(i).equals("segment") ? SEGMENTS : OWNERS;
+            String[] values = values(dims.get(i));
             filters.put(dims.get(i), values[random.nextInt(values.length)]);
         }
         boolean includeSkipped = random.nextInt(3) > 0;
-        String groupBy = random.nextBoolean() ? dims.get(2) : null;
+        String groupBy = random.nextBoolean() ? dims.get(3) : null;
         Integer within = random.nextInt(3) == 0 ? random.nextInt(60) : null;
         List<String> open = FUNNEL.openStages();
         String a = open.get(random.nextInt(open.size()));
@@ -166,8 +186,7 @@ class ProjectionPropertyTest {
                 .allMatch(e -> Objects.equals(attribute(f, e.getKey()), e.getValue()));
         assertOutcome(context + " overall", answer.get("overall"), reference(facts, a, b, from, to, includeSkipped, within, inSlice));
         if (groupBy != null) {
-            String[] values = groupBy.equals("channel") ? CHANNELS : groupBy.equals("segment") ? SEGMENTS : OWNERS;
-            for (String value : values) {
+            for (String value : values(groupBy)) {
                 Reference expected = reference(facts, a, b, from, to, includeSkipped, within,
                         inSlice.and(f -> Objects.equals(attribute(f, groupBy), value)));
                 JsonNode group = null;
@@ -255,7 +274,17 @@ class ProjectionPropertyTest {
         return switch (dim) {
             case "channel" -> f.channel();
             case "segment" -> f.segment();
-            default -> f.owner();
+            case "owner" -> f.owner();
+            default -> f.campaign();
+        };
+    }
+
+    static String[] values(String dim) {
+        return switch (dim) {
+            case "channel" -> CHANNELS;
+            case "segment" -> SEGMENTS;
+            case "owner" -> OWNERS;
+            default -> CAMPAIGNS;
         };
     }
 
@@ -282,7 +311,7 @@ class ProjectionPropertyTest {
 
     /**
      * A random history: mostly forward, with skips, recycles, losses, ties and attribute changes, some of them
-     * details changes (an owner or segment changed without a stage change).
+     * details changes (an owner, segment or campaign changed without a stage change).
      */
     static List<dev.l2r.events.LeadEvent> history(Random random, String lead, Instant era) {
         List<dev.l2r.events.LeadEvent> events = new ArrayList<>();
@@ -291,14 +320,17 @@ class ProjectionPropertyTest {
         int n = 1 + random.nextInt(6);
         for (int i = 0; i < n; i++) {
             LeadAttributes attributes = i == 0
-                    ? new LeadAttributes(CHANNELS[random.nextInt(3)], SEGMENTS[random.nextInt(3)], OWNERS[random.nextInt(3)], null)
-                    : random.nextInt(4) == 0 ? new LeadAttributes(CHANNELS[random.nextInt(3)], null, OWNERS[random.nextInt(3)], null)
+                    ? new LeadAttributes(CHANNELS[random.nextInt(3)], SEGMENTS[random.nextInt(3)], OWNERS[random.nextInt(3)],
+                    CAMPAIGNS[random.nextInt(3)])
+                    : random.nextInt(4) == 0 ? new LeadAttributes(CHANNELS[random.nextInt(3)], null, OWNERS[random.nextInt(3)],
+                    CAMPAIGNS[random.nextInt(3)])
                     : LeadAttributes.NONE;
             events.add(Publisher.event(lead, STAGES.get(stage), t, attributes));
             if (random.nextInt(4) == 0) {
                 // a details change, at the same time or between this stage change and the next
                 events.add(Publisher.details(lead, t.plusSeconds(random.nextInt(3) * 43_200L),
-                        new LeadAttributes(null, SEGMENTS[random.nextInt(3)], OWNERS[random.nextInt(3)], null)));
+                        new LeadAttributes(null, SEGMENTS[random.nextInt(3)], OWNERS[random.nextInt(3)],
+                                CAMPAIGNS[random.nextInt(3)])));
             }
             int roll = random.nextInt(10);
             stage = roll < 6 ? Math.min(stage + 1 + random.nextInt(2), 7)      // forward, sometimes skipping, or won

@@ -7,8 +7,11 @@ import { apiQuery, isoDate, monthsBefore, nextDay } from '../logic/urlstate.js';
 import { compareToBaseline, funnelRows, funnelSeries, MARK_AT } from '../logic/funnel.js';
 import * as f from '../logic/format.js';
 
+/** The attribute filters, as the funnel API names them; every one is sent to both the funnel and its baseline. */
+const FILTERS = ['channel', 'segment', 'owner', 'campaign'];
+
 export function defaults(today = isoDate(new Date())) {
-  return { from: monthsBefore(today, 3), to: today, channel: '', segment: '', owner: '' };
+  return { from: monthsBefore(today, 3), to: today, ...Object.fromEntries(FILTERS.map((k) => [k, ''])) };
 }
 
 export async function render(box, ctx) {
@@ -19,11 +22,10 @@ export async function render(box, ctx) {
   box.append(el('h1', { text: 'Funnel' }), filters('funnel', [
     { key: 'from', label: 'From', type: 'date' }, { key: 'to', label: 'To (included)', type: 'date' },
     { key: 'channel', label: 'Channel (first touch)' }, { key: 'segment', label: 'Segment' },
-    { key: 'owner', label: 'Owner' }], s, d, ctx.rerender),
-  el('p', { class: 'note', text: 'Campaigns: the funnel API filters by channel, segment and owner; the forecast view groups by campaign.' }),
+    { key: 'owner', label: 'Owner' }, { key: 'campaign', label: 'Campaign' }], s, d, ctx.rerender),
   body);
   await fill(body, 'the funnel', async () => {
-    const filter = apiQuery(s, ['channel', 'segment', 'owner']);
+    const filter = apiQuery(s, FILTERS);
     const [funnel, baseline] = await Promise.all([
       get(`/api/funnel?${apiQuery(s, ['from', 'to'])}${filter ? '&' + filter : ''}`),
       get(`/api/funnel/baseline?asOf=${nextDay(s.to)}&months=12${filter ? '&' + filter : ''}`)]);

@@ -49,9 +49,9 @@ public class FunnelResource {
             Median and p90 are nearest-rank percentiles: the k-th smallest velocity, k = ceil(p/100 * n), so always a \
             velocity that occurred (for an even count the median is the lower middle value). Rates are fractions with \
             6 decimals, null when the cohort is empty. Periods: from inclusive; a date alone as 'to' includes that \
-            day; a date-time 'to' is exclusive; days are UTC. Filters channel, segment, owner: present but empty \
-            selects leads where that attribute is unknown. Channel is the lead's first-touch channel; segment and \
-            owner its latest known.""";
+            day; a date-time 'to' is exclusive; days are UTC. Filters channel, segment, owner, campaign (combinable): \
+            present but empty selects leads where that attribute is unknown. Channel is the lead's first-touch \
+            channel; segment, owner and campaign its latest known.""";
 
     @Inject
     FunnelFigures metrics;
@@ -72,6 +72,7 @@ public class FunnelResource {
                                  @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                                  @QueryParam("segment") @Parameter(example = "smb") String segment,
                                  @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                 @QueryParam("campaign") @Parameter(example = "spring") String campaign,
                                  @Parameter(description = "count leads that only passed through a stage (default true)", example = "true")
                                  @QueryParam("includeSkipped") String includeSkipped) throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
@@ -82,7 +83,7 @@ public class FunnelResource {
     @GET
     @Path("/conversion")
     @Operation(summary = "Cohort conversion from one stage to another: overall, per entry week or month, and per "
-            + "channel, segment or owner, each with velocity", description = DEFINITIONS
+            + "channel, segment, owner or campaign, each with velocity", description = DEFINITIONS
             + " withinDays=N counts only leads that reached toStage within N days (velocity <= N days).")
     @APIResponse(responseCode = "200", description = "cohort conversion", content = @Content(
             mediaType = MediaType.APPLICATION_JSON,
@@ -94,12 +95,13 @@ public class FunnelResource {
                                          @Parameter(description = "week or month; a range of more than "
                                                  + Params.MAX_PERIODS + " of them is refused", example = "month")
                                          @QueryParam("interval") String interval,
-                                         @Parameter(description = "channel, segment or owner", example = "channel")
+                                         @Parameter(description = "channel, segment, owner or campaign", example = "channel")
                                          @QueryParam("groupBy") String groupBy,
                                          @QueryParam("withinDays") @Parameter(example = "90") String withinDays,
                                          @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                                          @QueryParam("segment") @Parameter(example = "smb") String segment,
                                          @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                         @QueryParam("campaign") @Parameter(example = "spring") String campaign,
                                          @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         FunnelDefinition funnel = metrics.funnel();
         String a = Params.stage(funnel, "fromStage", fromStage);
@@ -132,6 +134,7 @@ public class FunnelResource {
                                  @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                                  @QueryParam("segment") @Parameter(example = "smb") String segment,
                                  @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                 @QueryParam("campaign") @Parameter(example = "spring") String campaign,
                                  @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         String s = Params.stage(metrics.funnel(), "stage", stage);
         ApiTimes.Period period = ApiTimes.period(from, to);
@@ -156,7 +159,8 @@ public class FunnelResource {
                            @QueryParam("limit") @Parameter(example = "20") String limit,
                            @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                            @QueryParam("segment") @Parameter(example = "smb") String segment,
-                           @QueryParam("owner") @Parameter(example = "ann") String owner) throws SQLException {
+                           @QueryParam("owner") @Parameter(example = "ann") String owner,
+                           @QueryParam("campaign") @Parameter(example = "spring") String campaign) throws SQLException {
         Instant at = asOf == null || asOf.isBlank() ? Instant.now() : ApiTimes.parse("asOf", asOf);
         return metrics.wip(at, Params.filters(uri),
                 Params.nonNegative("limit", limit, 20, 1_000));
@@ -176,6 +180,7 @@ public class FunnelResource {
                                      @QueryParam("channel") @Parameter(example = "paid_search") String channel,
                                      @QueryParam("segment") @Parameter(example = "smb") String segment,
                                      @QueryParam("owner") @Parameter(example = "ann") String owner,
+                                     @QueryParam("campaign") @Parameter(example = "spring") String campaign,
                                      @QueryParam("includeSkipped") @Parameter(example = "true") String includeSkipped) throws SQLException {
         Instant at = asOf == null || asOf.isBlank()
                 ? LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant()

@@ -104,13 +104,23 @@ final class Params {
         };
     }
 
-    /** Attribute filters: absent means any value; present but empty selects leads where it is unknown. */
+    /**
+     * Attribute filters ({@link Slice#DIMENSIONS}, any combination): absent means any value; present but empty selects
+     * leads where it is unknown. A value with a control character is refused: no lead holds one (lead-service refuses
+     * them), and PostgreSQL refuses a NUL in the statement, which would otherwise end as a 500.
+     */
     static Map<String, String> filters(jakarta.ws.rs.core.UriInfo uri) {
         Map<String, String> filters = new HashMap<>();
         jakarta.ws.rs.core.MultivaluedMap<String, String> query = uri.getQueryParameters();
         for (String dim : Slice.DIMENSIONS) {
             if (query.containsKey(dim)) {
                 String value = query.getFirst(dim);
+                for (int i = 0; value != null && i < value.length(); i++) {
+                    if (Character.isISOControl(value.charAt(i))) {
+                        throw ProblemException.badRequest(dim, "must not contain control characters (U+"
+                                + String.format("%04X", (int) value.charAt(i)) + " at position " + i + ")");
+                    }
+                }
                 filters.put(dim, value == null || value.isEmpty() ? null : value);
             }
         }

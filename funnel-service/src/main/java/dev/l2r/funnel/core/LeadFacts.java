@@ -18,10 +18,10 @@ import java.util.function.Function;
  * redelivery never matter): its first entry into each stage (skipped-through stages included, flagged), for
  * each entered stage A and each later stage B the first time at or after entering A that it reached B or a
  * stage beyond B, its current stage, and its segmenting attributes: the first-touch channel, the latest
- * segment and owner. A details change ({@link dev.l2r.events.LeadDetailsChanged}) counts for the attributes exactly
+ * segment, owner and campaign. A details change ({@link dev.l2r.events.LeadDetailsChanged}) counts for the attributes exactly
  * as a stage change's attributes do, in event-time order among them; it moves no stage.
  */
-public record LeadFacts(String leadId, String channel, String segment, String owner,
+public record LeadFacts(String leadId, String channel, String segment, String owner, String campaign,
                         List<LeadTimeline.Entry> entries, List<Reach> reaches,
                         String currentStage, Instant currentSince) {
 
@@ -69,6 +69,7 @@ public record LeadFacts(String leadId, String channel, String segment, String ow
                 first(byTime, e -> e.attributes().channel()),
                 last(byTime, e -> e.attributes().segment()),
                 last(byTime, e -> e.attributes().owner()),
+                last(byTime, e -> e.attributes().campaign()),
                 List.copyOf(timeline.firstEntries()), List.copyOf(reaches),
                 timeline.currentStage().orElse(null), timeline.currentSince().orElse(null));
     }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 public record Slice(Instant from, Instant to, Map<String, String> filters, boolean includeSkipped,
                     String groupBy, Interval interval) {
 
-    public static final java.util.List<String> DIMENSIONS = java.util.List.of("channel", "segment", "owner");
+    public static final java.util.List<String> DIMENSIONS = java.util.List.of("channel", "segment", "owner", "campaign");
 
     public enum Interval { NONE, WEEK, MONTH }
 
@@ -59,7 +59,7 @@ public record Slice(Instant from, Instant to, Map<String, String> filters, boole
 
     /**
      * The cell dimensions this slice needs (0 none, 1 channel, 2 segment), or -1 when no cell keeps them: owners,
-     * or two attributes at once, are read from the per-lead rows.
+     * campaigns (many values, small slices), or two attributes at once, are read from the per-lead rows.
      */
     public int cellDims() {
         java.util.Set<String> used = new java.util.HashSet<>(filters.keySet());
@@ -69,7 +69,7 @@ public record Slice(Instant from, Instant to, Map<String, String> filters, boole
         if (used.isEmpty()) {
             return 0;
         }
-        if (used.size() > 1 || used.contains("owner")) {
+        if (used.size() > 1 || !(used.contains("channel") || used.contains("segment"))) {
             return -1;
         }
         return used.contains("channel") ? 1 : 2;

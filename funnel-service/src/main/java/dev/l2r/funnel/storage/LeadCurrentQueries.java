@@ -32,7 +32,7 @@ public final class LeadCurrentQueries {
     private final String where;
     private final List<Object> filterParams = new ArrayList<>();
 
-    /** @param filters attribute (channel, segment, owner: names checked by the caller) to value */
+    /** @param filters attribute (Slice.DIMENSIONS: names checked by the caller) to value */
     public LeadCurrentQueries(Map<String, String> filters) {
         StringBuilder where = new StringBuilder(" WHERE stage = ? AND since <= ?");
         filters.forEach((dim, value) -> {

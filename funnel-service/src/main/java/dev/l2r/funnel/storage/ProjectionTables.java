@@ -204,15 +204,17 @@ public final class ProjectionTables {
         }
     }
 
-    private static final String ENTRY_COLUMNS = "lead_id, stage, entered_at, day, skipped, channel, segment, owner";
+    private static final String ENTRY_COLUMNS = "lead_id, stage, entered_at, day, skipped, channel, segment, owner, "
+            + "campaign";
     private static final List<String> ENTRY_TYPES = List.of("text", "text", "timestamptz", "date", "boolean", "text",
-            "text", "text");
+            "text", "text", "text");
     private static final String CONVERSION_COLUMNS = "lead_id, from_stage, to_stage, entered_at, day, skipped, "
-            + "velocity_us, bucket, fine, hot, channel, segment, owner";
+            + "velocity_us, bucket, fine, hot, channel, segment, owner, campaign";
     private static final List<String> CONVERSION_TYPES = List.of("text", "text", "text", "timestamptz", "date", "boolean",
-            "bigint", "int2", "int2", "boolean", "text", "text", "text");
-    private static final String CURRENT_COLUMNS = "lead_id, stage, since, channel, segment, owner";
-    private static final List<String> CURRENT_TYPES = List.of("text", "text", "timestamptz", "text", "text", "text");
+            "bigint", "int2", "int2", "boolean", "text", "text", "text", "text");
+    private static final String CURRENT_COLUMNS = "lead_id, stage, since, channel, segment, owner, campaign";
+    private static final List<String> CURRENT_TYPES = List.of("text", "text", "timestamptz", "text", "text", "text",
+            "text");
 
     /** The per-lead rows of some leads, column by column. */
     private record Rows(Columns entries, Columns conversions, Columns current) {
@@ -223,17 +225,18 @@ public final class ProjectionTables {
             for (LeadFacts f : facts) {
                 for (LeadTimeline.Entry e : f.entries()) {
                     rows.entries.add(f.leadId(), e.stage(), e.enteredAt(), CellSums.day(e.enteredAt()), e.skipped(),
-                            f.channel(), f.segment(), f.owner());
+                            f.channel(), f.segment(), f.owner(), f.campaign());
                 }
                 for (LeadFacts.Reach r : f.reaches()) {
                     long v = r.velocityMicros();
                     rows.conversions.add(f.leadId(), r.fromStage(), r.toStage(), r.enteredAt(), CellSums.day(r.enteredAt()),
                             r.skipped(), v, (short) Velocity.bucket(v), (short) Velocity.fine(v),
                             hot.getOrDefault(r.fromStage(), Set.of()).contains(r.toStage()), f.channel(), f.segment(),
-                            f.owner());
+                            f.owner(), f.campaign());
                 }
                 if (f.currentStage() != null) {
-                    rows.current.add(f.leadId(), f.currentStage(), f.currentSince(), f.channel(), f.segment(), f.owner());
+                    rows.current.add(f.leadId(), f.currentStage(), f.currentSince(), f.channel(), f.segment(), f.owner(),
+                            f.campaign());
                 }
             }
             return rows;

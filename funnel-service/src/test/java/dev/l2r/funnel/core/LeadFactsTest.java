@@ -151,14 +151,21 @@ class LeadFactsTest {
     }
 
     @Test
-    void channelIsTheFirstTouchAndSegmentOwnerTheLatestKnown() {
+    void channelIsTheFirstTouchAndSegmentOwnerCampaignTheLatestKnown() {
         LeadFacts f = LeadFacts.of(FUNNEL, "L", List.of(
-                ev("L", SAL, 5, new LeadAttributes("email", null, "bob", null)),
-                ev("L", MQL, 1, new LeadAttributes("paid", "smb", "ann", null)),
+                ev("L", SAL, 5, new LeadAttributes("email", null, "bob", "fall")),
+                ev("L", MQL, 1, new LeadAttributes("paid", "smb", "ann", "spring")),
                 ev("L", SQL, 9, new LeadAttributes("organic", null, null, null))));
         assertThat(f.channel()).isEqualTo("paid");
         assertThat(f.segment()).isEqualTo("smb");
         assertThat(f.owner()).isEqualTo("bob");
+        assertThat(f.campaign()).isEqualTo("fall");
+        // a details change sets the campaign as it sets the owner, in event time
+        LeadStageChanged mql = ev("L", MQL, 1, new LeadAttributes("paid", "smb", "ann", "spring"));
+        dev.l2r.events.LeadDetailsChanged details = new dev.l2r.events.LeadDetailsChanged(UUID.randomUUID(), 1, "L",
+                mql.occurredAt().plusSeconds(86_400), mql.occurredAt(), "hubspot", null, null, null,
+                new LeadAttributes(null, null, null, "winter"));
+        assertThat(LeadFacts.of(FUNNEL, "L", List.of(details, mql)).campaign()).isEqualTo("winter");
     }
 
     @Test

@@ -29,9 +29,15 @@ class SliceTest {
     }
 
     @Test
-    void ownersAndTwoAttributesAtOnceAreReadFromThePerLeadRows() {
+    void ownersCampaignsAndTwoAttributesAtOnceAreReadFromThePerLeadRows() {
         assertThat(slice(Map.of("owner", "ana"), null).cellDims()).isEqualTo(-1);
         assertThat(slice(Map.of(), "owner").cellDims()).isEqualTo(-1);
+        assertThat(slice(Map.of("campaign", "spring"), null).cellDims()).isEqualTo(-1);
+        assertThat(slice(Map.of(), "campaign").cellDims()).isEqualTo(-1);
+        assertThat(slice(Map.of("campaign", "spring"), "channel").cellDims()).isEqualTo(-1);
+        Map<String, String> unknownCampaign = new HashMap<>();
+        unknownCampaign.put("campaign", null);
+        assertThat(slice(unknownCampaign, null).cellDims()).isEqualTo(-1);
         assertThat(slice(Map.of("channel", "ads"), "segment").cellDims()).isEqualTo(-1);
         assertThat(slice(Map.of("channel", "ads", "segment", "smb"), null).cellDims()).isEqualTo(-1);
     }

@@ -124,15 +124,20 @@ class DashboardIT {
         return i % 2 == 0 ? "web" : "partner";
     }
 
+    /** a third of the leads came from the autumn campaign (4 of the funnel period's 12 MQLs, 2 of them web) */
+    static String campaign(int i) {
+        return i % 3 == 1 ? "autumn" : "spring";
+    }
+
     /**
-     * 20 leads entering MQL 100 to 81 days ago, over two channels, segments and owners; 14 reach SAL, 10 SQL,
-     * 8 OPPORTUNITY with an amount, 4 are won and 2 lost; the rest stay open (and grow stale).
+     * 20 leads entering MQL 100 to 81 days ago, over two channels, segments, owners and campaigns; 14 reach SAL,
+     * 10 SQL, 8 OPPORTUNITY with an amount, 4 are won and 2 lost; the rest stay open (and grow stale).
      */
     static void recordLeads() {
         for (int i = 0; i < LEADS; i++) {
             String id = "dash-" + i;
             Map<String, String> attributes = Map.of("channel", channel(i), "segment", i % 3 == 0 ? "ent" : "smb",
-                    "owner", i % 4 < 2 ? "ann" : "bob", "campaign", "spring");
+                    "owner", i % 4 < 2 ? "ann" : "bob", "campaign", campaign(i));
             java.time.Instant at = TODAY.atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration.ofDays(100 - i));
             record(id, "MQL", at, null, attributes, 0);
             if (i >= 14) {
@@ -331,6 +336,35 @@ class DashboardIT {
         shown("#funnel-table table");
         assertThat(browser.findElement(By.id("filter-channel")).getDomProperty("value")).isEqualTo("partner");
         funnelTableEquals(funnelAnswer(FROM, Map.of("channel", "partner")));
+
+        // a campaign, typed in: the page's figures are GET /api/funnel?campaign=autumn's, and the URL keeps it
+        open("?view=funnel&from=" + FUNNEL_FROM + "&to=" + TO);
+        shown("#funnel-table table");
+        JsonPath autumn = funnelAnswer(FUNNEL_FROM, Map.of("campaign", "autumn"));
+        int autumnMql = autumn.getInt("stages.find { it.stage == 'MQL' }.entered");
+        assertThat(autumnMql).isEqualTo(4).isNotEqualTo(all.getInt("stages.find { it.stage == 'MQL' }.entered"));
+        WebElement campaign = browser.findElement(By.id("filter-campaign"));
+        campaign.sendKeys("autumn");
+        campaign.sendKeys(org.openqa.selenium.Keys.TAB);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("campaign=autumn")
+                && value(cell("#funnel-table", "MQL", "entered")).equals(String.valueOf(autumnMql)));
+        funnelTableEquals(autumn);
+        JsonPath autumnBaseline = api(funnel.baseUrl()).queryParam("asOf", TODAY.plusDays(1).toString())
+                .queryParam("months", 12).queryParam("campaign", "autumn").get("/api/funnel/baseline").then()
+                .statusCode(200).extract().jsonPath();
+        for (Map<String, Object> b : autumnBaseline.<Map<String, Object>>getList("current.stages")) {
+            sameNumber(value(cell("#funnel-table", (String) b.get("stage"), "baselineConversionToNext")),
+                    b.get("conversionToNext"), b.get("stage") + " autumn baseline");
+        }
+        shot("funnel-campaign");
+
+        // with a channel as well, from a shared URL
+        open("?view=funnel&from=" + FUNNEL_FROM + "&to=" + TO + "&channel=web&campaign=autumn");
+        shown("#funnel-table table");
+        assertThat(browser.findElement(By.id("filter-campaign")).getDomProperty("value")).isEqualTo("autumn");
+        JsonPath autumnWeb = funnelAnswer(FUNNEL_FROM, Map.of("channel", "web", "campaign", "autumn"));
+        assertThat(autumnWeb.getInt("stages.find { it.stage == 'MQL' }.entered")).isEqualTo(2);
+        funnelTableEquals(autumnWeb);
     }
 
     @Test
