@@ -42,9 +42,6 @@ class LayersTest {
             "io.micrometer.", "io.opentelemetry.", "org.eclipse.microprofile.", "java.sql.", "javax.sql.",
             "org.postgresql.", "org.flywaydb.", "org.apache.kafka.", "dev.l2r.platform.");
 
-    /** Plain records of platform's that the core may read: the rebuild status both consumers answer with. */
-    private static final List<String> PLAIN_IN_PLATFORM = List.of("dev.l2r.platform.rebuild.RebuildStatus");
-
     /** JDBC statements and results: storage's alone (a driver passes a Connection on, for the caller's transaction). */
     private static final List<String> SQL = List.of("java.sql.Statement", "java.sql.PreparedStatement",
             "java.sql.CallableStatement", "java.sql.ResultSet", "org.postgresql.");
@@ -92,7 +89,7 @@ class LayersTest {
         List<String> found = new ArrayList<>();
         classes.forEach((c, refs) -> {
             if (LAYERS.get(packageOf(c)) == 1) {
-                refs.stream().filter(r -> NOT_IN_CORE.stream().anyMatch(r::startsWith) && !PLAIN_IN_PLATFORM.contains(r))
+                refs.stream().filter(r -> NOT_IN_CORE.stream().anyMatch(r::startsWith))
                         .forEach(r -> found.add(c + " uses " + r));
             }
         });

@@ -130,7 +130,7 @@ public class CatchUpWatch {
                 lastLook = CatchUpView.rebuilding(now, b);
                 return;
             }
-            CatchUpPolicy.Decision decision = policy.decide(b, liveRate.eventsPerSecond(), last);
+            CatchUpPolicy.Decision decision = policy.decide(b, liveRate.eventsPerSecond(), lastReplay(last));
             lastLook = CatchUpView.of(now, b, decision);
             // every replica looks; one replays, and none replays again a backlog another's replay just took in
             if (decision.replay() && rebuilder.startUnlessChangedSince(decision.why(), last)) {
@@ -141,5 +141,10 @@ public class CatchUpWatch {
         } catch (Exception e) {
             LOG.warnf("could not look at the consumer's backlog: %s", e.getMessage());
         }
+    }
+
+    private static CatchUpPolicy.LastReplay lastReplay(RebuildStatus status) {
+        return new CatchUpPolicy.LastReplay("DONE".equals(status.state()), status.eventsRead(),
+                status.eventsPerSecond() == null ? 0 : status.eventsPerSecond().doubleValue());
     }
 }

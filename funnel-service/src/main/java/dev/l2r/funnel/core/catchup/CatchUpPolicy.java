@@ -1,6 +1,5 @@
 package dev.l2r.funnel.core.catchup;
 
-import dev.l2r.platform.rebuild.RebuildStatus;
 
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -47,10 +46,20 @@ public record CatchUpPolicy(boolean enabled, long minLag, double minShare, doubl
     }
 
     /**
+     * What the policy needs of the latest rebuild: whether it finished, how many events it read and how fast (the
+     * rebuild's full status is the API's; this keeps the core free of it).
+     */
+    public record LastReplay(boolean finished, long eventsRead, double eventsPerSecond) {
+
+        /** No rebuild ran, or none that finished. */
+        public static final LastReplay NONE = new LastReplay(false, 0, 0);
+    }
+
+    /**
      * @param liveRate    the consumer's measured rate through a backlog, if measured
      * @param lastRebuild the latest rebuild, whose rate counts when it finished and read at least minLag events
      */
-    public Decision decide(Backlog backlog, OptionalDouble liveRate, RebuildStatus lastRebuild) {
+    public Decision decide(Backlog backlog, OptionalDouble liveRate, LastReplay lastRebuild) {
         OptionalDouble replayRate = replayRate(lastRebuild);
         OptionalDouble applying = divide(backlog.lag(), liveRate);
         OptionalDouble replaying = divide(backlog.retained(), replayRate);
@@ -86,9 +95,8 @@ public record CatchUpPolicy(boolean enabled, long minLag, double minShare, doubl
         return perSecond.isPresent() ? OptionalDouble.of(records / perSecond.getAsDouble()) : OptionalDouble.empty();
     }
 
-    private OptionalDouble replayRate(RebuildStatus last) {
-        boolean measured = "DONE".equals(last.state()) && last.eventsRead() >= minLag && last.eventsPerSecond() != null
-                && last.eventsPerSecond().signum() > 0;
-        return measured ? OptionalDouble.of(last.eventsPerSecond().doubleValue()) : OptionalDouble.empty();
+    private OptionalDouble replayRate(LastReplay last) {
+        boolean measured = last.finished() && last.eventsRead() >= minLag && last.eventsPerSecond() > 0;
+        return measured ? OptionalDouble.of(last.eventsPerSecond()) : OptionalDouble.empty();
     }
 }

@@ -1,10 +1,9 @@
 package dev.l2r.funnel.core.catchup;
 
-import dev.l2r.platform.rebuild.RebuildStatus;
+import dev.l2r.funnel.core.catchup.CatchUpPolicy.LastReplay;
+
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -21,17 +20,15 @@ class CatchUpPolicyTest {
         return Backlog.of(List.of(new Backlog.Partition(0, 0, retained, retained - lag, null)));
     }
 
-    private static RebuildStatus rebuilt(String state, long events, double eventsPerSecond) {
-        Instant start = Instant.parse("2026-12-01T10:00:00Z");
-        return new RebuildStatus(state, "asked", "done", start, start.plusSeconds(60), events, events, 0, 1,
-                BigDecimal.valueOf(eventsPerSecond), null);
+    private static LastReplay rebuilt(String state, long events, double eventsPerSecond) {
+        return new LastReplay("DONE".equals(state), events, eventsPerSecond);
     }
 
     private static boolean replays(CatchUpPolicy policy, Backlog backlog) {
-        return policy.decide(backlog, UNMEASURED, RebuildStatus.IDLE).replay();
+        return policy.decide(backlog, UNMEASURED, LastReplay.NONE).replay();
     }
 
-    private static CatchUpPolicy.Decision decide(Backlog backlog, double live, RebuildStatus last) {
+    private static CatchUpPolicy.Decision decide(Backlog backlog, double live, LastReplay last) {
         return POLICY.decide(backlog, OptionalDouble.of(live), last);
     }
 
@@ -49,7 +46,7 @@ class CatchUpPolicyTest {
         // 1,070,000 behind of 5,343,437 (20 %): live at 3,700 events/s takes 289.2 s; a replay at 25,000 events/s
         // 213.7 s, 1.35 times faster: replayed, although the backlog is under the unmeasured quarter
         Backlog backfill = behind(1_070_000, 5_343_437);
-        RebuildStatus last = rebuilt("DONE", 4_273_437, 25_000);
+        LastReplay last = rebuilt("DONE", 4_273_437, 25_000);
         CatchUpPolicy.Decision replay = decide(backfill, 3_700, last);
         assertThat(replay.replay()).isTrue();
         assertThat(replay.why())
@@ -93,12 +90,12 @@ class CatchUpPolicyTest {
 
     @Test
     void neverReplaysASmallBacklogNorWhenTurnedOff() {
-        RebuildStatus fast = rebuilt("DONE", 4_000_000, 1_000_000);
+        LastReplay fast = rebuilt("DONE", 4_000_000, 1_000_000);
         CatchUpPolicy.Decision small = decide(behind(199_999, 200_000), 1, fast);
         assertThat(small.replay()).isFalse();
         assertThat(small.why()).endsWith("a replay is considered from 200,000");
         CatchUpPolicy off = new CatchUpPolicy(false, 1, 0, 1);
-        assertThat(off.decide(behind(4_000_000, 4_000_000), UNMEASURED, RebuildStatus.IDLE).replay()).isFalse();
+        assertThat(off.decide(behind(4_000_000, 4_000_000), UNMEASURED, LastReplay.NONE).replay()).isFalse();
         CatchUpPolicy.Decision offMeasured = off.decide(behind(4_000_000, 4_000_000), OptionalDouble.of(1), fast);
         assertThat(offMeasured.replay()).isFalse();
         assertThat(offMeasured.why()).endsWith("catching up by replay is turned off");
@@ -106,7 +103,7 @@ class CatchUpPolicyTest {
 
     @Test
     void unmeasuredTheReasonStatesTheBacklogAndItsShare() {
-        assertThat(POLICY.decide(behind(1_500_000, 4_000_000), UNMEASURED, RebuildStatus.IDLE).why()).startsWith(
+        assertThat(POLICY.decide(behind(1_500_000, 4_000_000), UNMEASURED, LastReplay.NONE).why()).startsWith(
                 "catching up: the consumer was 1,500,000 events behind (37.5 % of the 4,000,000 the topic holds); "
                         + "replaying them is faster");
     }
