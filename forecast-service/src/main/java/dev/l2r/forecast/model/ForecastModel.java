@@ -194,6 +194,29 @@ public final class ForecastModel {
         return timeFrames;
     }
 
+    private StaleStays staleStays;
+
+    /**
+     * P(won within h | age in stage): the curve's, except for a lead past its stage's time frame in a stage with a
+     * later open stage, whose chance is its stage's stale stays' ({@link StaleStays}) where there are enough.
+     */
+    private double chance(String stage, WinModel.Cell cell, double age, double h) {
+        int at = stageOrder.indexOf(stage);
+        if (at >= 0 && at < stageOrder.size() - 1) {
+            if (staleStays == null) {
+                staleStays = new StaleStays(history.open(), snapshot.closes(), timeFrames(), snapshot.asOf(),
+                        settings.cells().minAtRisk());
+            }
+            if (staleStays.stale(stage, age)) {
+                double share = staleStays.winWithin(stage, age, h);
+                if (!Double.isNaN(share)) {
+                    return share;
+                }
+            }
+        }
+        return cell.winWithin(age, h);
+    }
+
     /** The variance of the forecast's total over {@code h} days from the luck of the draw alone. */
     double outcomeVariance(double h) {
         expectation(h, null);
@@ -277,11 +300,12 @@ public final class ForecastModel {
             double age = Math.max(0, Days.between(lead.stageSince(), asOf));
             String segment = lead.attributes().segment();
             WinModel.Cell cell = win.cell(lead.stage(), segment, age);
-            double p = season == 1 ? cell.winWithin(age, h) : Math.min(1, season * cell.winWithin(age, h));
+            double p = season == 1 ? chance(lead.stage(), cell, age, h)
+                    : Math.min(1, season * chance(lead.stage(), cell, age, h));
             DealValues.Value value = values.of(segment, lead.amount());
             if (levers != Levers.NONE) {
                 p = Math.min(1, levers.conversionFactor(lead.stage()) * season
-                        * cell.winWithin(age, h * levers.timeScale()));
+                        * chance(lead.stage(), cell, age, h * levers.timeScale()));
                 value = value.scaled(1 + levers.dealSize());
             }
             int s = stageIndex.get(lead.stage());
