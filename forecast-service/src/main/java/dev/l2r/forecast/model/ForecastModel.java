@@ -44,29 +44,43 @@ public final class ForecastModel {
      * are tried for the interval's calibration; it needs {@code minCalibrationRatios} of them with revenue.
      */
     public record Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
-                           long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality) {
+                           long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality,
+                           boolean trend) {
         public Settings {
             if (simulations < 1) {
                 throw new IllegalArgumentException("simulations must be at least 1");
             }
         }
 
-        /** Without the quarter's calendar ({@link Seasonality}). */
+        /** Without the arrivals' growth ({@link Trend}). */
+        public Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
+                        long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality) {
+            this(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
+                    minCalibrationRatios, seasonality, false);
+        }
+
+        /** Without the quarter's calendar ({@link Seasonality}) or the arrivals' growth ({@link Trend}). */
         public Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
                         long seed, int calibrationOrigins, int minCalibrationRatios) {
             this(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
-                    minCalibrationRatios, false);
+                    minCalibrationRatios, false, false);
         }
 
         public Settings uncalibrated() {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, 0,
-                    minCalibrationRatios, seasonality);
+                    minCalibrationRatios, seasonality, trend);
         }
 
         /** With the quarter's calendar learned where the history allows ({@code true}: auto) or not at all. */
         public Settings withSeasonality(boolean auto) {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
-                    minCalibrationRatios, auto);
+                    minCalibrationRatios, auto, trend);
+        }
+
+        /** With the arrivals' growth learned where the history allows ({@code true}: auto) or not at all. */
+        public Settings withTrend(boolean auto) {
+            return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
+                    minCalibrationRatios, seasonality, auto);
         }
     }
 
@@ -82,6 +96,7 @@ public final class ForecastModel {
     private final List<Arrival> recentArrivals;
     private final double arrivalWindowDays;
     private final Seasonality seasonality;
+    private final Trend trend;
     private final Map<String, Forecast> cache = new HashMap<>();
     private final Map<Double, double[]> ratios = new HashMap<>();
     /** Per horizon, beside each calibration ratio: the outcome variance of its forecast relative to it squared. */
@@ -111,6 +126,8 @@ public final class ForecastModel {
                 .filter(a -> !a.firstSeenAt().isBefore(windowStart)).toList();
         this.seasonality = settings.seasonality() ? Seasonality.learn(snapshot.closes(), asOf, currency)
                 : Seasonality.off();
+        this.trend = settings.trend() ? Trend.learn(snapshot.arrivals(), first, asOf, arrivalWindowDays)
+                : Trend.off();
     }
 
     /**
@@ -293,6 +310,8 @@ public final class ForecastModel {
         double[] pastFrameRevenue = new double[n];
         // the quarter's calendar: 1 unless learned (then every chance of winning in this horizon is scaled alike)
         double season = seasonality.factor(asOf, h);
+        // the arrivals' growth from the window's middle to the horizon's: 1 unless learned
+        double growth = trend.factor(h);
 
         List<Simulation.Item> items = new ArrayList<>(leads.size());
         List<Forecast.LeadLine> lines = new ArrayList<>(leads.size());
@@ -343,11 +362,12 @@ public final class ForecastModel {
             WinModel.Cell cell = win.cell(a.stage(), segment, 0);
             DealValues.Value value = values.averageFor(segment);
             int gi = groupIndex.get(groupKey(a.attributes(), groupBy));
-            double expectedWins = season * cell.integratedWinFromEntry(h) / arrivalWindowDays;
+            double expectedWins = season * growth * cell.integratedWinFromEntry(h) / arrivalWindowDays;
             if (levers != Levers.NONE) {
                 // ∫_0^h F(k (h − s)) ds = ∫_0^{kh} F(u) du / k, then the lever's conversion and arrival rate
                 double k = levers.timeScale();
-                expectedWins = levers.conversionFactor(a.stage()) * season * cell.integratedWinFromEntry(h * k) / k
+                expectedWins = levers.conversionFactor(a.stage()) * season * growth
+                        * cell.integratedWinFromEntry(h * k) / k
                         * levers.arrivalsOf(a.attributes().channel()) / arrivalWindowDays;
                 value = value.scaled(1 + levers.dealSize());
             }
@@ -409,7 +429,8 @@ public final class ForecastModel {
                 values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency, settings.cells().minClosed(),
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
                 calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios,
-                calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h));
+                calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h),
+                trend.info(h));
         double[] totals = sim == null ? null : sim.totals();
         return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
                 quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null, lines,

@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("slow")
 class IntervalCoverageTest {
 
-    /** The defaults of application.properties, seasonality auto. */
+    /** The defaults of application.properties, seasonality and trend auto. */
     static final ForecastModel.Settings DEFAULTS = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90,
-            2000, 20250301L, 12, 4, true);
+            2000, 20250301L, 12, 4, true, true);
 
     static Instant month(String yearMonth) {
         return Instant.parse(yearMonth + "-01T00:00:00Z");
