@@ -167,38 +167,91 @@ public final class ForecastModel {
      * asOf − h − step, ... (step = max(7, h/4) days), each forecast from what was known at t and compared with what
      * was won in (t, t + h], all before asOf. Moments with no forecast or no revenue give no ratio. Empty when there
      * are fewer than {@code minCalibrationRatios}.
+     *
+     * <p>With the quarter's calendar in use, a window's place in the calendar is part of its error (a window that is
+     * a quarter's last month misses differently from one straddling two months), so the moments are first taken
+     * whole calendar months back from asOf (the fewest that put t + h by asOf, then one more each), and only those
+     * whose model knew the calendar too count (a forecast made before it was learned is not this model's). With
+     * too few of those, the moments are the stepped ones above.
      */
     double[] calibrationRatios(double h) {
         return ratios.computeIfAbsent(h, k -> {
             if (settings.calibrationOrigins() == 0) {
                 return new double[0];
             }
+            if (seasonality.used()) {
+                int first = (int) Math.ceil(h / 28);
+                while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(snapshot.asOf())) {
+                    first--;
+                }
+                List<Instant> months = new ArrayList<>();
+                for (int j = 0; j < settings.calibrationOrigins(); j++) {
+                    months.add(monthsBack(first + j));
+                }
+                if (ratiosAt(h, months, true)) {
+                    calendarOrigins.add(h);
+                    return ratios(found(h));
+                }
+            }
             double step = Math.max(7, h / 4);
-            Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
-            List<Double> found = new ArrayList<>();
-            List<Double> luck = new ArrayList<>();
+            List<Instant> stepped = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
-                Instant t = Days.plus(snapshot.asOf(), -(h + j * step));
-                if (!t.isAfter(start)) {
-                    break;
-                }
-                ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated());
-                double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
-                double actual = 0;
-                for (Close c : history.closesBetween(t, Days.plus(t, h))) {
-                    actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
-                }
-                if (forecast > 0 && actual > 0) {
-                    found.add(actual / forecast);
-                    luck.add(then.outcomeVariance(h) / (forecast * forecast));
-                }
+                stepped.add(Days.plus(snapshot.asOf(), -(h + j * step)));
             }
-            if (found.size() < settings.minCalibrationRatios()) {
-                return new double[0];
-            }
-            ratioLuck.put(k, luck.stream().mapToDouble(Double::doubleValue).toArray());
-            return found.stream().mapToDouble(Double::doubleValue).toArray();
+            return ratiosAt(h, stepped, false) ? ratios(found(h)) : new double[0];
         });
+    }
+
+    /** Per horizon, the ratios found by {@link #ratiosAt} (and their luck in {@link #ratioLuck}). */
+    private final Map<Double, List<Double>> found = new HashMap<>();
+    /** The horizons calibrated at calendar months. */
+    private final java.util.Set<Double> calendarOrigins = new java.util.HashSet<>();
+
+    private List<Double> found(double h) {
+        return found.get(h);
+    }
+
+    private static double[] ratios(List<Double> list) {
+        return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * The ratios at {@code origins} (in order, stopping at the history's start), kept with their luck when there are
+     * at least {@code minCalibrationRatios}; whether there were.
+     */
+    private boolean ratiosAt(double h, List<Instant> origins, boolean sameCalendar) {
+        Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
+        List<Double> ratioList = new ArrayList<>();
+        List<Double> luck = new ArrayList<>();
+        for (Instant t : origins) {
+            if (!t.isAfter(start)) {
+                break;
+            }
+            ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated());
+            if (sameCalendar && !then.seasonality.used()) {
+                continue;
+            }
+            double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
+            double actual = 0;
+            for (Close c : history.closesBetween(t, Days.plus(t, h))) {
+                actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
+            }
+            if (forecast > 0 && actual > 0) {
+                ratioList.add(actual / forecast);
+                luck.add(then.outcomeVariance(h) / (forecast * forecast));
+            }
+        }
+        if (ratioList.size() < settings.minCalibrationRatios()) {
+            return false;
+        }
+        found.put(h, ratioList);
+        ratioLuck.put(h, luck.stream().mapToDouble(Double::doubleValue).toArray());
+        return true;
+    }
+
+    /** This model's moment {@code months} calendar months earlier (UTC). */
+    private Instant monthsBack(int months) {
+        return snapshot.asOf().atZone(java.time.ZoneOffset.UTC).minusMonths(months).toInstant();
     }
 
     private Map<String, Double> timeFrames;
@@ -260,7 +313,7 @@ public final class ForecastModel {
             spread += Math.pow(Math.log(r[i]), 2) / r.length;
             luckMean += Math.log1p(luck[i]) / r.length;
         }
-        double step = Math.max(7, h / 4);
+        double step = calendarOrigins.contains(h) ? 365.25 / 12 : Math.max(7, h / 4);
         double independent = 1 + (r.length - 1) * Math.min(1, step / h);
         return Math.sqrt(Math.max(0, spread - luckMean) * (1 + 1 / independent));
     }

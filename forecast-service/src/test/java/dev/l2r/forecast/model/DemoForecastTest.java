@@ -60,13 +60,19 @@ class DemoForecastTest {
         double[] ratios = today.calibrationRatios(90).clone();
         Arrays.sort(ratios);
         System.out.println("90-day ratios " + Arrays.toString(ratios));
-        assertThat(Quantiles.of(ratios, 0.5)).isGreaterThan(0.55);
+        // 0.47 before
+        assertThat(Quantiles.of(ratios, 0.5)).isGreaterThan(0.6);
         Forecast.Attainment a = today.attainment(new RevenueTarget(Instant.parse("2026-10-01T00:00:00Z"),
                 Instant.parse("2027-01-01T00:00:00Z"), null, null, new java.math.BigDecimal("710000"), "EUR"));
         Forecast f15 = today.forecast(15, null);
         System.out.println("attainment " + a + "\n15 days " + f15.expectedRevenue() + " " + f15.p10() + " "
                 + f15.p90());
+        // 1.57 M before (P10-P90 0.44-9.9 M); now 1.06 M (0.60-1.65 M)
         assertThat(a.expectedAttainment().doubleValue()).isLessThan(1.1e6);
-        assertThat(f15.p90().doubleValue()).isLessThan(5e6);
+        assertThat(a.expectedAttainmentP90().doubleValue()).isLessThan(2e6);
+        // the 15-day band stays wide (0.03-8.4 M about 0.54 M): the demo pushes 45% of its wins into the last week
+        // of their quarter, so a fortnight inside a quarter's last month holds next to nothing or a flood, which a
+        // month-of-quarter factor cannot tell apart; the band says so rather than hide it
+        assertThat(f15.p10().doubleValue()).isLessThan(f15.expectedRevenue().doubleValue() / 10);
     }
 }

@@ -91,6 +91,32 @@ class IntervalCoverageTest {
         assertThat(median).as(Arrays.toString(coverage)).isBetween(0.7, 0.9);
         assertThat(Quantiles.of(coverage, 0.1)).as(Arrays.toString(coverage)).isGreaterThanOrEqualTo(0.66);
         assertThat(Arrays.stream(coverage).average().orElseThrow()).isBetween(0.7, 0.9);
-        assertThat(coverage[coverage.length - 1]).as("a band that always covers is too wide").isLessThan(1.0);
+        // a band that always covers is too wide; but an honest 80% band covers all 12 months of a seed with
+        // probability 0.8^12 = 6.9%, so about one seed in 12 does by chance (seed 9 since the calendar's
+        // calibration, whose months are spuriously seasonal: see docs/DECISIONS.md); three or more would be 4.5%
+        assertThat(Arrays.stream(coverage).filter(c -> c == 1.0).count()).as(Arrays.toString(coverage))
+                .isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * Twelve generated pipelines where half the wins due in a quarter's first two months slip into its last month
+     * (SeasonalityTest). Calibrated at stepped moments, whose windows straddle months, the band held a median 67%
+     * of months (58–83%): a window that is a quarter's last month misses more than one across two months. Calibrated
+     * at whole calendar months back, by past models that knew the calendar too, it holds
+     * [0.67, 0.75, 0.83 × 7, 0.92, 0.92, 1.0]: median 83%.
+     */
+    @Test
+    void generatedPipelinesWithQuarterEndPeaksCoverAbout80PercentOverManySeeds() {
+        double[] coverage = new double[12];
+        for (int seed = 1; seed <= coverage.length; seed++) {
+            History g = GeneratedPipeline.generate(seed, 730, 8, 0, 0.5);
+            coverage[seed - 1] = Backtest.run(g, Backtest.periods(month("2021-01"), month("2022-01"), "month"), null,
+                    "month", "USD", List.of("OPPORTUNITY"), DEFAULTS).coverage();
+        }
+        Arrays.sort(coverage);
+        assertThat(Quantiles.of(coverage, 0.5)).as(Arrays.toString(coverage)).isBetween(0.7, 0.9);
+        assertThat(Arrays.stream(coverage).average().orElseThrow()).as(Arrays.toString(coverage))
+                .isBetween(0.7, 0.9);
+        assertThat(coverage[0]).as(Arrays.toString(coverage)).isGreaterThanOrEqualTo(0.66);
     }
 }
