@@ -80,13 +80,7 @@ class IntervalCoverageTest {
      */
     @Test
     void generatedPipelinesCoverAbout80PercentOverManySeeds() {
-        double[] coverage = new double[12];
-        for (int seed = 1; seed <= coverage.length; seed++) {
-            History g = GeneratedPipeline.generate(seed, 730, 8, 0, 0);
-            coverage[seed - 1] = Backtest.run(g, Backtest.periods(month("2021-01"), month("2022-01"), "month"), null,
-                    "month", "USD", List.of("OPPORTUNITY"), DEFAULTS).coverage();
-        }
-        Arrays.sort(coverage);
+        double[] coverage = generatedCoverages(0);
         double median = Quantiles.of(coverage, 0.5);
         assertThat(median).as(Arrays.toString(coverage)).isBetween(0.7, 0.9);
         assertThat(Quantiles.of(coverage, 0.1)).as(Arrays.toString(coverage)).isGreaterThanOrEqualTo(0.66);
@@ -107,16 +101,22 @@ class IntervalCoverageTest {
      */
     @Test
     void generatedPipelinesWithQuarterEndPeaksCoverAbout80PercentOverManySeeds() {
-        double[] coverage = new double[12];
-        for (int seed = 1; seed <= coverage.length; seed++) {
-            History g = GeneratedPipeline.generate(seed, 730, 8, 0, 0.5);
-            coverage[seed - 1] = Backtest.run(g, Backtest.periods(month("2021-01"), month("2022-01"), "month"), null,
-                    "month", "USD", List.of("OPPORTUNITY"), DEFAULTS).coverage();
-        }
-        Arrays.sort(coverage);
+        double[] coverage = generatedCoverages(0.5);
         assertThat(Quantiles.of(coverage, 0.5)).as(Arrays.toString(coverage)).isBetween(0.7, 0.9);
         assertThat(Arrays.stream(coverage).average().orElseThrow()).as(Arrays.toString(coverage))
                 .isBetween(0.7, 0.9);
         assertThat(coverage[0]).as(Arrays.toString(coverage)).isGreaterThanOrEqualTo(0.66);
+    }
+
+    /** Seeds 1 to 12 of two-year generated pipelines, each backtested monthly over its second year: coverages, sorted. */
+    static double[] generatedCoverages(double quarterEndPull) {
+        double[] coverage = new double[12];
+        for (int seed = 1; seed <= coverage.length; seed++) {
+            History g = GeneratedPipeline.generate(seed, 730, 8, 0, quarterEndPull);
+            coverage[seed - 1] = Backtest.run(g, Backtest.periods(month("2021-01"), month("2022-01"), "month"), null,
+                    "month", "USD", List.of("OPPORTUNITY"), DEFAULTS).coverage();
+        }
+        Arrays.sort(coverage);
+        return coverage;
     }
 }
