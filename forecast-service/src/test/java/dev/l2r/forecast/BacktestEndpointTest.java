@@ -102,12 +102,16 @@ class BacktestEndpointTest extends IntegrationTestBase {
     }
 
     @Test
-    void groupByAndSeasonalityAreValidatedAndNamed() {
+    void groupBySeasonalityAndTrendAreValidatedAndNamed() {
         given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("groupBy", "rep")
                 .get("/api/forecast/backtest").then().statusCode(400).contentType("application/problem+json")
                 .body("field", equalTo("groupBy"));
         given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("seasonality", "on")
                 .get("/api/forecast/backtest").then().statusCode(400).body("field", equalTo("seasonality"));
+        given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("trend", "yes")
+                .get("/api/forecast/backtest").then().statusCode(400).body("field", equalTo("trend"));
+        given().queryParam("from", "2031-01-01").queryParam("to", "2031-04-30").queryParam("trend", "off")
+                .get("/api/forecast/backtest").then().statusCode(200);
     }
 
     @Test

@@ -32,6 +32,7 @@ public class BacktestResource {
     @Inject
     ForecastService service;
 
+    /** The values of the seasonality and trend switches. */
     static final List<String> SEASONALITY = List.of("auto", "off");
 
     @ConfigProperty(name = "l2r.forecast.backtest.max-periods")
@@ -60,7 +61,9 @@ public class BacktestResource {
             @Parameter(description = "channel, segment, owner or campaign: scores per group as well",
                     example = ApiExamples.GROUP_BY) @QueryParam("groupBy") String groupBy,
             @Parameter(description = "auto (default): the quarter's calendar where the history allows; off: "
-                    + "without it, to compare", example = "auto") @QueryParam("seasonality") String seasonality)
+                    + "without it, to compare", example = "auto") @QueryParam("seasonality") String seasonality,
+            @Parameter(description = "auto (default): the arrivals' year-over-year growth where the history "
+                    + "allows; off: without it, to compare", example = "auto") @QueryParam("trend") String trend)
             throws SQLException {
         ApiTimes.Period period = ApiTimes.period(from, to);
         String step = interval == null ? "month" : Params.oneOf("interval", interval, Backtest.INTERVALS);
@@ -73,6 +76,7 @@ public class BacktestResource {
         }
         return service.backtest(periods, h, step, Params.currency("currency", currency),
                 Params.oneOf("groupBy", groupBy, Params.GROUP_BY),
-                !"off".equals(Params.oneOf("seasonality", seasonality, SEASONALITY)));
+                !"off".equals(Params.oneOf("seasonality", seasonality, SEASONALITY)),
+                !"off".equals(Params.oneOf("trend", trend, SEASONALITY)));
     }
 }

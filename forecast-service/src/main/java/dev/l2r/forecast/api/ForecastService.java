@@ -74,7 +74,7 @@ public class ForecastService {
     ForecastModel.Settings settings(Integer simulationsAsked, Long seedAsked) {
         return new ForecastModel.Settings(new WinModel.Settings(minClosed, minAtRisk), minWonPerSegment,
                 arrivalWindowDays, simulationsAsked != null ? simulationsAsked : simulations,
-                seedAsked != null ? seedAsked : seed, calibrationOrigins, minCalibrationRatios, true);
+                seedAsked != null ? seedAsked : seed, calibrationOrigins, minCalibrationRatios, true, true);
     }
 
     private List<String> stageOrder() {
@@ -227,7 +227,8 @@ public class ForecastService {
     }
 
     public Backtest.Result backtest(List<Backtest.Period> periods, Double horizonDays, String interval,
-                                    String currencyAsked, String groupBy, boolean seasonality)
+                                    String currencyAsked, String groupBy, boolean seasonality,
+                                    boolean trend)
             throws SQLException {
         String currency = currency(currencyAsked);
         Instant last = periods.get(periods.size() - 1).start().minus(1, ChronoUnit.MICROS);
@@ -236,7 +237,7 @@ public class ForecastService {
                 .max(Comparator.naturalOrder()).orElseThrow();
         HistoryCache.View view = history.view();
         List<String> stages = stageOrder();
-        ForecastModel.Settings settings = settings(null, null).withSeasonality(seasonality);
+        ForecastModel.Settings settings = settings(null, null).withSeasonality(seasonality).withTrend(trend);
         return answer(new BacktestKey(view.revision(), List.copyOf(periods), horizonDays, interval, currency,
                 settings, stages, groupBy), () -> Backtest.run(view.cut(last, scoredUntil), periods, horizonDays,
                 interval, currency, stages, settings, groupBy));

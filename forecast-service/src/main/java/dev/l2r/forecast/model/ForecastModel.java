@@ -44,29 +44,43 @@ public final class ForecastModel {
      * are tried for the interval's calibration; it needs {@code minCalibrationRatios} of them with revenue.
      */
     public record Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
-                           long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality) {
+                           long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality,
+                           boolean trend) {
         public Settings {
             if (simulations < 1) {
                 throw new IllegalArgumentException("simulations must be at least 1");
             }
         }
 
-        /** Without the quarter's calendar ({@link Seasonality}). */
+        /** Without the arrivals' growth ({@link Trend}). */
+        public Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
+                        long seed, int calibrationOrigins, int minCalibrationRatios, boolean seasonality) {
+            this(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
+                    minCalibrationRatios, seasonality, false);
+        }
+
+        /** Without the quarter's calendar ({@link Seasonality}) or the arrivals' growth ({@link Trend}). */
         public Settings(WinModel.Settings cells, int minWonPerSegment, double arrivalWindowDays, int simulations,
                         long seed, int calibrationOrigins, int minCalibrationRatios) {
             this(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
-                    minCalibrationRatios, false);
+                    minCalibrationRatios, false, false);
         }
 
         public Settings uncalibrated() {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, 0,
-                    minCalibrationRatios, seasonality);
+                    minCalibrationRatios, seasonality, trend);
         }
 
         /** With the quarter's calendar learned where the history allows ({@code true}: auto) or not at all. */
         public Settings withSeasonality(boolean auto) {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
-                    minCalibrationRatios, auto);
+                    minCalibrationRatios, auto, trend);
+        }
+
+        /** With the arrivals' growth learned where the history allows ({@code true}: auto) or not at all. */
+        public Settings withTrend(boolean auto) {
+            return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, calibrationOrigins,
+                    minCalibrationRatios, seasonality, auto);
         }
     }
 
@@ -82,6 +96,7 @@ public final class ForecastModel {
     private final List<Arrival> recentArrivals;
     private final double arrivalWindowDays;
     private final Seasonality seasonality;
+    private final Trend trend;
     private final Map<String, Forecast> cache = new HashMap<>();
     private final Map<Double, double[]> ratios = new HashMap<>();
     /** Per horizon, beside each calibration ratio: the outcome variance of its forecast relative to it squared. */
@@ -111,6 +126,8 @@ public final class ForecastModel {
                 .filter(a -> !a.firstSeenAt().isBefore(windowStart)).toList();
         this.seasonality = settings.seasonality() ? Seasonality.learn(snapshot.closes(), asOf, currency)
                 : Seasonality.off();
+        this.trend = settings.trend() ? Trend.learn(snapshot.arrivals(), first, asOf, arrivalWindowDays)
+                : Trend.off();
     }
 
     /**
@@ -150,38 +167,91 @@ public final class ForecastModel {
      * asOf − h − step, ... (step = max(7, h/4) days), each forecast from what was known at t and compared with what
      * was won in (t, t + h], all before asOf. Moments with no forecast or no revenue give no ratio. Empty when there
      * are fewer than {@code minCalibrationRatios}.
+     *
+     * <p>With the quarter's calendar in use, a window's place in the calendar is part of its error (a window that is
+     * a quarter's last month misses differently from one straddling two months), so the moments are first taken
+     * whole calendar months back from asOf (the fewest that put t + h by asOf, then one more each), and only those
+     * whose model knew the calendar too count (a forecast made before it was learned is not this model's). With
+     * too few of those, the moments are the stepped ones above.
      */
     double[] calibrationRatios(double h) {
         return ratios.computeIfAbsent(h, k -> {
             if (settings.calibrationOrigins() == 0) {
                 return new double[0];
             }
+            if (seasonality.used()) {
+                int first = (int) Math.ceil(h / 28);
+                while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(snapshot.asOf())) {
+                    first--;
+                }
+                List<Instant> months = new ArrayList<>();
+                for (int j = 0; j < settings.calibrationOrigins(); j++) {
+                    months.add(monthsBack(first + j));
+                }
+                if (ratiosAt(h, months, true)) {
+                    calendarOrigins.add(h);
+                    return ratios(found(h));
+                }
+            }
             double step = Math.max(7, h / 4);
-            Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
-            List<Double> found = new ArrayList<>();
-            List<Double> luck = new ArrayList<>();
+            List<Instant> stepped = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
-                Instant t = Days.plus(snapshot.asOf(), -(h + j * step));
-                if (!t.isAfter(start)) {
-                    break;
-                }
-                ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated());
-                double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
-                double actual = 0;
-                for (Close c : history.closesBetween(t, Days.plus(t, h))) {
-                    actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
-                }
-                if (forecast > 0 && actual > 0) {
-                    found.add(actual / forecast);
-                    luck.add(then.outcomeVariance(h) / (forecast * forecast));
-                }
+                stepped.add(Days.plus(snapshot.asOf(), -(h + j * step)));
             }
-            if (found.size() < settings.minCalibrationRatios()) {
-                return new double[0];
-            }
-            ratioLuck.put(k, luck.stream().mapToDouble(Double::doubleValue).toArray());
-            return found.stream().mapToDouble(Double::doubleValue).toArray();
+            return ratiosAt(h, stepped, false) ? ratios(found(h)) : new double[0];
         });
+    }
+
+    /** Per horizon, the ratios found by {@link #ratiosAt} (and their luck in {@link #ratioLuck}). */
+    private final Map<Double, List<Double>> found = new HashMap<>();
+    /** The horizons calibrated at calendar months. */
+    private final java.util.Set<Double> calendarOrigins = new java.util.HashSet<>();
+
+    private List<Double> found(double h) {
+        return found.get(h);
+    }
+
+    private static double[] ratios(List<Double> list) {
+        return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * The ratios at {@code origins} (in order, stopping at the history's start), kept with their luck when there are
+     * at least {@code minCalibrationRatios}; whether there were.
+     */
+    private boolean ratiosAt(double h, List<Instant> origins, boolean sameCalendar) {
+        Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
+        List<Double> ratioList = new ArrayList<>();
+        List<Double> luck = new ArrayList<>();
+        for (Instant t : origins) {
+            if (!t.isAfter(start)) {
+                break;
+            }
+            ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated());
+            if (sameCalendar && !then.seasonality.used()) {
+                continue;
+            }
+            double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
+            double actual = 0;
+            for (Close c : history.closesBetween(t, Days.plus(t, h))) {
+                actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
+            }
+            if (forecast > 0 && actual > 0) {
+                ratioList.add(actual / forecast);
+                luck.add(then.outcomeVariance(h) / (forecast * forecast));
+            }
+        }
+        if (ratioList.size() < settings.minCalibrationRatios()) {
+            return false;
+        }
+        found.put(h, ratioList);
+        ratioLuck.put(h, luck.stream().mapToDouble(Double::doubleValue).toArray());
+        return true;
+    }
+
+    /** This model's moment {@code months} calendar months earlier (UTC). */
+    private Instant monthsBack(int months) {
+        return snapshot.asOf().atZone(java.time.ZoneOffset.UTC).minusMonths(months).toInstant();
     }
 
     private Map<String, Double> timeFrames;
@@ -192,6 +262,29 @@ public final class ForecastModel {
             timeFrames = StageTimeFrames.of(history.open(), snapshot.asOf());
         }
         return timeFrames;
+    }
+
+    private StaleStays staleStays;
+
+    /**
+     * P(won within h | age in stage): the curve's, except for a lead past its stage's time frame in a stage with a
+     * later open stage, whose chance is its stage's stale stays' ({@link StaleStays}) where there are enough.
+     */
+    private double chance(String stage, WinModel.Cell cell, double age, double h) {
+        int at = stageOrder.indexOf(stage);
+        if (at >= 0 && at < stageOrder.size() - 1) {
+            if (staleStays == null) {
+                staleStays = new StaleStays(history.open(), snapshot.closes(), timeFrames(), snapshot.asOf(),
+                        settings.cells().minAtRisk());
+            }
+            if (staleStays.stale(stage, age)) {
+                double share = staleStays.winWithin(stage, age, h);
+                if (!Double.isNaN(share)) {
+                    return share;
+                }
+            }
+        }
+        return cell.winWithin(age, h);
     }
 
     /** The variance of the forecast's total over {@code h} days from the luck of the draw alone. */
@@ -220,7 +313,7 @@ public final class ForecastModel {
             spread += Math.pow(Math.log(r[i]), 2) / r.length;
             luckMean += Math.log1p(luck[i]) / r.length;
         }
-        double step = Math.max(7, h / 4);
+        double step = calendarOrigins.contains(h) ? 365.25 / 12 : Math.max(7, h / 4);
         double independent = 1 + (r.length - 1) * Math.min(1, step / h);
         return Math.sqrt(Math.max(0, spread - luckMean) * (1 + 1 / independent));
     }
@@ -270,6 +363,8 @@ public final class ForecastModel {
         double[] pastFrameRevenue = new double[n];
         // the quarter's calendar: 1 unless learned (then every chance of winning in this horizon is scaled alike)
         double season = seasonality.factor(asOf, h);
+        // the arrivals' growth from the window's middle to the horizon's: 1 unless learned
+        double growth = trend.factor(h);
 
         List<Simulation.Item> items = new ArrayList<>(leads.size());
         List<Forecast.LeadLine> lines = new ArrayList<>(leads.size());
@@ -277,11 +372,12 @@ public final class ForecastModel {
             double age = Math.max(0, Days.between(lead.stageSince(), asOf));
             String segment = lead.attributes().segment();
             WinModel.Cell cell = win.cell(lead.stage(), segment, age);
-            double p = season == 1 ? cell.winWithin(age, h) : Math.min(1, season * cell.winWithin(age, h));
+            double p = season == 1 ? chance(lead.stage(), cell, age, h)
+                    : Math.min(1, season * chance(lead.stage(), cell, age, h));
             DealValues.Value value = values.of(segment, lead.amount());
             if (levers != Levers.NONE) {
                 p = Math.min(1, levers.conversionFactor(lead.stage()) * season
-                        * cell.winWithin(age, h * levers.timeScale()));
+                        * chance(lead.stage(), cell, age, h * levers.timeScale()));
                 value = value.scaled(1 + levers.dealSize());
             }
             int s = stageIndex.get(lead.stage());
@@ -319,11 +415,12 @@ public final class ForecastModel {
             WinModel.Cell cell = win.cell(a.stage(), segment, 0);
             DealValues.Value value = values.averageFor(segment);
             int gi = groupIndex.get(groupKey(a.attributes(), groupBy));
-            double expectedWins = season * cell.integratedWinFromEntry(h) / arrivalWindowDays;
+            double expectedWins = season * growth * cell.integratedWinFromEntry(h) / arrivalWindowDays;
             if (levers != Levers.NONE) {
                 // ∫_0^h F(k (h − s)) ds = ∫_0^{kh} F(u) du / k, then the lever's conversion and arrival rate
                 double k = levers.timeScale();
-                expectedWins = levers.conversionFactor(a.stage()) * season * cell.integratedWinFromEntry(h * k) / k
+                expectedWins = levers.conversionFactor(a.stage()) * season * growth
+                        * cell.integratedWinFromEntry(h * k) / k
                         * levers.arrivalsOf(a.attributes().channel()) / arrivalWindowDays;
                 value = value.scaled(1 + levers.dealSize());
             }
@@ -385,7 +482,8 @@ public final class ForecastModel {
                 values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency, settings.cells().minClosed(),
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
                 calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios,
-                calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h));
+                calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h),
+                trend.info(h));
         double[] totals = sim == null ? null : sim.totals();
         return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
                 quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null, lines,

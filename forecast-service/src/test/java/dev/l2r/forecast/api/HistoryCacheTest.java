@@ -139,7 +139,7 @@ class HistoryCacheTest {
         Instant last = periods.get(periods.size() - 1).start().minusNanos(1000);
         Backtest.Result expected = Backtest.run(store.load(null, last, periods.get(periods.size() - 1).end()),
                 periods, null, "month", currency, stages, settings);
-        assertThat(json.writeValueAsString(service.backtest(periods, null, "month", null, null, true)))
+        assertThat(json.writeValueAsString(service.backtest(periods, null, "month", null, null, true, true)))
                 .isEqualTo(json.writeValueAsString(expected));
     }
 }

@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("slow")
 class IntervalCoverageTest {
 
-    /** The defaults of application.properties, seasonality auto. */
+    /** The defaults of application.properties, seasonality and trend auto. */
     static final ForecastModel.Settings DEFAULTS = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90,
-            2000, 20250301L, 12, 4, true);
+            2000, 20250301L, 12, 4, true, true);
 
     static Instant month(String yearMonth) {
         return Instant.parse(yearMonth + "-01T00:00:00Z");
@@ -80,17 +80,43 @@ class IntervalCoverageTest {
      */
     @Test
     void generatedPipelinesCoverAbout80PercentOverManySeeds() {
-        double[] coverage = new double[12];
-        for (int seed = 1; seed <= coverage.length; seed++) {
-            History g = GeneratedPipeline.generate(seed, 730, 8, 0, 0);
-            coverage[seed - 1] = Backtest.run(g, Backtest.periods(month("2021-01"), month("2022-01"), "month"), null,
-                    "month", "USD", List.of("OPPORTUNITY"), DEFAULTS).coverage();
-        }
-        Arrays.sort(coverage);
+        double[] coverage = generatedCoverages(0);
         double median = Quantiles.of(coverage, 0.5);
         assertThat(median).as(Arrays.toString(coverage)).isBetween(0.7, 0.9);
         assertThat(Quantiles.of(coverage, 0.1)).as(Arrays.toString(coverage)).isGreaterThanOrEqualTo(0.66);
         assertThat(Arrays.stream(coverage).average().orElseThrow()).isBetween(0.7, 0.9);
-        assertThat(coverage[coverage.length - 1]).as("a band that always covers is too wide").isLessThan(1.0);
+        // a band that always covers is too wide; but an honest 80% band covers all 12 months of a seed with
+        // probability 0.8^12 = 6.9%, so about one seed in 12 does by chance (seed 9 since the calendar's
+        // calibration, whose months are spuriously seasonal: see docs/DECISIONS.md); three or more would be 4.5%
+        assertThat(Arrays.stream(coverage).filter(c -> c == 1.0).count()).as(Arrays.toString(coverage))
+                .isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * Twelve generated pipelines where half the wins due in a quarter's first two months slip into its last month
+     * (SeasonalityTest). Calibrated at stepped moments, whose windows straddle months, the band held a median 67%
+     * of months (58–83%): a window that is a quarter's last month misses more than one across two months. Calibrated
+     * at whole calendar months back, by past models that knew the calendar too, it holds
+     * [0.67, 0.75, 0.83 × 7, 0.92, 0.92, 1.0]: median 83%.
+     */
+    @Test
+    void generatedPipelinesWithQuarterEndPeaksCoverAbout80PercentOverManySeeds() {
+        double[] coverage = generatedCoverages(0.5);
+        assertThat(Quantiles.of(coverage, 0.5)).as(Arrays.toString(coverage)).isBetween(0.7, 0.9);
+        assertThat(Arrays.stream(coverage).average().orElseThrow()).as(Arrays.toString(coverage))
+                .isBetween(0.7, 0.9);
+        assertThat(coverage[0]).as(Arrays.toString(coverage)).isGreaterThanOrEqualTo(0.66);
+    }
+
+    /** Seeds 1 to 12 of two-year generated pipelines, each backtested monthly over its second year: coverages, sorted. */
+    static double[] generatedCoverages(double quarterEndPull) {
+        double[] coverage = new double[12];
+        for (int seed = 1; seed <= coverage.length; seed++) {
+            History g = GeneratedPipeline.generate(seed, 730, 8, 0, quarterEndPull);
+            coverage[seed - 1] = Backtest.run(g, Backtest.periods(month("2021-01"), month("2022-01"), "month"), null,
+                    "month", "USD", List.of("OPPORTUNITY"), DEFAULTS).coverage();
+        }
+        Arrays.sort(coverage);
+        return coverage;
     }
 }

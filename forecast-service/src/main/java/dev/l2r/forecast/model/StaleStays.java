@@ -1,0 +1,107 @@
+package dev.l2r.forecast.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a lead still sitting in a stage past its time frame ({@link StageTimeFrames}) really wins, where a later open
+ * stage exists. The win curves are learned on spells, which run from reaching a stage to the lead's close whatever
+ * stages it passes on the way; a lead's age is its time in its current stage. For the last open stage the two are
+ * the same. For an earlier one they are not: the spells still open 100 days after reaching KNOWN are mostly deals
+ * long since in OPPORTUNITY and about to close, while a lead still <em>in</em> KNOWN after 100 days has stopped
+ * moving. The curve reads it as winnable as those (on the demo data the stale early-stage leads were over half the
+ * forecast and won nothing: the forecast ran about 2.5 times too high).
+ *
+ * <p>So for such a lead, {@code a} days in its stage, the chance of winning within h is learned from its stage's own
+ * stays instead: of the stays in the stage (all known by asOf) still in it at age a, t = since + a, with (t, t + h]
+ * ended by asOf, the share whose lead was won in (t, t + h]. Staying longer is itself a sign of having stopped, so
+ * the age matters: a lead 300 days in a stage is compared with stays that lasted 300 days. With fewer than
+ * {@code minStays} such stays the age is brought halfway down to the frame (whole days), and again, until there
+ * are enough; with too few even at the frame the curve's chance stands.
+ */
+final class StaleStays {
+
+    private record Stay(String leadId, String stage, Instant since) {
+    }
+
+    private final Map<Stay, Instant> ends = new HashMap<>();
+    private final Map<String, List<Instant>> wonAt = new HashMap<>();
+    private final Map<String, Double> frames;
+    private final Instant asOf;
+    private final int minStays;
+    private final Map<String, Double> shares = new HashMap<>();
+
+    StaleStays(Collection<OpenInterval> open, Collection<Close> closes, Map<String, Double> frames, Instant asOf,
+               int minStays) {
+        this.frames = frames;
+        this.asOf = asOf;
+        this.minStays = minStays;
+        for (OpenInterval i : open) {
+            OpenLead l = i.lead();
+            if (l.stageSince().isAfter(asOf) || !frames.containsKey(l.stage())) {
+                continue;
+            }
+            // a stay lasts to the last of its intervals' ends; one still open at asOf lasts (so far) to asOf
+            Instant end = i.validTo() == null || i.validTo().isAfter(asOf) ? asOf : i.validTo();
+            ends.merge(new Stay(l.leadId(), l.stage(), l.stageSince()), end, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        for (Close c : closes) {
+            if (c.won() && !c.closedAt().isAfter(asOf)) {
+                wonAt.computeIfAbsent(c.leadId(), k -> new ArrayList<>()).add(c.closedAt());
+            }
+        }
+    }
+
+    /** Whether a lead {@code age} days in {@code stage} is past the stage's frame. */
+    boolean stale(String stage, double age) {
+        Double frame = frames.get(stage);
+        return frame != null && age > frame;
+    }
+
+    /**
+     * The share of the stage's stays still in it at {@code age} (or, with too few, at a younger age past the frame)
+     * won within {@code h} days from then; NaN with too few even at the frame.
+     */
+    double winWithin(String stage, double age, double h) {
+        double frame = frames.get(stage);
+        double at = Math.max(frame, Math.floor(age));
+        while (true) {
+            double share = share(stage, at, h);
+            if (!Double.isNaN(share) || at <= frame) {
+                return share;
+            }
+            double lower = Math.floor((at + frame) / 2);
+            at = lower <= frame || lower >= at ? frame : lower;
+        }
+    }
+
+    private double share(String stage, double age, double h) {
+        return shares.computeIfAbsent(stage + "/" + age + "/" + h, k -> {
+            int stays = 0;
+            int won = 0;
+            for (Map.Entry<Stay, Instant> e : ends.entrySet()) {
+                Stay s = e.getKey();
+                if (!s.stage().equals(stage)) {
+                    continue;
+                }
+                Instant from = Days.plus(s.since(), age);
+                Instant until = Days.plus(from, h);
+                if (!e.getValue().isAfter(from) || until.isAfter(asOf)) {
+                    continue;
+                }
+                stays++;
+                for (Instant w : wonAt.getOrDefault(s.leadId(), List.of())) {
+                    if (w.isAfter(from) && !w.isAfter(until)) {
+                        won++;
+                        break;
+                    }
+                }
+            }
+            return stays < minStays ? Double.NaN : (double) won / stays;
+        });
+    }
+}
