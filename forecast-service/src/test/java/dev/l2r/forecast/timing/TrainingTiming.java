@@ -24,7 +24,7 @@ import java.util.UUID;
 
 /**
  * Where a forecast's time goes on the benchmark's synthetic pipeline, in process (no database, no HTTP): run by hand
- * with {@code java -cp ... dev.l2r.forecast.timing.TrainingTiming 250000}. Not a test.
+ * with {@code java -cp ... dev.l2r.forecast.timing.TrainingTiming <leads> <moments> [backtest]}. Not a test.
  */
 public final class TrainingTiming {
 
@@ -42,7 +42,7 @@ public final class TrainingTiming {
         ForecastModel.Settings settings = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 2000, 42,
                 12, 4, true);
         List<String> stages = FunnelDefinition.canonical().openStages();
-        for (int i = 1; i <= 6; i++) {
+        for (int i = 1; i <= Integer.parseInt(args[1]); i++) {
             Instant asOf = END.minusSeconds(3600L * i);
             long a = System.nanoTime();
             ForecastModel m = ForecastModel.train(history, asOf, "USD", stages, settings);
@@ -52,7 +52,7 @@ public final class TrainingTiming {
             System.out.printf("asOf %s: train %d ms, forecast (with calibration) %d ms%n", asOf, (b - a) / 1_000_000,
                     (c - b) / 1_000_000);
         }
-        if (args.length > 1) {
+        if (args.length > 2) {
             long a = System.nanoTime();
             List<Backtest.Period> periods = Backtest.periods(Instant.parse("2024-01-01T00:00:00Z"),
                     Instant.parse("2025-01-01T00:00:00Z"), "month");
