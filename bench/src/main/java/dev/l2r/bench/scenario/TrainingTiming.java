@@ -1,8 +1,6 @@
-package dev.l2r.forecast.timing;
+package dev.l2r.bench.scenario;
 
-import dev.l2r.events.LeadAttributes;
 import dev.l2r.events.LeadStageChanged;
-import dev.l2r.events.TransitionKind;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.forecast.model.Arrival;
 import dev.l2r.forecast.model.Backtest;
@@ -15,22 +13,19 @@ import dev.l2r.forecast.model.Spell;
 import dev.l2r.forecast.model.WinModel;
 import dev.l2r.forecast.projection.LeadHistory;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.UUID;
 
 /**
  * Where a forecast's time goes on the benchmark's synthetic pipeline, in process (no database, no HTTP): run by hand
- * with {@code java -cp ... dev.l2r.forecast.timing.TrainingTiming <leads> <moments> [backtest]}. Not a test.
+ * with {@code java -cp ... dev.l2r.bench.scenario.TrainingTiming <leads> <moments> [backtest]}. Not a test.
  */
 public final class TrainingTiming {
 
-    static final Instant START = Instant.parse("2023-01-01T00:00:00Z");
-    static final int DAYS = 730;
-    static final Instant END = START.plusSeconds(86_400L * DAYS);
+    private TrainingTiming() {
+    }
 
     public static void main(String[] args) {
         int leads = Integer.parseInt(args[0]);
@@ -43,7 +38,7 @@ public final class TrainingTiming {
                 12, 4, true);
         List<String> stages = FunnelDefinition.canonical().openStages();
         for (int i = 1; i <= Integer.parseInt(args[1]); i++) {
-            Instant asOf = END.minusSeconds(3600L * i);
+            Instant asOf = ForecastQueries.END.minusSeconds(3600L * i);
             long a = System.nanoTime();
             ForecastModel m = ForecastModel.train(history, asOf, "USD", stages, settings);
             long b = System.nanoTime();
@@ -61,7 +56,7 @@ public final class TrainingTiming {
         }
     }
 
-    /** The benchmark's pipeline (ForecastQueries.lead), projected by the projection's own code. */
+    /** The benchmark's pipeline ({@link ForecastQueries#lead}), projected by the projection's own code. */
     public static History generate(int leads) {
         SplittableRandom random = new SplittableRandom(20250301);
         FunnelDefinition funnel = FunnelDefinition.canonical();
@@ -71,7 +66,7 @@ public final class TrainingTiming {
         List<Arrival> arrivals = new ArrayList<>();
         for (int i = 0; i < leads; i++) {
             List<LeadStageChanged> events = new ArrayList<>(4);
-            lead(i, random, events);
+            ForecastQueries.lead(i, random, events);
             LeadHistory h = LeadHistory.of(funnel, "bench-" + i, events);
             for (LeadHistory.StateRow r : h.states()) {
                 if (r.open()) {
@@ -86,42 +81,5 @@ public final class TrainingTiming {
             }
         }
         return new History(open, spells, closes, arrivals);
-    }
-
-    static void lead(int i, SplittableRandom random, List<LeadStageChanged> events) {
-        String id = "bench-" + i;
-        LeadAttributes attributes = new LeadAttributes("channel-" + random.nextInt(4),
-                "segment-" + random.nextInt(5), "owner-" + random.nextInt(20), null);
-        double day = random.nextDouble() * DAYS;
-        add(events, id, "MQL", day, null, attributes);
-        if (random.nextDouble() < 0.6) {
-            day += exponential(random, 10);
-            add(events, id, "SQL", day, null, attributes);
-            if (random.nextDouble() < 0.7) {
-                day += exponential(random, 15);
-                BigDecimal amount = BigDecimal.valueOf(1000 + random.nextInt(19_000));
-                add(events, id, "OPPORTUNITY", day, amount, attributes);
-                day += exponential(random, 30);
-                double u = random.nextDouble();
-                add(events, id, u < 0.35 ? "CLOSED_WON" : u < 0.9 ? "CLOSED_LOST" : "NO_DECISION", day, null,
-                        attributes);
-                return;
-            }
-        }
-        add(events, id, "CLOSED_LOST", day + exponential(random, 60), null, attributes);
-    }
-
-    private static void add(List<LeadStageChanged> events, String lead, String stage, double day, BigDecimal amount,
-                            LeadAttributes attributes) {
-        if (day >= DAYS) {
-            return;
-        }
-        Instant at = START.plusSeconds((long) (day * 86_400));
-        events.add(new LeadStageChanged(UUID.randomUUID(), 1, lead, null, stage, TransitionKind.ADVANCE, null, at,
-                at, "bench", null, null, amount, amount == null ? null : "USD", attributes));
-    }
-
-    private static double exponential(SplittableRandom random, double mean) {
-        return -mean * Math.log(1 - random.nextDouble());
     }
 }
