@@ -167,8 +167,13 @@ final class HistoryIndex {
             closedMicros = new long[k][];
             int i = 0;
             for (Map.Entry<StageOutcome, List<Spell>> e : byOutcome.entrySet()) {
-                List<Spell> sorted = new ArrayList<>(e.getValue());
-                sorted.sort(Comparator.comparingDouble(s -> Days.between(s.enteredAt(), s.closedAt())));
+                // each length computed once, not per comparison
+                List<Map.Entry<Double, Spell>> byLength = new ArrayList<>(e.getValue().size());
+                for (Spell s : e.getValue()) {
+                    byLength.add(Map.entry(Days.between(s.enteredAt(), s.closedAt()), s));
+                }
+                byLength.sort(Map.Entry.comparingByKey());
+                List<Spell> sorted = byLength.stream().map(Map.Entry::getValue).toList();
                 int n = sorted.size();
                 outcomes[i] = e.getKey();
                 days[i] = new double[n];
