@@ -144,15 +144,16 @@ public class ForecastService {
     }
 
     /**
-     * The model as of {@code asOf}, trained on the in-memory history cut where the projection's tables were read
-     * before (every open interval up to asOf, since the interval's calibration forecasts at earlier moments too).
+     * The model as of {@code asOf}, trained on every row held at this revision: the model reads only what was known
+     * at asOf (and its calibration at earlier moments), so this is the model of the history cut at asOf, as
+     * HistoryCacheTest checks, and every asOf shares one index of the rows instead of sorting a cut of its own.
      * Callers use it under its own lock: its caches are plain maps.
      */
     ForecastModel model(Instant asOf, String currency, ForecastModel.Settings settings) throws SQLException {
         HistoryCache.View view = history.view();
         List<String> stages = stageOrder();
         return answer(new ModelKey(view.revision(), asOf, currency, settings, stages),
-                () -> ForecastModel.train(view.cut(asOf, asOf), asOf, currency, stages, settings));
+                () -> ForecastModel.train(view.all(), asOf, currency, stages, settings));
     }
 
     public Forecast forecast(Instant asOf, double horizonDays, String groupBy, String currencyAsked,

@@ -70,6 +70,22 @@ public final class CompetingRisks {
             return this;
         }
 
+        /** The first {@code n} of {@code days}, all with one outcome, at once (the sort that follows is the same). */
+        public Builder addAll(double[] days, int n, StageOutcome outcome) {
+            int k = slot(outcome);
+            if (sizes[k] + n > byOutcome[k].length) {
+                byOutcome[k] = Arrays.copyOf(byOutcome[k], Math.max(sizes[k] + n, byOutcome[k].length * 2));
+            }
+            for (int i = 0; i < n; i++) {
+                if (!(days[i] >= 0)) {
+                    throw new IllegalArgumentException("negative or undefined duration " + days[i]);
+                }
+            }
+            System.arraycopy(days, 0, byOutcome[k], sizes[k], n);
+            sizes[k] += n;
+            return this;
+        }
+
         public CompetingRisks build() {
             return new CompetingRisks(this);
         }

@@ -85,7 +85,15 @@ public final class ForecastModel {
     }
 
     private final History history;
-    private final History.Snapshot snapshot;
+    private final Instant asOf;
+    /** Whether trained from {@link History#index()} (always, but for the test that compares with the plain way). */
+    private final boolean indexed;
+    /** A calibration forecast's model: only its expectation and outcome variance are read, not its lines. */
+    private final boolean lean;
+    /** The spells entered by asOf and how many of them had closed by then, counted when first asked. */
+    private int[] spellCounts;
+    /** The closes made and known by asOf, in the history's order. */
+    private final List<Close> closes;
     private final String currency;
     private final List<String> stageOrder;
     private final Settings settings;
@@ -105,29 +113,98 @@ public final class ForecastModel {
     private final Map<String, Double> outcomeVariances = new HashMap<>();
 
     private ForecastModel(History history, Instant asOf, String currency, List<String> stageOrder,
-                          Settings settings) {
+                          Settings settings, boolean indexed, boolean lean) {
         this.history = history;
-        this.snapshot = history.asOf(asOf);
+        this.asOf = asOf;
+        this.indexed = indexed;
+        this.lean = lean;
         this.currency = currency;
         this.stageOrder = stageOrder;
         this.settings = settings;
-        this.win = WinModel.train(snapshot.spells(), asOf, settings.cells());
-        this.values = new DealValues(snapshot.closes().stream().filter(Close::won).filter(c -> c.pricedIn(currency))
-                .toList(), settings.minWonPerSegment());
-        this.leads = snapshot.open().stream()
+        List<OpenLead> open;
+        List<Close> wonPriced;
+        if (indexed) {
+            HistoryIndex index = history.index();
+            this.win = WinModel.train(index, asOf, settings.cells());
+            open = index.openAt(asOf);
+            List<Close> known = new ArrayList<>();
+            for (Close c : history.closes()) {
+                if (!c.closedAt().isAfter(asOf) && c.knownAt(asOf)) {
+                    known.add(c);
+                }
+            }
+            this.closes = known;
+            wonPriced = index.wonPricedAt(asOf, currency);
+        } else {
+            History.Snapshot snapshot = history.asOf(asOf);
+            this.win = WinModel.train(snapshot.spells(), asOf, settings.cells());
+            open = snapshot.open();
+            this.closes = snapshot.closes();
+            wonPriced = closes.stream().filter(Close::won).filter(c -> c.pricedIn(currency)).toList();
+            int closedSpells = 0;
+            for (Spell s : snapshot.spells()) {
+                closedSpells += s.closedBy(asOf) ? 1 : 0;
+            }
+            this.spellCounts = new int[]{snapshot.spells().size(), closedSpells};
+        }
+        this.values = new DealValues(wonPriced, settings.minWonPerSegment());
+        this.leads = open.stream()
                 .filter(l -> l.amount() == null || Objects.equals(l.currency(), currency)).toList();
-        this.excludedOtherCurrency = snapshot.open().size() - leads.size();
+        this.excludedOtherCurrency = open.size() - leads.size();
         Instant first = history.firstSeen();
         Instant earliest = first == null || first.isAfter(asOf) ? asOf : first;
         // never extrapolate the arrival rate from a window longer than the history itself
         this.arrivalWindowDays = Math.min(settings.arrivalWindowDays(), Days.between(earliest, asOf));
         Instant windowStart = Days.plus(asOf, -arrivalWindowDays);
-        this.recentArrivals = arrivalWindowDays < 1 ? List.of() : snapshot.arrivals().stream()
-                .filter(a -> !a.firstSeenAt().isBefore(windowStart)).toList();
-        this.seasonality = settings.seasonality() ? Seasonality.learn(snapshot.closes(), asOf, currency)
+        this.recentArrivals = arrivalWindowDays < 1 ? List.of() : arrivalsBetween(windowStart, asOf);
+        this.seasonality = settings.seasonality() ? Seasonality.learn(closes, asOf, currency)
                 : Seasonality.off();
-        this.trend = settings.trend() ? Trend.learn(snapshot.arrivals(), first, asOf, arrivalWindowDays)
+        this.trend = settings.trend() ? Trend.learn(first == null ? List.of() : arrivalsBetween(first, asOf), first, asOf,
+                arrivalWindowDays)
                 : Trend.off();
+    }
+
+    /** Arrivals first seen in [from, to], in the history's order (which is by first sighting first). */
+    private List<Arrival> arrivalsBetween(Instant from, Instant to) {
+        List<Arrival> all = history.arrivals();
+        if (!indexed) {
+            return all.stream().filter(a -> !a.firstSeenAt().isAfter(to))
+                    .filter(a -> !a.firstSeenAt().isBefore(from)).toList();
+        }
+        int lo = firstAfter(all, from, false);
+        int hi = firstAfter(all, to, true);
+        return lo < hi ? all.subList(lo, hi) : List.of();
+    }
+
+    /** The first arrival seen at or after {@code t} ({@code strictly}: after it); the list's size if none. */
+    private static int firstAfter(List<Arrival> sorted, Instant t, boolean strictly) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            Instant seen = sorted.get(mid).firstSeenAt();
+            if (strictly ? !seen.isAfter(t) : seen.isBefore(t)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Spells entered by asOf and how many had closed by then. */
+    private int[] spellCounts() {
+        if (spellCounts == null) {
+            int entered = 0;
+            int closedBy = 0;
+            for (HistoryIndex.Column column : history.index().pooled().values()) {
+                int[] c = column.countsAt(asOf);
+                entered += c[0];
+                closedBy += c[1];
+            }
+            spellCounts = new int[]{entered, closedBy};
+        }
+        return spellCounts;
     }
 
     /**
@@ -136,7 +213,13 @@ public final class ForecastModel {
      */
     public static ForecastModel train(History history, Instant asOf, String currency, List<String> stageOrder,
                                       Settings settings) {
-        return new ForecastModel(history, asOf, currency, stageOrder, settings);
+        return new ForecastModel(history, asOf, currency, stageOrder, settings, true, false);
+    }
+
+    /** The same model trained the plain way, from {@link History#asOf} snapshots: what the index must reproduce. */
+    static ForecastModel trainFromSnapshots(History history, Instant asOf, String currency, List<String> stageOrder,
+                                            Settings settings) {
+        return new ForecastModel(history, asOf, currency, stageOrder, settings, false, false);
     }
 
     public WinModel winModel() {
@@ -148,7 +231,7 @@ public final class ForecastModel {
     }
 
     public Instant asOf() {
-        return snapshot.asOf();
+        return asOf;
     }
 
     /** The forecast over the next {@code horizonDays}, broken down by {@code groupBy} (an attribute name) if given. */
@@ -181,7 +264,7 @@ public final class ForecastModel {
             }
             if (seasonality.used()) {
                 int first = (int) Math.ceil(h / 28);
-                while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(snapshot.asOf())) {
+                while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(asOf)) {
                     first--;
                 }
                 List<Instant> months = new ArrayList<>();
@@ -196,7 +279,7 @@ public final class ForecastModel {
             double step = Math.max(7, h / 4);
             List<Instant> stepped = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
-                stepped.add(Days.plus(snapshot.asOf(), -(h + j * step)));
+                stepped.add(Days.plus(asOf, -(h + j * step)));
             }
             return ratiosAt(h, stepped, false) ? ratios(found(h)) : new double[0];
         });
@@ -220,14 +303,15 @@ public final class ForecastModel {
      * at least {@code minCalibrationRatios}; whether there were.
      */
     private boolean ratiosAt(double h, List<Instant> origins, boolean sameCalendar) {
-        Instant start = history.firstSeen() == null ? snapshot.asOf() : history.firstSeen();
+        Instant start = history.firstSeen() == null ? asOf : history.firstSeen();
         List<Double> ratioList = new ArrayList<>();
         List<Double> luck = new ArrayList<>();
         for (Instant t : origins) {
             if (!t.isAfter(start)) {
                 break;
             }
-            ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated());
+            ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated(), indexed,
+                    true);
             if (sameCalendar && !then.seasonality.used()) {
                 continue;
             }
@@ -251,7 +335,7 @@ public final class ForecastModel {
 
     /** This model's moment {@code months} calendar months earlier (UTC). */
     private Instant monthsBack(int months) {
-        return snapshot.asOf().atZone(java.time.ZoneOffset.UTC).minusMonths(months).toInstant();
+        return asOf.atZone(java.time.ZoneOffset.UTC).minusMonths(months).toInstant();
     }
 
     private Map<String, Double> timeFrames;
@@ -259,7 +343,14 @@ public final class ForecastModel {
     /** Each stage's time frame as of this model's moment (computed once). */
     private Map<String, Double> timeFrames() {
         if (timeFrames == null) {
-            timeFrames = StageTimeFrames.of(history.open(), snapshot.asOf());
+            // the intervals a history cut at asOf holds (one holding everything is asked at any moment)
+            List<OpenInterval> known = new ArrayList<>();
+            for (OpenInterval i : history.open()) {
+                if (!i.validFrom().isAfter(asOf)) {
+                    known.add(i);
+                }
+            }
+            timeFrames = StageTimeFrames.of(known, asOf);
         }
         return timeFrames;
     }
@@ -274,7 +365,7 @@ public final class ForecastModel {
         int at = stageOrder.indexOf(stage);
         if (at >= 0 && at < stageOrder.size() - 1) {
             if (staleStays == null) {
-                staleStays = new StaleStays(history.open(), snapshot.closes(), timeFrames(), snapshot.asOf(),
+                staleStays = new StaleStays(history.open(), closes, timeFrames(), asOf,
                         settings.cells().minAtRisk());
             }
             if (staleStays.stale(stage, age)) {
@@ -331,7 +422,6 @@ public final class ForecastModel {
     }
 
     private Forecast compute(double h, String groupBy, boolean simulate, Levers levers) {
-        Instant asOf = snapshot.asOf();
         List<String> stages = new ArrayList<>(stageOrder);
         leads.stream().map(OpenLead::stage).distinct().sorted().filter(s -> !stages.contains(s)).forEach(stages::add);
         Map<String, Integer> stageIndex = new HashMap<>();
@@ -401,6 +491,9 @@ public final class ForecastModel {
             groupWon[gi] += p;
             variance += p * value.meanSquare() - p * p * value.mean() * value.mean();
             items.add(new Simulation.Item(p, value, s, gi));
+            if (lean) {
+                continue;
+            }
             lines.add(new Forecast.LeadLine(lead.leadId(), lead.stage(), lead.stageSince(), Money.round(age, 2),
                     Money.round(p, 6), cell.level(), cell.thinTail(), Money.of(value.mean()), value.source(),
                     Money.of(p * value.mean()), key));
@@ -470,15 +563,12 @@ public final class ForecastModel {
         Forecast.NewLeads newLeads = new Forecast.NewLeads(Money.round(arrivalWindowDays, 2), recentArrivals.size(),
                 recentArrivals.isEmpty() ? null : Money.round(recentArrivals.size() / arrivalWindowDays, 4),
                 Money.round(expectedArrivals, 2), Money.round(newWon, 4), Money.of(newRevenue));
-        int closedSpells = 0;
-        for (Spell s : snapshot.spells()) {
-            closedSpells += s.closedBy(asOf) ? 1 : 0;
-        }
+        int[] counted = lean ? new int[2] : spellCounts();
         List<Double> shownRatios = new ArrayList<>();
         for (double r : calibration) {
             shownRatios.add(Money.round(r, 4));
         }
-        Forecast.ModelInfo info = new Forecast.ModelInfo(ESTIMATOR, snapshot.spells().size(), closedSpells,
+        Forecast.ModelInfo info = new Forecast.ModelInfo(ESTIMATOR, counted[0], counted[1],
                 values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency, settings.cells().minClosed(),
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
                 calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios,
@@ -553,7 +643,7 @@ public final class ForecastModel {
 
     private double wonIn(Instant from, Instant before, String dimension, String value) {
         double sum = 0;
-        for (Close c : snapshot.closes()) {
+        for (Close c : closes) {
             if (c.won() && c.pricedIn(currency) && !c.closedAt().isBefore(from) && c.closedAt().isBefore(before)
                     && (dimension == null || Objects.equals(c.attributes().get(dimension), value))) {
                 sum += c.amount().doubleValue();
@@ -567,7 +657,6 @@ public final class ForecastModel {
      * of what its scope wins from now to the period's end. A target in another currency is not compared.
      */
     public Forecast.Attainment attainment(RevenueTarget target) {
-        Instant asOf = snapshot.asOf();
         if (!Objects.equals(target.currency(), currency)) {
             return new Forecast.Attainment(target.from(), target.to(), target.owner(), target.segment(),
                     target.amount(), target.currency(), null, null, null, null, null, null,

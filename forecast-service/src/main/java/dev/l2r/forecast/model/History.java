@@ -11,7 +11,14 @@ import java.util.List;
  * first sightings. {@link #asOf} cuts it at a moment so that nothing with a later event time leaks in: a close
  * corrected after that moment counts with the amount it had then ({@link Close#knownAt}).
  */
-public record History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
+public final class History {
+
+    private final List<OpenInterval> open;
+    private final List<Spell> spells;
+    private final List<Close> closes;
+    private final List<Arrival> arrivals;
+    /** Built on first use and kept with these rows: every model trained on them, at any moment, shares it. */
+    private volatile HistoryIndex index;
 
     /**
      * Open intervals and arrivals are kept in the order of what they hold, then of lead id, whatever order they were
@@ -19,11 +26,42 @@ public record History(List<OpenInterval> open, List<Spell> spells, List<Close> c
      * place, and the simulation its numbers; only leads alike in everything but their ids are ordered by id, and
      * swapping those changes no figure.
      */
-    public History {
-        open = open.stream().sorted(OPEN_ORDER).toList();
-        spells = List.copyOf(spells);
-        closes = List.copyOf(closes);
-        arrivals = arrivals.stream().sorted(ARRIVAL_ORDER).toList();
+    public History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
+        this.open = open.stream().sorted(OPEN_ORDER).toList();
+        this.spells = List.copyOf(spells);
+        this.closes = List.copyOf(closes);
+        this.arrivals = arrivals.stream().sorted(ARRIVAL_ORDER).toList();
+    }
+
+    public List<OpenInterval> open() {
+        return open;
+    }
+
+    public List<Spell> spells() {
+        return spells;
+    }
+
+    public List<Close> closes() {
+        return closes;
+    }
+
+    public List<Arrival> arrivals() {
+        return arrivals;
+    }
+
+    /** The same rows kept for training at any moment without sorting them again (built once, on first use). */
+    HistoryIndex index() {
+        HistoryIndex built = index;
+        if (built == null) {
+            synchronized (this) {
+                built = index;
+                if (built == null) {
+                    built = new HistoryIndex(this);
+                    index = built;
+                }
+            }
+        }
+        return built;
     }
 
     private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
@@ -58,13 +96,9 @@ public record History(List<OpenInterval> open, List<Spell> spells, List<Close> c
                 arrivals.stream().filter(a -> !a.firstSeenAt().isAfter(t)).toList());
     }
 
-    /** When the first lead was seen, or null without any. */
+    /** When the first lead was seen, or null without any (arrivals are kept in order of it). */
     public Instant firstSeen() {
-        Instant first = null;
-        for (Arrival a : arrivals) {
-            first = first == null || a.firstSeenAt().isBefore(first) ? a.firstSeenAt() : first;
-        }
-        return first;
+        return arrivals.isEmpty() ? null : arrivals.get(0).firstSeenAt();
     }
 
     /**

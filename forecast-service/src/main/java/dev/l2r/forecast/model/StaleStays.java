@@ -42,7 +42,8 @@ final class StaleStays {
         this.minStays = minStays;
         for (OpenInterval i : open) {
             OpenLead l = i.lead();
-            if (l.stageSince().isAfter(asOf) || !frames.containsKey(l.stage())) {
+            // a history holding every row is asked at any moment: what began after asOf was not known then
+            if (i.validFrom().isAfter(asOf) || l.stageSince().isAfter(asOf) || !frames.containsKey(l.stage())) {
                 continue;
             }
             // a stay lasts to the last of its intervals' ends; one still open at asOf lasts (so far) to asOf

@@ -121,6 +121,39 @@ public final class WinModel {
         return new WinModel(settings, byStage, bySegment, wonDays);
     }
 
+    /**
+     * The same model as {@link #train(Collection, Instant, Settings)} on the index's spells: each cell's durations
+     * taken from its sorted columns rather than sorted again (see {@link HistoryIndex}).
+     */
+    static WinModel train(HistoryIndex index, Instant asOf, Settings settings) {
+        Map<String, CompetingRisks> byStage = new HashMap<>();
+        Map<String, double[]> wonDays = new HashMap<>();
+        index.pooled().forEach((stage, column) -> {
+            List<double[]> won = new ArrayList<>(1);
+            CompetingRisks.Builder b = column.at(asOf, won);
+            if (b != null) {
+                byStage.put(stage, b.build());
+            }
+            if (!won.isEmpty()) {
+                wonDays.put(stage, won.get(0));
+            }
+        });
+        Map<String, Map<String, CompetingRisks>> bySegment = new HashMap<>();
+        index.bySegment().forEach((stage, segments) -> {
+            Map<String, CompetingRisks> curves = new HashMap<>();
+            segments.forEach((segment, column) -> {
+                CompetingRisks.Builder b = column.at(asOf, null);
+                if (b != null) {
+                    curves.put(segment, b.build());
+                }
+            });
+            if (!curves.isEmpty()) {
+                bySegment.put(stage, curves);
+            }
+        });
+        return new WinModel(settings, byStage, bySegment, wonDays);
+    }
+
     public Settings settings() {
         return settings;
     }

@@ -30,8 +30,15 @@ public class HistoryCache {
     private View view;
     private Set<String> currencies;
 
-    /** The history as of the projection's latest committed revision, and that revision. */
-    public record View(long revision, LiveHistory.Rows rows) {
+    /**
+     * The history as of the projection's latest committed revision, and that revision; {@code all} is every row as
+     * one {@link History}, made once a revision, so that the models trained on it at any asOf share its index.
+     */
+    public record View(long revision, LiveHistory.Rows rows, History all) {
+
+        View(long revision, LiveHistory.Rows rows) {
+            this(revision, rows, rows.all());
+        }
 
         /** The same rows {@link HistoryStore#load} reads for {@code (null, openTo, upTo)}. */
         public History cut(Instant openTo, Instant upTo) {

@@ -84,6 +84,11 @@ public final class LiveHistory {
     /** Every row at one revision; open intervals and arrivals in {@link History}'s order. */
     public record Rows(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
 
+        /** Every row, as one history (open intervals and arrivals already in its order, so not sorted again). */
+        public History all() {
+            return new History(open, spells, closes, arrivals);
+        }
+
         /**
          * The rows {@link HistoryStore#load} reads for {@code (null, openTo, upTo)}: open intervals from before
          * openTo, spells entered, closes made and known, and arrivals by upTo.

@@ -1,0 +1,85 @@
+package dev.l2r.bench.scenario;
+
+import dev.l2r.events.LeadStageChanged;
+import dev.l2r.events.funnel.FunnelDefinition;
+import dev.l2r.forecast.model.Arrival;
+import dev.l2r.forecast.model.Backtest;
+import dev.l2r.forecast.model.Close;
+import dev.l2r.forecast.model.ForecastModel;
+import dev.l2r.forecast.model.History;
+import dev.l2r.forecast.model.OpenInterval;
+import dev.l2r.forecast.model.OpenLead;
+import dev.l2r.forecast.model.Spell;
+import dev.l2r.forecast.model.WinModel;
+import dev.l2r.forecast.projection.LeadHistory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Where a forecast's time goes on the benchmark's synthetic pipeline, in process (no database, no HTTP): run by hand
+ * with {@code java -cp ... dev.l2r.bench.scenario.TrainingTiming <leads> <moments> [backtest]}. Not a test.
+ */
+public final class TrainingTiming {
+
+    private TrainingTiming() {
+    }
+
+    public static void main(String[] args) {
+        int leads = Integer.parseInt(args[0]);
+        long t0 = System.nanoTime();
+        History history = generate(leads);
+        System.out.printf("generated %d leads: %d open intervals, %d spells, %d closes in %d ms%n", leads,
+                history.open().size(), history.spells().size(), history.closes().size(),
+                (System.nanoTime() - t0) / 1_000_000);
+        ForecastModel.Settings settings = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 2000, 42,
+                12, 4, true);
+        List<String> stages = FunnelDefinition.canonical().openStages();
+        for (int i = 1; i <= Integer.parseInt(args[1]); i++) {
+            Instant asOf = ForecastQueries.END.minusSeconds(3600L * i);
+            long a = System.nanoTime();
+            ForecastModel m = ForecastModel.train(history, asOf, "USD", stages, settings);
+            long b = System.nanoTime();
+            m.forecast(90, null);
+            long c = System.nanoTime();
+            System.out.printf("asOf %s: train %d ms, forecast (with calibration) %d ms%n", asOf, (b - a) / 1_000_000,
+                    (c - b) / 1_000_000);
+        }
+        if (args.length > 2) {
+            long a = System.nanoTime();
+            List<Backtest.Period> periods = Backtest.periods(Instant.parse("2024-01-01T00:00:00Z"),
+                    Instant.parse("2025-01-01T00:00:00Z"), "month");
+            Backtest.run(history, periods, null, "month", "USD", stages, settings);
+            System.out.printf("backtest %d ms%n", (System.nanoTime() - a) / 1_000_000);
+        }
+    }
+
+    /** The benchmark's pipeline ({@link ForecastQueries#lead}), projected by the projection's own code. */
+    public static History generate(int leads) {
+        SplittableRandom random = new SplittableRandom(20250301);
+        FunnelDefinition funnel = FunnelDefinition.canonical();
+        List<OpenInterval> open = new ArrayList<>();
+        List<Spell> spells = new ArrayList<>();
+        List<Close> closes = new ArrayList<>();
+        List<Arrival> arrivals = new ArrayList<>();
+        for (int i = 0; i < leads; i++) {
+            List<LeadStageChanged> events = new ArrayList<>(4);
+            ForecastQueries.lead(i, random, events);
+            LeadHistory h = LeadHistory.of(funnel, "bench-" + i, events);
+            for (LeadHistory.StateRow r : h.states()) {
+                if (r.open()) {
+                    open.add(new OpenInterval(new OpenLead(r.leadId(), r.stage(), r.stageSince(), r.amount(),
+                            r.currency(), r.attributes()), r.validFrom(), r.validTo()));
+                }
+            }
+            spells.addAll(h.spells());
+            closes.addAll(h.closes());
+            if (h.arrival() != null) {
+                arrivals.add(h.arrival());
+            }
+        }
+        return new History(open, spells, closes, arrivals);
+    }
+}

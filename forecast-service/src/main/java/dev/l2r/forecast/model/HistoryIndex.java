@@ -1,0 +1,269 @@
+package dev.l2r.forecast.model;
+
+import dev.l2r.events.funnel.StageOutcome;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link History} arranged once for training at any moment: a forecast at a new asOf (asOf=now always is) and
+ * each of its calibration forecasts at earlier moments would otherwise filter and sort every row again.
+ *
+ * <p>Spells per stage and per (stage, segment) cell as columns: the closed ones per outcome sorted by their length,
+ * and all of them by entry, latest first. The estimator's input at t is then the closed-by-t spells of each outcome
+ * in ascending length (a filter of a sorted column) and the spells open at t censored at t − entry, ascending too
+ * (entry descending): {@link CompetingRisks} gets its durations already sorted, so its sort is a linear check, and
+ * the same durations as {@link WinModel#train(java.util.Collection, Instant, WinModel.Settings)} computes, so the
+ * same curves. Won closes are kept in the lead-id order {@link DealValues} sorts them into (a stable sort of a
+ * subsequence of a sorted list is that subsequence, so the pools come out the same).
+ */
+final class HistoryIndex {
+
+    private final History history;
+    /** Per stage: the cell over all segments, and one per segment. */
+    private final Map<String, Column> pooled = new HashMap<>();
+    private final Map<String, Map<String, Column>> bySegment = new HashMap<>();
+    private final List<Close> wonByLead;
+    /** Open intervals' positions in the history's order, latest end first (no end yet before all). */
+    private final int[] openByEnd;
+    private final long[] openEndMicros;
+    private final long[] openFromMicros;
+
+    HistoryIndex(History history) {
+        this.history = history;
+        Map<String, List<Spell>> stages = new HashMap<>();
+        Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
+        for (Spell s : history.spells()) {
+            stages.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(s);
+            if (s.attributes().segment() != null) {
+                segments.computeIfAbsent(s.stage(), k -> new HashMap<>())
+                        .computeIfAbsent(s.attributes().segment(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        stages.forEach((stage, spells) -> pooled.put(stage, new Column(spells)));
+        segments.forEach((stage, cells) -> {
+            Map<String, Column> columns = new HashMap<>();
+            cells.forEach((segment, spells) -> columns.put(segment, new Column(spells)));
+            bySegment.put(stage, columns);
+        });
+        wonByLead = history.closes().stream().filter(Close::won)
+                .sorted(Comparator.comparing(Close::leadId).thenComparing(Close::closedAt)).toList();
+        List<OpenInterval> open = history.open();
+        openFromMicros = new long[open.size()];
+        Integer[] positions = new Integer[open.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = i;
+            openFromMicros[i] = micros(open.get(i).validFrom());
+        }
+        java.util.Arrays.sort(positions, Comparator.comparing((Integer i) -> open.get(i).validTo(),
+                Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
+        openByEnd = new int[positions.length];
+        openEndMicros = new long[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            openByEnd[i] = positions[i];
+            Instant end = open.get(positions[i]).validTo();
+            openEndMicros[i] = end == null ? Long.MAX_VALUE : micros(end);
+        }
+    }
+
+    /**
+     * The leads open at {@code t} ({@link OpenInterval#holdsAt}), in the history's order: the intervals still
+     * holding after t are a prefix of the latest-end order, of which those begun by t count.
+     */
+    List<OpenLead> openAt(Instant t) {
+        List<OpenInterval> open = history.open();
+        long tm = micros(t);
+        int[] found = new int[16];
+        int n = 0;
+        for (int j = 0; j < openByEnd.length; j++) {
+            int i = openByEnd[j];
+            Instant end = open.get(i).validTo();
+            if (end != null && notAfter(openEndMicros[j], end, tm, t)) {
+                break;
+            }
+            if (notAfter(openFromMicros[i], open.get(i).validFrom(), tm, t)) {
+                if (n == found.length) {
+                    found = java.util.Arrays.copyOf(found, n * 2);
+                }
+                found[n++] = i;
+            }
+        }
+        java.util.Arrays.sort(found, 0, n);
+        List<OpenLead> leads = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            leads.add(open.get(found[k]).lead());
+        }
+        return leads;
+    }
+
+    History history() {
+        return history;
+    }
+
+    Map<String, Column> pooled() {
+        return pooled;
+    }
+
+    Map<String, Map<String, Column>> bySegment() {
+        return bySegment;
+    }
+
+    /** Won closes priced in {@code currency}, made and known by {@code t}, in lead-id then close order. */
+    List<Close> wonPricedAt(Instant t, String currency) {
+        List<Close> found = new ArrayList<>();
+        for (Close c : wonByLead) {
+            if (c.pricedIn(currency) && !c.closedAt().isAfter(t) && c.knownAt(t)) {
+                found.add(c);
+            }
+        }
+        return found;
+    }
+
+    /** Microseconds since the epoch, floored and saturated: a fast order with ties settled by the instants. */
+    static long micros(Instant t) {
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** Whether x (as {@code xm} = micros(x)) is not after t (as {@code tm}). */
+    private static boolean notAfter(long xm, Instant x, long tm, Instant t) {
+        return xm < tm || xm == tm && !x.isAfter(t);
+    }
+
+    /** The spells of one cell, as columns (see above). */
+    static final class Column {
+        /** Per outcome of the closed spells: lengths ascending, with their entry and close. */
+        final StageOutcome[] outcomes;
+        final double[][] days;
+        final Instant[][] entered;
+        final long[][] enteredMicros;
+        final Instant[][] closed;
+        final long[][] closedMicros;
+        /** Every spell, latest close first (not closed yet before all): the ones open at t are a prefix. */
+        final Instant[] byCloseEntered;
+        final Instant[] byCloseClosed;
+        final long[] byCloseMicros;
+
+        Column(List<Spell> spells) {
+            Map<StageOutcome, List<Spell>> byOutcome = new java.util.EnumMap<>(StageOutcome.class);
+            for (Spell s : spells) {
+                if (s.closedAt() != null) {
+                    byOutcome.computeIfAbsent(s.outcome(), k -> new ArrayList<>()).add(s);
+                }
+            }
+            int k = byOutcome.size();
+            outcomes = new StageOutcome[k];
+            days = new double[k][];
+            entered = new Instant[k][];
+            enteredMicros = new long[k][];
+            closed = new Instant[k][];
+            closedMicros = new long[k][];
+            int i = 0;
+            for (Map.Entry<StageOutcome, List<Spell>> e : byOutcome.entrySet()) {
+                // each length computed once, not per comparison
+                List<Map.Entry<Double, Spell>> byLength = new ArrayList<>(e.getValue().size());
+                for (Spell s : e.getValue()) {
+                    byLength.add(Map.entry(Days.between(s.enteredAt(), s.closedAt()), s));
+                }
+                byLength.sort(Map.Entry.comparingByKey());
+                List<Spell> sorted = byLength.stream().map(Map.Entry::getValue).toList();
+                int n = sorted.size();
+                outcomes[i] = e.getKey();
+                days[i] = new double[n];
+                entered[i] = new Instant[n];
+                enteredMicros[i] = new long[n];
+                closed[i] = new Instant[n];
+                closedMicros[i] = new long[n];
+                for (int j = 0; j < n; j++) {
+                    Spell s = sorted.get(j);
+                    days[i][j] = Days.between(s.enteredAt(), s.closedAt());
+                    entered[i][j] = s.enteredAt();
+                    enteredMicros[i][j] = micros(s.enteredAt());
+                    closed[i][j] = s.closedAt();
+                    closedMicros[i][j] = micros(s.closedAt());
+                }
+                i++;
+            }
+            List<Spell> latestClose = new ArrayList<>(spells);
+            latestClose.sort(Comparator.comparing(Spell::closedAt,
+                    Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
+            int n = latestClose.size();
+            byCloseEntered = new Instant[n];
+            byCloseClosed = new Instant[n];
+            byCloseMicros = new long[n];
+            for (int j = 0; j < n; j++) {
+                Spell s = latestClose.get(j);
+                byCloseEntered[j] = s.enteredAt();
+                byCloseClosed[j] = s.closedAt();
+                byCloseMicros[j] = s.closedAt() == null ? Long.MAX_VALUE : micros(s.closedAt());
+            }
+        }
+
+        /**
+         * The cell as seen at {@code t}: each spell entered by then, with its outcome and length if closed by then,
+         * else open and censored at t; null if none had entered. Adds the won lengths to {@code won} if given.
+         */
+        CompetingRisks.Builder at(Instant t, List<double[]> won) {
+            long tm = micros(t);
+            CompetingRisks.Builder b = null;
+            for (int k = 0; k < outcomes.length; k++) {
+                double[] d = days[k];
+                long[] inM = enteredMicros[k];
+                long[] outM = closedMicros[k];
+                Instant[] in = entered[k];
+                Instant[] out = closed[k];
+                double[] kept = new double[d.length];
+                int w = 0;
+                for (int j = 0; j < d.length; j++) {
+                    if (notAfter(outM[j], out[j], tm, t) && notAfter(inM[j], in[j], tm, t)) {
+                        kept[w++] = d[j];
+                    }
+                }
+                if (w > 0) {
+                    b = b == null ? new CompetingRisks.Builder() : b;
+                    b.addAll(kept, w, outcomes[k]);
+                    if (won != null && outcomes[k] == StageOutcome.WON) {
+                        won.add(java.util.Arrays.copyOf(kept, w));
+                    }
+                }
+            }
+            // open at t: not closed by then (a prefix of the latest-close order), and entered by then
+            for (int j = 0; j < byCloseEntered.length; j++) {
+                Instant out = byCloseClosed[j];
+                if (out != null && notAfter(byCloseMicros[j], out, tm, t)) {
+                    break;
+                }
+                Instant in = byCloseEntered[j];
+                if (!in.isAfter(t)) {
+                    b = b == null ? new CompetingRisks.Builder() : b;
+                    b.add(Days.between(in, t), StageOutcome.OPEN);
+                }
+            }
+            return b;
+        }
+
+        /** How many spells had entered by {@code t}, and how many of them had closed by then. */
+        int[] countsAt(Instant t) {
+            long tm = micros(t);
+            int enteredBy = 0;
+            for (Instant in : byCloseEntered) {
+                enteredBy += in.isAfter(t) ? 0 : 1;
+            }
+            int closedBy = 0;
+            for (int k = 0; k < outcomes.length; k++) {
+                for (int j = 0; j < closed[k].length; j++) {
+                    closedBy += notAfter(closedMicros[k][j], closed[k][j], tm, t)
+                            && notAfter(enteredMicros[k][j], entered[k][j], tm, t) ? 1 : 0;
+                }
+            }
+            return new int[]{enteredBy, closedBy};
+        }
+    }
+}
