@@ -363,7 +363,9 @@ public final class ForecastModel {
      */
     private double chance(String stage, WinModel.Cell cell, double age, double h) {
         int at = stageOrder.indexOf(stage);
-        if (at >= 0 && at < stageOrder.size() - 1) {
+        Double frame = at >= 0 && at < stageOrder.size() - 1 ? timeFrames().get(stage) : null;
+        if (frame != null && age > frame) {
+            // built for the first stale lead only: most leads are not, and it reads every interval
             if (staleStays == null) {
                 staleStays = new StaleStays(history.open(), closes, timeFrames(), asOf,
                         settings.cells().minAtRisk());

@@ -82,16 +82,15 @@ final class StaleStays {
 
     private double share(String stage, double age, double h) {
         return shares.computeIfAbsent(stage + "/" + age + "/" + h, k -> {
+            Stays of = byStage().get(stage);
             int stays = 0;
             int won = 0;
-            for (Map.Entry<Stay, Instant> e : ends.entrySet()) {
-                Stay s = e.getKey();
-                if (!s.stage().equals(stage)) {
-                    continue;
-                }
+            // only stays longer than age can count: they come first, and past the frame they are few
+            for (int i = 0; of != null && i < of.length.length && of.length[i] >= age - SLACK_DAYS; i++) {
+                Stay s = of.stays[i];
                 Instant from = Days.plus(s.since(), age);
                 Instant until = Days.plus(from, h);
-                if (!e.getValue().isAfter(from) || until.isAfter(asOf)) {
+                if (!of.ends[i].isAfter(from) || until.isAfter(asOf)) {
                     continue;
                 }
                 stays++;
@@ -104,5 +103,38 @@ final class StaleStays {
             }
             return stays < minStays ? Double.NaN : (double) won / stays;
         });
+    }
+
+    /** A stay shorter than its age by more than this cannot still be in its stage then, whatever the rounding. */
+    private static final double SLACK_DAYS = 1e-6;
+
+    /** One stage's stays, longest first, with their ends and lengths in days. */
+    private record Stays(Stay[] stays, Instant[] ends, double[] length) {
+    }
+
+    private Map<String, Stays> byStage;
+
+    private Map<String, Stays> byStage() {
+        if (byStage == null) {
+            Map<String, List<Map.Entry<Stay, Instant>>> grouped = new HashMap<>();
+            for (Map.Entry<Stay, Instant> e : ends.entrySet()) {
+                grouped.computeIfAbsent(e.getKey().stage(), k -> new ArrayList<>()).add(e);
+            }
+            byStage = new HashMap<>();
+            grouped.forEach((stage, list) -> {
+                list.sort((a, b) -> Double.compare(Days.between(b.getKey().since(), b.getValue()),
+                        Days.between(a.getKey().since(), a.getValue())));
+                Stay[] stays = new Stay[list.size()];
+                Instant[] stayEnds = new Instant[list.size()];
+                double[] length = new double[list.size()];
+                for (int i = 0; i < list.size(); i++) {
+                    stays[i] = list.get(i).getKey();
+                    stayEnds[i] = list.get(i).getValue();
+                    length[i] = Days.between(stays[i].since(), stayEnds[i]);
+                }
+                byStage.put(stage, new Stays(stays, stayEnds, length));
+            });
+        }
+        return byStage;
     }
 }
