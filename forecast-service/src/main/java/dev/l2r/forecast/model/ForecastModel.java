@@ -342,6 +342,9 @@ public final class ForecastModel {
 
     /** Each stage's time frame as of this model's moment (computed once). */
     private Map<String, Double> timeFrames() {
+        if (timeFrames == null && indexed) {
+            timeFrames = StageTimeFrames.of(history.index().stays(), asOf);
+        }
         if (timeFrames == null) {
             // the intervals a history cut at asOf holds (one holding everything is asked at any moment)
             List<OpenInterval> known = new ArrayList<>();
@@ -367,8 +370,10 @@ public final class ForecastModel {
         if (frame != null && age > frame) {
             // built for the first stale lead only: most leads are not, and it reads every interval
             if (staleStays == null) {
-                staleStays = new StaleStays(history.open(), closes, timeFrames(), asOf,
-                        settings.cells().minAtRisk());
+                staleStays = indexed
+                        ? new StaleStays(history.index().stays(), closes, timeFrames(), asOf,
+                        settings.cells().minAtRisk())
+                        : new StaleStays(history.open(), closes, timeFrames(), asOf, settings.cells().minAtRisk());
             }
             if (staleStays.stale(stage, age)) {
                 double share = staleStays.winWithin(stage, age, h);

@@ -32,9 +32,11 @@ final class HistoryIndex {
     private final int[] openByEnd;
     private final long[] openEndMicros;
     private final long[] openFromMicros;
+    private final StayTable stays;
 
     HistoryIndex(History history) {
         this.history = history;
+        this.stays = new StayTable(history.open());
         Map<String, List<Spell>> stages = new HashMap<>();
         Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
         for (Spell s : history.spells()) {
@@ -98,6 +100,11 @@ final class HistoryIndex {
             leads.add(open.get(found[k]).lead());
         }
         return leads;
+    }
+
+    /** The open intervals grouped by stay. */
+    StayTable stays() {
+        return stays;
     }
 
     History history() {

@@ -46,6 +46,22 @@ public final class StageTimeFrames {
                         .add(Days.between((Instant) stay.get(2), end));
             }
         });
+        return p90(days);
+    }
+
+    /** The same from a history's stays grouped once ({@code StayTable}): what every model of a forecast asks. */
+    static Map<String, Double> of(StayTable stays, Instant asOf) {
+        Instant cohortStart = Days.plus(asOf, -COHORT_DAYS);
+        Map<String, List<Double>> days = new HashMap<>();
+        stays.visit(asOf, (leadId, stage, since, lastEnd, ongoing) -> {
+            if (!ongoing && lastEnd != null && !since.isBefore(cohortStart)) {
+                days.computeIfAbsent(stage, k -> new ArrayList<>()).add(Days.between(since, lastEnd));
+            }
+        });
+        return p90(days);
+    }
+
+    private static Map<String, Double> p90(Map<String, List<Double>> days) {
         Map<String, Double> frames = new HashMap<>();
         days.forEach((stage, d) -> {
             double[] sorted = d.stream().mapToDouble(Double::doubleValue).sorted().toArray();

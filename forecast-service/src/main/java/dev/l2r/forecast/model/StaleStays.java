@@ -50,8 +50,33 @@ final class StaleStays {
             Instant end = i.validTo() == null || i.validTo().isAfter(asOf) ? asOf : i.validTo();
             ends.merge(new Stay(l.leadId(), l.stage(), l.stageSince()), end, (a, b) -> a.isAfter(b) ? a : b);
         }
+        wins(closes);
+    }
+
+    /**
+     * The same from a history's stays grouped once, keeping only the stays that can count: a question is only ever
+     * asked at an age past the stage's frame, so a stay shorter than the frame is never read.
+     */
+    StaleStays(StayTable stays, Collection<Close> closes, Map<String, Double> frames, Instant asOf, int minStays) {
+        this.frames = frames;
+        this.asOf = asOf;
+        this.minStays = minStays;
+        stays.visit(asOf, (leadId, stage, since, lastEnd, ongoing) -> {
+            Double frame = frames.get(stage);
+            Instant end = ongoing || lastEnd == null ? asOf : lastEnd;
+            if (frame != null && Days.between(since, end) >= frame - SLACK_DAYS) {
+                ends.put(new Stay(leadId, stage, since), end);
+            }
+        });
+        wins(closes);
+    }
+
+    /** The won closes by asOf of the leads whose stays are kept. */
+    private void wins(Collection<Close> closes) {
+        java.util.Set<String> leads = new java.util.HashSet<>();
+        ends.keySet().forEach(s -> leads.add(s.leadId()));
         for (Close c : closes) {
-            if (c.won() && !c.closedAt().isAfter(asOf)) {
+            if (c.won() && !c.closedAt().isAfter(asOf) && leads.contains(c.leadId())) {
                 wonAt.computeIfAbsent(c.leadId(), k -> new ArrayList<>()).add(c.closedAt());
             }
         }
