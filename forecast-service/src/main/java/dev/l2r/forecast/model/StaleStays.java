@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a lead still sitting in a stage past its time frame ({@link StageTimeFrames}) really wins, where a later open
@@ -73,7 +75,7 @@ final class StaleStays {
 
     /** The won closes by asOf of the leads whose stays are kept. */
     private void wins(Collection<Close> closes) {
-        java.util.Set<String> leads = new java.util.HashSet<>();
+        Set<String> leads = new HashSet<>();
         ends.keySet().forEach(s -> leads.add(s.leadId()));
         for (Close c : closes) {
             if (c.won() && !c.closedAt().isAfter(asOf) && leads.contains(c.leadId())) {

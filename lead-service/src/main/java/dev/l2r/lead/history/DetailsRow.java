@@ -22,8 +22,13 @@ public record DetailsRow(UUID eventId, String leadId, Instant occurredAt, Instan
 
     /** The same row, published. */
     public DetailsRow publishedNow() {
-        return new DetailsRow(eventId, leadId, occurredAt, recordedAt, source, sourceEventId, amount, currency,
-                attributes, deliveryId, true);
+        return withId(eventId, true);
+    }
+
+    /** The same statement under another event id (null: none yet) and published state. */
+    public DetailsRow withId(UUID id, boolean isPublished) {
+        return new DetailsRow(id, leadId, occurredAt, recordedAt, source, sourceEventId, amount, currency,
+                attributes, deliveryId, isPublished);
     }
 
     public LeadDetailsChanged toEvent() {

@@ -190,10 +190,8 @@ public final class LeadLedger {
             // a repeat of a dormant details change is answered as the first time: no change
             return original.published()
                     ? new RecordingResult(RecordingResult.Status.DUPLICATE, null, original.toEvent())
-                    : new RecordingResult(RecordingResult.Status.UNCHANGED, null, new DetailsRow(null,
-                    original.leadId(), original.occurredAt(), original.recordedAt(), original.source(),
-                    original.sourceEventId(), original.amount(), original.currency(), original.attributes(),
-                    original.deliveryId(), false).toEvent());
+                    : new RecordingResult(RecordingResult.Status.UNCHANGED, null,
+                    original.withId(null, false).toEvent());
         }
         Book book = books.computeIfAbsent(change.leadId(), id -> new Book(id, now, true));
         DetailsRow said = new DetailsRow(null, change.leadId(), change.occurredAt(), now, change.source(),
@@ -205,9 +203,7 @@ public final class LeadLedger {
                 || book.hasStatement(said))) {
             return new RecordingResult(RecordingResult.Status.UNCHANGED, null, said.toEvent());
         }
-        DetailsRow row = new DetailsRow(ids.get(), said.leadId(), said.occurredAt(), said.recordedAt(),
-                said.source(), said.sourceEventId(), said.amount(), said.currency(), said.attributes(),
-                said.deliveryId(), news);
+        DetailsRow row = said.withId(ids.get(), news);
         book.details.add(row);
         if (key != null) {
             detailsBySourceEvent.put(key, row);
