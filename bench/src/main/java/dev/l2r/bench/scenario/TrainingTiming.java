@@ -4,6 +4,7 @@ import dev.l2r.events.LeadStageChanged;
 import dev.l2r.events.funnel.FunnelDefinition;
 import dev.l2r.forecast.model.Arrival;
 import dev.l2r.forecast.model.Backtest;
+import dev.l2r.forecast.model.CalibrationMemo;
 import dev.l2r.forecast.model.Close;
 import dev.l2r.forecast.model.ForecastModel;
 import dev.l2r.forecast.model.History;
@@ -37,15 +38,17 @@ public final class TrainingTiming {
         ForecastModel.Settings settings = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 2000, 42,
                 12, 4, true);
         List<String> stages = FunnelDefinition.canonical().openStages();
+        // as the service keeps it between questions on one history
+        CalibrationMemo memo = new CalibrationMemo();
         for (int i = 1; i <= Integer.parseInt(args[1]); i++) {
             Instant asOf = ForecastQueries.END.minusSeconds(3600L * i);
             long a = System.nanoTime();
-            ForecastModel m = ForecastModel.train(history, asOf, "USD", stages, settings);
+            ForecastModel m = ForecastModel.train(history, asOf, "USD", stages, settings, memo);
             long b = System.nanoTime();
             m.forecast(90, null);
             long c = System.nanoTime();
-            System.out.printf("asOf %s: train %d ms, forecast (with calibration) %d ms%n", asOf, (b - a) / 1_000_000,
-                    (c - b) / 1_000_000);
+            System.out.printf("asOf %s: train %d ms, forecast (with calibration) %d ms, %d calibration points kept%n",
+                    asOf, (b - a) / 1_000_000, (c - b) / 1_000_000, memo.size());
         }
         if (args.length > 2) {
             long a = System.nanoTime();

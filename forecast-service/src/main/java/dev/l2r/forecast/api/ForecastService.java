@@ -153,7 +153,7 @@ public class ForecastService {
         HistoryCache.View view = history.view();
         List<String> stages = stageOrder();
         return answer(new ModelKey(view.revision(), asOf, currency, settings, stages),
-                () -> ForecastModel.train(view.all(), asOf, currency, stages, settings));
+                () -> ForecastModel.train(view.all(), asOf, currency, stages, settings, view.calibration()));
     }
 
     public Forecast forecast(Instant asOf, double horizonDays, String groupBy, String currencyAsked,
@@ -241,6 +241,6 @@ public class ForecastService {
         ForecastModel.Settings settings = settings(null, null).withSeasonality(seasonality).withTrend(trend);
         return answer(new BacktestKey(view.revision(), List.copyOf(periods), horizonDays, interval, currency,
                 settings, stages, groupBy), () -> Backtest.run(view.cut(last, scoredUntil), periods, horizonDays,
-                interval, currency, stages, settings, groupBy));
+                interval, currency, stages, settings, groupBy, view.calibration()));
     }
 }

@@ -138,13 +138,24 @@ public final class Backtest {
     public static Result run(History history, List<Period> periods, Double horizonDays, String interval,
                              String currency, List<String> stageOrder, ForecastModel.Settings settings,
                              String groupBy) {
+        return run(history, periods, horizonDays, interval, currency, stageOrder, settings, groupBy,
+                new CalibrationMemo());
+    }
+
+    /**
+     * The same, its forecasts' calibration points read from and kept in {@code memo} (one memo for all of them:
+     * consecutive periods' forecasts share most of their calibration moments).
+     */
+    public static Result run(History history, List<Period> periods, Double horizonDays, String interval,
+                             String currency, List<String> stageOrder, ForecastModel.Settings settings,
+                             String groupBy, CalibrationMemo memo) {
         List<Row> rows = new ArrayList<>();
         for (Period p : periods) {
             // the moment just before the period: everything that happened before it, nothing at or after its start
             Instant asOf = p.start().minus(1, ChronoUnit.MICROS);
             double h = horizonDays != null ? horizonDays : Days.between(p.start(), p.end());
             History.Snapshot snapshot = history.asOf(asOf);
-            ForecastModel model = ForecastModel.train(history, asOf, currency, stageOrder, settings);
+            ForecastModel model = ForecastModel.train(history, asOf, currency, stageOrder, settings, memo);
             Forecast f = model.forecast(h, groupBy);
             Instant until = Days.plus(asOf, h);
             Map<String, double[]> byGroup = new LinkedHashMap<>();

@@ -4,6 +4,10 @@ import dev.l2r.events.LeadAttributes;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -90,6 +94,8 @@ public final class ForecastModel {
     private final boolean indexed;
     /** A calibration forecast's model: only its expectation and outcome variance are read, not its lines. */
     private final boolean lean;
+    /** The calibration points kept between questions on the same (or a carried-over) history. */
+    private final CalibrationMemo memo;
     /** The spells entered by asOf and how many of them had closed by then, counted when first asked. */
     private int[] spellCounts;
     /** The closes made and known by asOf, in the history's order. */
@@ -113,8 +119,9 @@ public final class ForecastModel {
     private final Map<String, Double> outcomeVariances = new HashMap<>();
 
     private ForecastModel(History history, Instant asOf, String currency, List<String> stageOrder,
-                          Settings settings, boolean indexed, boolean lean) {
+                          Settings settings, boolean indexed, boolean lean, CalibrationMemo memo) {
         this.history = history;
+        this.memo = memo;
         this.asOf = asOf;
         this.indexed = indexed;
         this.lean = lean;
@@ -213,13 +220,22 @@ public final class ForecastModel {
      */
     public static ForecastModel train(History history, Instant asOf, String currency, List<String> stageOrder,
                                       Settings settings) {
-        return new ForecastModel(history, asOf, currency, stageOrder, settings, true, false);
+        return train(history, asOf, currency, stageOrder, settings, new CalibrationMemo());
+    }
+
+    /**
+     * The same, reading and keeping its calibration points in {@code memo}, which must hold only points made on this
+     * history or carried over to it ({@link CalibrationMemo#carriedOver}).
+     */
+    public static ForecastModel train(History history, Instant asOf, String currency, List<String> stageOrder,
+                                      Settings settings, CalibrationMemo memo) {
+        return new ForecastModel(history, asOf, currency, stageOrder, settings, true, false, memo);
     }
 
     /** The same model trained the plain way, from {@link History#asOf} snapshots: what the index must reproduce. */
     static ForecastModel trainFromSnapshots(History history, Instant asOf, String currency, List<String> stageOrder,
                                             Settings settings) {
-        return new ForecastModel(history, asOf, currency, stageOrder, settings, false, false);
+        return new ForecastModel(history, asOf, currency, stageOrder, settings, false, false, new CalibrationMemo());
     }
 
     public WinModel winModel() {
@@ -246,16 +262,21 @@ public final class ForecastModel {
     }
 
     /**
-     * Actual / forecast ratios of this model at up to {@code calibrationOrigins} past moments t = asOf − h,
-     * asOf − h − step, ... (step = max(7, h/4) days), each forecast from what was known at t and compared with what
-     * was won in (t, t + h], all before asOf. Moments with no forecast or no revenue give no ratio. Empty when there
-     * are fewer than {@code minCalibrationRatios}.
+     * Actual / forecast ratios of this model at up to {@code calibrationOrigins} past moments t = d − h,
+     * d − h − step, ... (step = max(7, h/4) days), where d is the start of asOf's UTC day, each forecast from what
+     * was known at t and compared with what was won in (t, t + h], all before asOf. Moments with no forecast or no
+     * revenue give no ratio. Empty when there are fewer than {@code minCalibrationRatios}.
+     *
+     * <p>The moments hang from the day, not from asOf itself, so that every question asked during a day (asOf=now
+     * moves on with each) has the same moments and finds their points in the {@link CalibrationMemo} instead of
+     * training twelve models again; a window ending up to a day before asOf calibrates as well as one ending at it.
      *
      * <p>With the quarter's calendar in use, a window's place in the calendar is part of its error (a window that is
      * a quarter's last month misses differently from one straddling two months), so the moments are first taken
-     * whole calendar months back from asOf (the fewest that put t + h by asOf, then one more each), and only those
-     * whose model knew the calendar too count (a forecast made before it was learned is not this model's). With
-     * too few of those, the moments are the stepped ones above.
+     * whole calendar months back from d (the fewest that put t + h by d, then one more each; from a month's last
+     * day, the last days of earlier months, so that the month ends of a backtest share their moments), and only
+     * those whose model knew the calendar too count (a forecast made before it was learned is not this model's).
+     * With too few of those, the moments are the stepped ones above.
      */
     double[] calibrationRatios(double h) {
         return ratios.computeIfAbsent(h, k -> {
@@ -264,7 +285,7 @@ public final class ForecastModel {
             }
             if (seasonality.used()) {
                 int first = (int) Math.ceil(h / 28);
-                while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(asOf)) {
+                while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(day())) {
                     first--;
                 }
                 List<Instant> months = new ArrayList<>();
@@ -279,7 +300,7 @@ public final class ForecastModel {
             double step = Math.max(7, h / 4);
             List<Instant> stepped = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
-                stepped.add(Days.plus(asOf, -(h + j * step)));
+                stepped.add(Days.plus(day(), -(h + j * step)));
             }
             return ratiosAt(h, stepped, false) ? ratios(found(h)) : new double[0];
         });
@@ -310,19 +331,14 @@ public final class ForecastModel {
             if (!t.isAfter(start)) {
                 break;
             }
-            ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated(), indexed,
-                    true);
-            if (sameCalendar && !then.seasonality.used()) {
+            CalibrationMemo.Point point = memo.point(new CalibrationMemo.Key(currency, stageOrder,
+                    settings.uncalibrated(), h, t), () -> calibrationPoint(t, h));
+            if (sameCalendar && !point.calendarKnown()) {
                 continue;
             }
-            double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
-            double actual = 0;
-            for (Close c : history.closesBetween(t, Days.plus(t, h))) {
-                actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
-            }
-            if (forecast > 0 && actual > 0) {
-                ratioList.add(actual / forecast);
-                luck.add(then.outcomeVariance(h) / (forecast * forecast));
+            if (point.forecast() > 0 && point.actual() > 0) {
+                ratioList.add(point.actual() / point.forecast());
+                luck.add(point.luck());
             }
         }
         if (ratioList.size() < settings.minCalibrationRatios()) {
@@ -333,9 +349,33 @@ public final class ForecastModel {
         return true;
     }
 
-    /** This model's moment {@code months} calendar months earlier (UTC). */
+    /** The model at {@code t}'s forecast over h days against what was won in (t, t + h]. */
+    private CalibrationMemo.Point calibrationPoint(Instant t, double h) {
+        ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated(), indexed,
+                true, memo);
+        double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
+        double actual = 0;
+        for (Close c : history.closesBetween(t, Days.plus(t, h))) {
+            actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
+        }
+        double luck = forecast > 0 ? then.outcomeVariance(h) / (forecast * forecast) : 0;
+        return new CalibrationMemo.Point(forecast, actual, luck, then.seasonality.used());
+    }
+
+    /** The start of asOf's UTC day: the calibration moments hang from it. */
+    private Instant day() {
+        return asOf.truncatedTo(ChronoUnit.DAYS);
+    }
+
+    /**
+     * The start of asOf's UTC day {@code months} calendar months earlier; from a month's last day, the last day of
+     * that earlier month.
+     */
     private Instant monthsBack(int months) {
-        return asOf.atZone(java.time.ZoneOffset.UTC).minusMonths(months).toInstant();
+        LocalDate d = day().atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate back = d.getDayOfMonth() == d.lengthOfMonth()
+                ? YearMonth.from(d).minusMonths(months).atEndOfMonth() : d.minusMonths(months);
+        return back.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private Map<String, Double> timeFrames;

@@ -1,5 +1,6 @@
 package dev.l2r.forecast.store;
 
+import dev.l2r.forecast.model.CalibrationMemo;
 import dev.l2r.forecast.model.History;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,15 +30,17 @@ public class HistoryCache {
     private long revision = -1;
     private View view;
     private Set<String> currencies;
+    /** The forecasts' calibration points, carried from revision to revision as far as the changes allow. */
+    private CalibrationMemo calibration = new CalibrationMemo();
 
     /**
      * The history as of the projection's latest committed revision, and that revision; {@code all} is every row as
      * one {@link History}, made once a revision, so that the models trained on it at any asOf share its index.
      */
-    public record View(long revision, LiveHistory.Rows rows, History all) {
+    public record View(long revision, LiveHistory.Rows rows, History all, CalibrationMemo calibration) {
 
-        View(long revision, LiveHistory.Rows rows) {
-            this(revision, rows, rows.all());
+        View(long revision, LiveHistory.Rows rows, CalibrationMemo calibration) {
+            this(revision, rows, rows.all(), calibration);
         }
 
         /** The same rows {@link HistoryStore#load} reads for {@code (null, openTo, upTo)}. */
@@ -57,13 +60,14 @@ public class HistoryCache {
                 long[] now = HistoryStore.revision(c);
                 if (live == null || now[1] > revision) {
                     LiveHistory fresh = new LiveHistory();
-                    fresh.replace(null, HistoryStore.all(c));
+                    fresh.load(HistoryStore.all(c));
                     live = fresh;
+                    calibration = new CalibrationMemo();
                     view = null;
                     currencies = null;
                 } else if (now[0] > revision) {
                     String[] changed = HistoryStore.changedSince(c, revision);
-                    live.replace(Set.of(changed), HistoryStore.rowsOf(c, changed));
+                    calibration = calibration.carriedOver(live.replace(Set.of(changed), HistoryStore.rowsOf(c, changed)));
                     view = null;
                     currencies = null;
                 }
@@ -78,7 +82,7 @@ public class HistoryCache {
                 c.setTransactionIsolation(isolation);
             }
             if (view == null) {
-                view = new View(revision, live.rows());
+                view = new View(revision, live.rows(), calibration);
             }
             return view;
         }

@@ -2,6 +2,7 @@ package dev.l2r.forecast.store;
 
 import dev.l2r.forecast.model.Arrival;
 import dev.l2r.forecast.model.Close;
+import dev.l2r.forecast.model.FirstChange;
 import dev.l2r.forecast.model.History;
 import dev.l2r.forecast.model.OpenInterval;
 import dev.l2r.forecast.model.OpenLead;
@@ -31,25 +32,52 @@ public final class LiveHistory {
     /** In lead-id order, so that the won deals reach {@code DealValues} already in the order it sorts them into. */
     private final Map<String, List<Close>> closesOf = new TreeMap<>();
 
+    /** Holds {@code rows} and nothing else (the first read, or a read of everything after a rebuild). */
+    public void load(History rows) {
+        open.clear();
+        arrivals.clear();
+        openOf.clear();
+        arrivalOf.clear();
+        spellsOf.clear();
+        closesOf.clear();
+        add(rows);
+    }
+
     /**
-     * Replaces every row of {@code leads} by those in {@code rows} (all of them when {@code leads} is null): a lead
-     * named but without rows is gone (erased to a surrogate, or a test's reset).
+     * Replaces every row of {@code leads} by those in {@code rows}: a lead named but without rows is gone (erased to
+     * a surrogate, or a test's reset). Answers the earliest event time at which the history as known then changed
+     * ({@link FirstChange}; null if it did not): what was computed from it as known before then still holds.
      */
-    public void replace(Collection<String> leads, History rows) {
-        if (leads != null) {
-            for (String lead : leads) {
-                List<OpenInterval> was = openOf.remove(lead);
-                if (was != null) {
-                    was.forEach(open::remove);
-                }
-                Arrival arrived = arrivalOf.remove(lead);
-                if (arrived != null) {
-                    arrivals.remove(arrived);
-                }
-                spellsOf.remove(lead);
-                closesOf.remove(lead);
+    public Instant replace(Collection<String> leads, History rows) {
+        List<OpenInterval> oldOpen = new ArrayList<>();
+        List<Spell> oldSpells = new ArrayList<>();
+        List<Close> oldCloses = new ArrayList<>();
+        List<Arrival> oldArrivals = new ArrayList<>();
+        for (String lead : leads) {
+            List<OpenInterval> was = openOf.remove(lead);
+            if (was != null) {
+                was.forEach(open::remove);
+                oldOpen.addAll(was);
+            }
+            Arrival arrived = arrivalOf.remove(lead);
+            if (arrived != null) {
+                arrivals.remove(arrived);
+                oldArrivals.add(arrived);
+            }
+            List<Spell> spells = spellsOf.remove(lead);
+            if (spells != null) {
+                oldSpells.addAll(spells);
+            }
+            List<Close> closes = closesOf.remove(lead);
+            if (closes != null) {
+                oldCloses.addAll(closes);
             }
         }
+        add(rows);
+        return FirstChange.between(new History(oldOpen, oldSpells, oldCloses, oldArrivals), rows);
+    }
+
+    private void add(History rows) {
         for (OpenInterval i : rows.open()) {
             openOf.computeIfAbsent(i.lead().leadId(), k -> new ArrayList<>(2)).add(i);
             open.add(i);
