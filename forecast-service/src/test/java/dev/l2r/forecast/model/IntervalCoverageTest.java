@@ -97,7 +97,8 @@ class IntervalCoverageTest {
      * (SeasonalityTest). Calibrated at stepped moments, whose windows straddle months, the band held a median 67%
      * of months (58–83%): a window that is a quarter's last month misses more than one across two months. Calibrated
      * at whole calendar months back, by past models that knew the calendar too, it holds
-     * [0.67, 0.75, 0.83 × 7, 0.92, 0.92, 1.0]: median 83%.
+     * [0.75 × 3, 0.83 × 5, 0.92, 0.92, 1.0, 1.0]: median 83% (with the moments hung from asOf's day; from asOf
+     * itself it was [0.67, 0.75, 0.83 × 7, 0.92, 0.92, 1.0]).
      */
     @Test
     void generatedPipelinesWithQuarterEndPeaksCoverAbout80PercentOverManySeeds() {
