@@ -262,14 +262,15 @@ public final class ForecastModel {
     }
 
     /**
-     * Actual / forecast ratios of this model at up to {@code calibrationOrigins} past moments t = d − h,
-     * d − h − step, ... (step = max(7, h/4) days), where d is the start of asOf's UTC day, each forecast from what
-     * was known at t and compared with what was won in (t, t + h], all before asOf. Moments with no forecast or no
-     * revenue give no ratio. Empty when there are fewer than {@code minCalibrationRatios}.
+     * Actual / forecast ratios of this model at up to {@code calibrationOrigins} past moments t = e − h,
+     * e − h − step, ... (step = max(7, h/4) days), where e is the last whole number of steps from the epoch at or
+     * before d, the start of asOf's UTC day; each forecast from what was known at t and compared with what was won in
+     * (t, t + h], all before asOf. Moments with no forecast or no revenue give no ratio. Empty when there are fewer
+     * than {@code minCalibrationRatios}.
      *
-     * <p>The moments hang from the day, not from asOf itself, so that every question asked during a day (asOf=now
-     * moves on with each) has the same moments and finds their points in the {@link CalibrationMemo} instead of
-     * training twelve models again; a window ending up to a day before asOf calibrates as well as one ending at it.
+     * <p>The moments hang from a grid, not from asOf itself, so that the questions of a day (asOf=now moves on with
+     * each) and of the days after find their points in the {@link CalibrationMemo} instead of training twelve models
+     * again; the newest window ends up to a step before asOf instead of at it.
      *
      * <p>With the quarter's calendar in use, a window's place in the calendar is part of its error (a window that is
      * a quarter's last month misses differently from one straddling two months), so the moments are first taken
@@ -298,9 +299,12 @@ public final class ForecastModel {
                 }
             }
             double step = Math.max(7, h / 4);
+            // windows end on a grid of whole steps from the epoch: the next day's question, and the next month's
+            // forecast in a backtest, find all but the newest of them already made
+            long last = (long) Math.floor(Days.between(Instant.EPOCH, day()) / step);
             List<Instant> stepped = new ArrayList<>();
             for (int j = 0; j < settings.calibrationOrigins(); j++) {
-                stepped.add(Days.plus(day(), -(h + j * step)));
+                stepped.add(Days.plus(Days.plus(Instant.EPOCH, (last - j) * step), -h));
             }
             return ratiosAt(h, stepped, false) ? ratios(found(h)) : new double[0];
         });
