@@ -36,7 +36,7 @@ final class HistoryIndex {
 
     HistoryIndex(History history) {
         this.history = history;
-        this.stays = new StayTable(history.open());
+        this.stays = new StayTable(history.open(), history.closes());
         Map<String, List<Spell>> stages = new HashMap<>();
         Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
         for (Spell s : history.spells()) {

@@ -49,16 +49,32 @@ public final class StageTimeFrames {
         return p90(days);
     }
 
-    /** The same from a history's stays grouped once ({@code StayTable}): what every model of a forecast asks. */
+    /**
+     * The same from a history's stays grouped once ({@code StayTable}, which must answer for asOf): what every model
+     * of a forecast asks. The cohort is a range of each stage's stays, which are in order of since.
+     */
     static Map<String, Double> of(StayTable stays, Instant asOf) {
-        Instant cohortStart = Days.plus(asOf, -COHORT_DAYS);
-        Map<String, List<Double>> days = new HashMap<>();
-        stays.visit(asOf, (leadId, stage, since, lastEnd, ongoing) -> {
-            if (!ongoing && lastEnd != null && !since.isBefore(cohortStart)) {
-                days.computeIfAbsent(stage, k -> new ArrayList<>()).add(Days.between(since, lastEnd));
+        long t = StayTable.micros(asOf);
+        long cohortStart = t + Days.micros(-COHORT_DAYS);
+        Map<String, Double> frames = new HashMap<>();
+        for (int g = 0; g < stays.stageCount(); g++) {
+            int[] of = stays.stays(g);
+            int lo = stays.sinceBefore(of, cohortStart, false);
+            int hi = stays.sinceBefore(of, t, true);
+            double[] days = new double[Math.max(0, hi - lo)];
+            int n = 0;
+            for (int k = lo; k < hi; k++) {
+                long end = stays.state(of[k], t);
+                if (end != StayTable.ONGOING && end != StayTable.UNKNOWN) {
+                    days[n++] = Days.days(end - stays.since[of[k]]);
+                }
             }
-        });
-        return p90(days);
+            if (n > 0) {
+                Arrays.sort(days, 0, n);
+                frames.put(stays.stage(g), days[(int) Math.ceil(0.9 * n) - 1]);
+            }
+        }
+        return frames;
     }
 
     private static Map<String, Double> p90(Map<String, List<Double>> days) {
