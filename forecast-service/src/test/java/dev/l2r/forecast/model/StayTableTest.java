@@ -124,6 +124,24 @@ class StayTableTest {
         assertThat(new StayTable(open, List.of(won("a", 5).until(day(6).plusNanos(1)))).answers(day(20))).isFalse();
     }
 
+    @Test
+    void theKthSmallestIsWhatSortingPutsThere() {
+        Tries.forAll(2000, random -> {
+            double[] a = new double[Draw.between(random, 1, 60)];
+            for (int i = 0; i < a.length; i++) {
+                // few distinct values: ties everywhere, as stays of whole days have
+                a[i] = Draw.between(random, 0, 8) / 2.0;
+            }
+            return a;
+        }, a -> {
+            double[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            for (int k = 0; k < a.length; k++) {
+                assertThat(StageTimeFrames.smallest(a.clone(), a.length, k)).as("k %s", k).isEqualTo(sorted[k]);
+            }
+        });
+    }
+
     /** The same double, NaN (too few stays) included. */
     private static void same(double actual, double expected, String where) {
         assertThat(Double.toString(actual)).as(where).isEqualTo(Double.toString(expected));
