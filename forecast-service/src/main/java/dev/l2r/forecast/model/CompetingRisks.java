@@ -117,6 +117,7 @@ public final class CompetingRisks {
         int atRisk = n;
         int step = 0;
         int seen = 0;
+        int[] d = new int[byOutcome.length];
         while (seen < n) {
             double time = Double.POSITIVE_INFINITY;
             for (int k = 0; k < byOutcome.length; k++) {
@@ -124,7 +125,7 @@ public final class CompetingRisks {
                     time = Math.min(time, byOutcome[k][head[k]]);
                 }
             }
-            int[] d = new int[byOutcome.length];
+            Arrays.fill(d, 0);
             for (int k = 0; k < byOutcome.length; k++) {
                 while (head[k] < sizes[k] && byOutcome[k][head[k]] == time) {
                     d[k]++;

@@ -12,7 +12,17 @@ public final class Days {
     }
 
     public static double between(Instant from, Instant to) {
-        return micros(from, to) / MICROS_PER_DAY;
+        return days(micros(from, to));
+    }
+
+    /** Whole microseconds as days, as {@link #between} converts them. */
+    static double days(long micros) {
+        return micros / MICROS_PER_DAY;
+    }
+
+    /** Days as whole microseconds, rounded as {@link #plus} rounds them. */
+    static long micros(double days) {
+        return Math.round(days * MICROS_PER_DAY);
     }
 
     /**
@@ -28,6 +38,6 @@ public final class Days {
     }
 
     public static Instant plus(Instant t, double days) {
-        return t.plus(Math.round(days * MICROS_PER_DAY), ChronoUnit.MICROS);
+        return t.plus(micros(days), ChronoUnit.MICROS);
     }
 }

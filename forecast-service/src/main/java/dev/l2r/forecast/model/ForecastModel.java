@@ -386,7 +386,7 @@ public final class ForecastModel {
 
     /** Each stage's time frame as of this model's moment (computed once). */
     private Map<String, Double> timeFrames() {
-        if (timeFrames == null && indexed) {
+        if (timeFrames == null && tableAnswers()) {
             timeFrames = StageTimeFrames.of(history.index().stays(), asOf);
         }
         if (timeFrames == null) {
@@ -404,6 +404,11 @@ public final class ForecastModel {
 
     private StaleStays staleStays;
 
+    /** Whether the stay table answers here: always, but for a history or asOf finer than a microsecond. */
+    private boolean tableAnswers() {
+        return indexed && history.index().stays().answers(asOf);
+    }
+
     /**
      * P(won within h | age in stage): the curve's, except for a lead past its stage's time frame in a stage with a
      * later open stage, whose chance is its stage's stale stays' ({@link StaleStays}) where there are enough.
@@ -414,9 +419,8 @@ public final class ForecastModel {
         if (frame != null && age > frame) {
             // built for the first stale lead only: most leads are not, and it reads every interval
             if (staleStays == null) {
-                staleStays = indexed
-                        ? new StaleStays(history.index().stays(), closes, timeFrames(), asOf,
-                        settings.cells().minAtRisk())
+                staleStays = tableAnswers()
+                        ? new StaleStays(history.index().stays(), timeFrames(), asOf, settings.cells().minAtRisk())
                         : new StaleStays(history.open(), closes, timeFrames(), asOf, settings.cells().minAtRisk());
             }
             if (staleStays.stale(stage, age)) {

@@ -36,7 +36,7 @@ final class HistoryIndex {
 
     HistoryIndex(History history) {
         this.history = history;
-        this.stays = new StayTable(history.open());
+        this.stays = new StayTable(history.open(), history.closes());
         Map<String, List<Spell>> stages = new HashMap<>();
         Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
         for (Spell s : history.spells()) {
@@ -242,16 +242,22 @@ final class HistoryIndex {
                 }
             }
             // open at t: not closed by then (a prefix of the latest-close order), and entered by then
-            for (int j = 0; j < byCloseEntered.length; j++) {
-                Instant out = byCloseClosed[j];
-                if (out != null && notAfter(byCloseMicros[j], out, tm, t)) {
-                    break;
-                }
+            int prefix = 0;
+            while (prefix < byCloseEntered.length && (byCloseClosed[prefix] == null
+                    || !notAfter(byCloseMicros[prefix], byCloseClosed[prefix], tm, t))) {
+                prefix++;
+            }
+            double[] open = new double[prefix];
+            int w = 0;
+            for (int j = 0; j < prefix; j++) {
                 Instant in = byCloseEntered[j];
                 if (!in.isAfter(t)) {
-                    b = b == null ? new CompetingRisks.Builder() : b;
-                    b.add(Days.between(in, t), StageOutcome.OPEN);
+                    open[w++] = Days.between(in, t);
                 }
+            }
+            if (w > 0) {
+                b = b == null ? new CompetingRisks.Builder() : b;
+                b.addAll(open, w, StageOutcome.OPEN);
             }
             return b;
         }

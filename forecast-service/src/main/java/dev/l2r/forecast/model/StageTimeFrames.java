@@ -2,7 +2,6 @@ package dev.l2r.forecast.model;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +48,66 @@ public final class StageTimeFrames {
         return p90(days);
     }
 
-    /** The same from a history's stays grouped once ({@code StayTable}): what every model of a forecast asks. */
+    /**
+     * The same from a history's stays grouped once ({@code StayTable}, which must answer for asOf): what every model
+     * of a forecast asks. The cohort is a range of each stage's stays, which are in order of since.
+     */
     static Map<String, Double> of(StayTable stays, Instant asOf) {
-        Instant cohortStart = Days.plus(asOf, -COHORT_DAYS);
-        Map<String, List<Double>> days = new HashMap<>();
-        stays.visit(asOf, (leadId, stage, since, lastEnd, ongoing) -> {
-            if (!ongoing && lastEnd != null && !since.isBefore(cohortStart)) {
-                days.computeIfAbsent(stage, k -> new ArrayList<>()).add(Days.between(since, lastEnd));
+        long t = StayTable.micros(asOf);
+        long cohortStart = t + Days.micros(-COHORT_DAYS);
+        Map<String, Double> frames = new HashMap<>();
+        for (int g = 0; g < stays.stageCount(); g++) {
+            int[] of = stays.stays(g);
+            int lo = stays.sinceBefore(of, cohortStart, false);
+            int hi = stays.sinceBefore(of, t, true);
+            double[] days = new double[Math.max(0, hi - lo)];
+            int n = 0;
+            for (int k = lo; k < hi; k++) {
+                long end = stays.state(of[k], t);
+                if (end != StayTable.ONGOING && end != StayTable.UNKNOWN) {
+                    days[n++] = Days.days(end - stays.since[of[k]]);
+                }
             }
-        });
-        return p90(days);
+            if (n > 0) {
+                frames.put(stays.stage(g), smallest(days, n, (int) Math.ceil(0.9 * n) - 1));
+            }
+        }
+        return frames;
+    }
+
+    /**
+     * The k-th smallest (from 0) of the first n of {@code a}, which it reorders: the value sorting would put at k,
+     * found by partitioning (Hoare's selection) in linear time on average rather than by a full sort per model.
+     */
+    static double smallest(double[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double x = a[i];
+                    a[i++] = a[j];
+                    a[j--] = x;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 
     private static Map<String, Double> p90(Map<String, List<Double>> days) {

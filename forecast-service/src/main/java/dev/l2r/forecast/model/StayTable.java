@@ -2,6 +2,8 @@ package dev.l2r.forecast.model;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,27 +12,41 @@ import java.util.Map;
  * The open intervals grouped by stay (lead, stage, since) once per history, so that what a stay looked like at a
  * moment — the stage time frames ({@link StageTimeFrames}) and the stale stays ({@link StaleStays}) ask it of every
  * model, thirteen or more per forecast — is a pass over arrays instead of a regrouping of every interval.
+ *
+ * <p>Times are kept as microseconds from the epoch, the precision the database keeps: a comparison is then one of
+ * longs, and a length in days the very division {@link Days#between} makes. Stays are in order of since (each
+ * stage's too), so a moment's stays are a prefix and a cohort a range. Each stay points at its lead's won closes.
+ * A history with an instant finer than a microsecond (or absurdly far from now) is not answered ({@link #answers}):
+ * its models take the plain way, which compares the instants themselves.
  */
 final class StayTable {
 
-    /** What one stay looked like at a moment, from its intervals begun by then. */
-    interface Visitor {
-        /**
-         * @param lastEnd the latest end among its intervals ended by then (null if none has)
-         * @param ongoing whether one of its intervals had not ended by then
-         */
-        void stay(String leadId, String stage, Instant since, Instant lastEnd, boolean ongoing);
-    }
+    /** What {@link #state} says of a stay none of whose intervals had begun by the moment asked. */
+    static final long UNKNOWN = Long.MIN_VALUE;
+    /** What {@link #state} says of a stay one of whose intervals still held at the moment asked. */
+    static final long ONGOING = Long.MAX_VALUE;
+    /** Instants within this many seconds of the epoch: sums of a few of them, as microseconds, cannot overflow. */
+    private static final long RANGE_SECONDS = (1L << 60) / 1_000_000;
 
-    private final String[] leadIds;
-    private final String[] stages;
-    private final Instant[] since;
-    /** Stay i's intervals are positions first[i] .. first[i + 1] - 1 of from/to. */
+    private final String[] stageNames;
+    /** Per stage (as in stageNames): its stays' positions, by since. */
+    private final int[][] byStage;
+    /** Per stay, ascending. */
+    final long[] since;
+    /** Stay s's intervals are positions first[s] .. first[s + 1] - 1 of from/to (to ONGOING for no end). */
     private final int[] first;
-    private final Instant[] from;
-    private final Instant[] to;
+    private final long[] from;
+    private final long[] to;
+    /** Stay s's lead's won closes are positions wonFirst[s] .. wonEnd[s] - 1 of the won arrays, by close time. */
+    final int[] wonFirst;
+    final int[] wonEnd;
+    final long[] wonAt;
+    final long[] wonKnownFrom;
+    /** ONGOING for a version not superseded. */
+    final long[] wonKnownUntil;
+    private final boolean exact;
 
-    StayTable(List<OpenInterval> open) {
+    StayTable(List<OpenInterval> open, List<Close> closes) {
         record Key(String leadId, String stage, Instant since) {
         }
         Map<Key, List<OpenInterval>> grouped = new LinkedHashMap<>();
@@ -38,53 +54,131 @@ final class StayTable {
             OpenLead l = i.lead();
             grouped.computeIfAbsent(new Key(l.leadId(), l.stage(), l.stageSince()), k -> new ArrayList<>(2)).add(i);
         }
-        int n = grouped.size();
-        leadIds = new String[n];
-        stages = new String[n];
-        since = new Instant[n];
+        List<Map.Entry<Key, List<OpenInterval>>> stays = new ArrayList<>(grouped.entrySet());
+        stays.sort(Comparator.comparing(e -> e.getKey().since()));
+
+        Map<String, List<Close>> wonByLead = new HashMap<>();
+        for (Close c : closes) {
+            if (c.won()) {
+                wonByLead.computeIfAbsent(c.leadId(), k -> new ArrayList<>(1)).add(c);
+            }
+        }
+        boolean whole = true;
+        int wonCount = 0;
+        for (List<Close> won : wonByLead.values()) {
+            wonCount += won.size();
+        }
+        wonAt = new long[wonCount];
+        wonKnownFrom = new long[wonCount];
+        wonKnownUntil = new long[wonCount];
+        Map<String, int[]> wonRange = new HashMap<>();
+        int w = 0;
+        for (Map.Entry<String, List<Close>> e : wonByLead.entrySet()) {
+            List<Close> won = e.getValue();
+            won.sort(Comparator.comparing(Close::closedAt));
+            wonRange.put(e.getKey(), new int[]{w, w + won.size()});
+            for (Close c : won) {
+                whole &= whole(c.closedAt()) && whole(c.knownFrom())
+                        && (c.knownUntil() == null || whole(c.knownUntil()));
+                wonAt[w] = micros(c.closedAt());
+                wonKnownFrom[w] = micros(c.knownFrom());
+                wonKnownUntil[w] = c.knownUntil() == null ? ONGOING : micros(c.knownUntil());
+                w++;
+            }
+        }
+
+        int n = stays.size();
+        since = new long[n];
         first = new int[n + 1];
-        from = new Instant[open.size()];
-        to = new Instant[open.size()];
-        int s = 0;
+        from = new long[open.size()];
+        to = new long[open.size()];
+        wonFirst = new int[n];
+        wonEnd = new int[n];
+        Map<String, List<Integer>> stagePositions = new LinkedHashMap<>();
         int at = 0;
-        for (Map.Entry<Key, List<OpenInterval>> e : grouped.entrySet()) {
-            leadIds[s] = e.getKey().leadId();
-            stages[s] = e.getKey().stage();
-            since[s] = e.getKey().since();
+        for (int s = 0; s < n; s++) {
+            Key key = stays.get(s).getKey();
+            whole &= whole(key.since());
+            since[s] = micros(key.since());
+            stagePositions.computeIfAbsent(key.stage(), k -> new ArrayList<>()).add(s);
+            int[] won = wonRange.getOrDefault(key.leadId(), new int[2]);
+            wonFirst[s] = won[0];
+            wonEnd[s] = won[1];
             first[s] = at;
-            for (OpenInterval i : e.getValue()) {
-                from[at] = i.validFrom();
-                to[at] = i.validTo();
+            for (OpenInterval i : stays.get(s).getValue()) {
+                whole &= whole(i.validFrom()) && (i.validTo() == null || whole(i.validTo()));
+                from[at] = micros(i.validFrom());
+                to[at] = i.validTo() == null ? ONGOING : micros(i.validTo());
                 at++;
             }
-            s++;
         }
         first[n] = at;
+        exact = whole;
+        stageNames = stagePositions.keySet().toArray(new String[0]);
+        byStage = new int[stageNames.length][];
+        for (int g = 0; g < stageNames.length; g++) {
+            byStage[g] = stagePositions.get(stageNames[g]).stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 
-    /** Each stay entered by {@code asOf} with an interval begun by then, as it looked at {@code asOf}. */
-    void visit(Instant asOf, Visitor visitor) {
-        for (int s = 0; s < leadIds.length; s++) {
-            if (since[s].isAfter(asOf)) {
-                continue;
-            }
-            boolean known = false;
-            boolean ongoing = false;
-            Instant lastEnd = null;
-            for (int j = first[s]; j < first[s + 1]; j++) {
-                if (from[j].isAfter(asOf)) {
-                    continue;
-                }
-                known = true;
-                if (to[j] == null || to[j].isAfter(asOf)) {
-                    ongoing = true;
-                } else if (lastEnd == null || to[j].isAfter(lastEnd)) {
-                    lastEnd = to[j];
-                }
-            }
-            if (known) {
-                visitor.stay(leadIds[s], stages[s], since[s], lastEnd, ongoing);
+    /** Whether this table answers for {@code asOf}: every instant in it, and asOf, in whole microseconds. */
+    boolean answers(Instant asOf) {
+        return exact && whole(asOf);
+    }
+
+    private static boolean whole(Instant t) {
+        return t.getNano() % 1000 == 0 && Math.abs(t.getEpochSecond()) < RANGE_SECONDS;
+    }
+
+    /** Microseconds from the epoch: exact for an instant this table answers for. */
+    static long micros(Instant t) {
+        return HistoryIndex.micros(t);
+    }
+
+    int stageCount() {
+        return stageNames.length;
+    }
+
+    String stage(int g) {
+        return stageNames[g];
+    }
+
+    /** Stage g's stays' positions, by since. */
+    int[] stays(int g) {
+        return byStage[g];
+    }
+
+    /** How many of {@code positions} (by since) have since before {@code t} ({@code orAt}: or at it). */
+    int sinceBefore(int[] positions, long t, boolean orAt) {
+        int lo = 0;
+        int hi = positions.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = since[positions[mid]];
+            if (s < t || orAt && s == t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
+        return lo;
+    }
+
+    /**
+     * Stay s as it looked at {@code t} (microseconds), from its intervals begun by then: {@link #UNKNOWN} if none
+     * had, {@link #ONGOING} if one had not ended by then, otherwise the latest end among them.
+     */
+    long state(int s, long t) {
+        long lastEnd = UNKNOWN;
+        for (int j = first[s]; j < first[s + 1]; j++) {
+            if (from[j] > t) {
+                continue;
+            }
+            if (to[j] > t) {
+                return ONGOING;
+            }
+            lastEnd = Math.max(lastEnd, to[j]);
+        }
+        return lastEnd;
     }
 }
