@@ -21,18 +21,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Line}: its instants in order with the exact running total of its amount. Closes (their latest version, as
  * {@code closesIn} reads) count in [from, to) by their close; an interval holds at t when it began by t and has not
  * ended by t, so the intervals holding at t are those begun by t less those ended by t (an interval ends after it
- * begins; one that does not never holds and is left out). The lines are kept for all rows and per key of each
- * attribute grouped by, built on its first question.
+ * begins; one that does not never holds and is left out). The rows are sorted once by those instants; the lines
+ * for all rows are filled from them at once, those per key of an attribute grouped by on its first question.
  */
 public final class KpiIndex {
 
-    private final History history;
+    /** The closes in their latest version, by close. */
+    private final List<Close> closes;
+    /** The intervals that ever hold, by beginning; those that ended, by end. */
+    private final List<OpenInterval> begun;
+    private final List<OpenInterval> ended;
     private final Part all;
     private final Map<String, Map<String, Part>> byAttribute = new ConcurrentHashMap<>();
 
     KpiIndex(History history) {
-        this.history = history;
-        this.all = parts(history, null).get(null);
+        closes = new ArrayList<>();
+        for (Close c : history.closes()) {
+            if (c.knownUntil() == null) {
+                closes.add(c);
+            }
+        }
+        closes.sort(Comparator.comparing(Close::closedAt));
+        begun = new ArrayList<>();
+        ended = new ArrayList<>();
+        for (OpenInterval i : history.open()) {
+            if (i.validTo() == null || i.validTo().isAfter(i.validFrom())) {
+                begun.add(i);
+                if (i.validTo() != null) {
+                    ended.add(i);
+                }
+            }
+        }
+        begun.sort(Comparator.comparing(OpenInterval::validFrom));
+        ended.sort(Comparator.comparing(OpenInterval::validTo));
+        Part whole = new Part();
+        fill(null, k -> whole);
+        whole.freeze();
+        this.all = whole;
     }
 
     /**
@@ -48,7 +73,7 @@ public final class KpiIndex {
         List<Kpis.Figures> groups = null;
         if (groupBy != null) {
             groups = new ArrayList<>();
-            for (Map.Entry<String, Part> e : byAttribute.computeIfAbsent(groupBy, a -> parts(history, a)).entrySet()) {
+            for (Map.Entry<String, Part> e : byAttribute.computeIfAbsent(groupBy, this::parts).entrySet()) {
                 Kpis.Tally t = e.getValue().tally(from, until, openAt, pipeline, currency);
                 if (t.any()) {
                     groups.add(t.figures(e.getKey()));
@@ -58,26 +83,33 @@ public final class KpiIndex {
         return Kpis.result(from, to, currency, groupBy, overall, groups);
     }
 
-    /** The rows per key of {@code attribute} (in {@link Kpis#KEY_ORDER}), or all under a null key without one. */
-    private static Map<String, Part> parts(History history, String attribute) {
-        Map<String, Part> parts = new TreeMap<>(Kpis.KEY_ORDER);
-        for (Close c : history.closes()) {
-            if (c.knownUntil() == null) {
-                parts.computeIfAbsent(attribute == null ? null : c.attributes().get(attribute), k -> new Part())
-                        .add(c);
-            }
-        }
-        for (OpenInterval i : history.open()) {
-            if (i.validTo() == null || i.validTo().isAfter(i.validFrom())) {
-                parts.computeIfAbsent(attribute == null ? null : i.lead().attributes().get(attribute),
-                        k -> new Part()).add(i);
-            }
-        }
-        if (parts.isEmpty() && attribute == null) {
-            parts.put(null, new Part());
-        }
+    /** The rows per key of {@code attribute}, in {@link Kpis#KEY_ORDER}. */
+    private Map<String, Part> parts(String attribute) {
+        // filled through a hash map (a row's part found in one probe), answered in order
+        Map<String, Part> parts = new HashMap<>();
+        fill(attribute, k -> parts.computeIfAbsent(k, x -> new Part()));
         parts.values().forEach(Part::freeze);
-        return parts;
+        Map<String, Part> ordered = new TreeMap<>(Kpis.KEY_ORDER);
+        ordered.putAll(parts);
+        return ordered;
+    }
+
+    /**
+     * Hands every row to the part of its key of {@code attribute} (all to one without an attribute), in the order
+     * of its instant, so that each line comes out sorted.
+     */
+    private void fill(String attribute, java.util.function.Function<String, Part> partOf) {
+        for (Close c : closes) {
+            partOf.apply(attribute == null ? null : c.attributes().get(attribute)).add(c);
+        }
+        for (OpenInterval i : begun) {
+            partOf.apply(attribute == null ? null : i.lead().attributes().get(attribute)).stage(i)
+                    .begun.add(i.validFrom(), i.lead().amount(), i.lead().currency());
+        }
+        for (OpenInterval i : ended) {
+            partOf.apply(attribute == null ? null : i.lead().attributes().get(attribute)).stage(i)
+                    .ended.add(i.validTo(), i.lead().amount(), i.lead().currency());
+        }
     }
 
     /** The lines of one group (or of all rows). */
@@ -115,8 +147,8 @@ public final class KpiIndex {
             }
         }
 
-        void add(OpenInterval i) {
-            stages.computeIfAbsent(i.lead().stage(), k -> new Stage()).add(i);
+        Stage stage(OpenInterval i) {
+            return stages.computeIfAbsent(i.lead().stage(), k -> new Stage());
         }
 
         void freeze() {
@@ -138,12 +170,14 @@ public final class KpiIndex {
             for (String stage : pipeline) {
                 Stage s = stages.get(stage);
                 if (s != null) {
-                    open += s.all.holding(openAt);
-                    withoutAmount += s.unpriced.holding(openAt);
-                    Holding h = s.in.get(currency);
-                    if (h != null) {
-                        openPriced += h.holding(openAt);
-                        pipelineValue = pipelineValue.add(h.valueHolding(openAt));
+                    open += s.begun.all.notAfter(openAt) - s.ended.all.notAfter(openAt);
+                    withoutAmount += s.begun.unpriced.notAfter(openAt) - s.ended.unpriced.notAfter(openAt);
+                    Line begunIn = s.begun.in.get(currency);
+                    if (begunIn != null) {
+                        Line endedIn = s.ended.in.getOrDefault(currency, Line.NONE);
+                        openPriced += begunIn.notAfter(openAt) - endedIn.notAfter(openAt);
+                        pipelineValue = pipelineValue.add(begunIn.sumNotAfter(openAt))
+                                .subtract(endedIn.sumNotAfter(openAt));
                     }
                 }
             }
@@ -154,86 +188,74 @@ public final class KpiIndex {
         }
     }
 
-    /** One stage's open intervals. */
+    /**
+     * One stage's open intervals, as the instants they began at and those they ended at: those holding at t began
+     * by t and did not end by t.
+     */
     private static final class Stage {
-        private final Holding all = new Holding();
-        private final Holding unpriced = new Holding();
-        private final Map<String, Holding> in = new HashMap<>();
+        private final Side begun = new Side();
+        private final Side ended = new Side();
 
-        void add(OpenInterval i) {
-            all.add(i, null);
-            BigDecimal amount = i.lead().amount();
+        void freeze() {
+            begun.freeze();
+            ended.freeze();
+        }
+    }
+
+    /** Instants of intervals: all of them, those without an amount, and those with one per currency. */
+    private static final class Side {
+        private final Line all = new Line();
+        private final Line unpriced = new Line();
+        private final Map<String, Line> in = new HashMap<>();
+
+        void add(Instant t, BigDecimal amount, String currency) {
+            all.add(t, null);
             if (amount == null) {
-                unpriced.add(i, null);
+                unpriced.add(t, null);
             } else {
-                in.computeIfAbsent(i.lead().currency(), k -> new Holding()).add(i, amount);
+                in.computeIfAbsent(currency, k -> new Line()).add(t, amount);
             }
         }
 
         void freeze() {
             all.freeze();
             unpriced.freeze();
-            in.values().forEach(Holding::freeze);
+            in.values().forEach(Line::freeze);
         }
     }
 
-    /** Intervals as the line of their beginnings and the line of their ends (those that ended). */
-    private static final class Holding {
-        private final Line begun = new Line();
-        private final Line ended = new Line();
-
-        void add(OpenInterval i, BigDecimal amount) {
-            begun.add(i.validFrom(), amount);
-            if (i.validTo() != null) {
-                ended.add(i.validTo(), amount);
-            }
-        }
-
-        void freeze() {
-            begun.freeze();
-            ended.freeze();
-        }
-
-        int holding(Instant t) {
-            return begun.notAfter(t) - ended.notAfter(t);
-        }
-
-        BigDecimal valueHolding(Instant t) {
-            return begun.sumNotAfter(t).subtract(ended.sumNotAfter(t));
-        }
-    }
-
-    /** Instants in ascending order, with the exact running total of an amount (when one is given) up to each. */
+    /** Instants in ascending order (added so), with the exact running total of an amount when one is given. */
     private static final class Line {
+        /** A line without instants. */
+        static final Line NONE = new Line();
+
+        static {
+            NONE.freeze();
+        }
+
         private List<Instant> pending = new ArrayList<>();
-        private List<BigDecimal> pendingAmounts = new ArrayList<>();
+        private List<BigDecimal> amounts;
         private Instant[] at;
         private RunningSum sums;
 
         void add(Instant t, BigDecimal amount) {
+            if (amount != null && amounts == null) {
+                amounts = new ArrayList<>();
+                for (int i = 0; i < pending.size(); i++) {
+                    amounts.add(null);
+                }
+            }
             pending.add(t);
-            pendingAmounts.add(amount);
+            if (amounts != null) {
+                amounts.add(amount);
+            }
         }
 
         void freeze() {
-            int n = pending.size();
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            List<Instant> times = pending;
-            java.util.Arrays.sort(order, Comparator.comparing(times::get));
-            at = new Instant[n];
-            BigDecimal[] amounts = new BigDecimal[n];
-            boolean any = false;
-            for (int i = 0; i < n; i++) {
-                at[i] = pending.get(order[i]);
-                amounts[i] = pendingAmounts.get(order[i]);
-                any |= amounts[i] != null;
-            }
-            sums = any ? RunningSum.of(amounts) : null;
+            at = pending.toArray(Instant[]::new);
+            sums = amounts == null ? null : RunningSum.of(amounts.toArray(BigDecimal[]::new));
             pending = null;
-            pendingAmounts = null;
+            amounts = null;
         }
 
         /** How many instants are before t. */
