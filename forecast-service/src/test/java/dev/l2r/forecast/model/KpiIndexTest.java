@@ -86,6 +86,37 @@ class KpiIndexTest {
         assertThat(k.groups()).extracting(Kpis.Figures::openOpportunities).containsExactly(2, 0);
     }
 
+    /** The packed sort puts instants in order: ties, nanoseconds apart, and too far apart to pack. */
+    @Test
+    void rowsAreSortedByTheirInstants() {
+        Tries.forAll(300, r -> {
+            List<Instant> at = new ArrayList<>();
+            int n = r.nextInt(50);
+            for (int i = 0; i < n; i++) {
+                at.add(switch (r.nextInt(5)) {
+                    case 0 -> Instant.ofEpochSecond(Draw.between(r, -1_000_000_000_000L, 1_000_000_000_000L),
+                            r.nextInt(1_000_000_000));
+                    case 1 -> START.plusNanos(r.nextInt(3));
+                    default -> moment(r).plusNanos(r.nextInt(2) * r.nextInt(1_000_000_000));
+                });
+            }
+            return at;
+        }, at -> assertThat(KpiIndex.sorted(at, t -> t)).isEqualTo(at.stream().sorted().toList()));
+    }
+
+    /** 2^17 rows spanning more seconds than fit beside their positions in a long take the comparator. */
+    @Test
+    void rowsTooFarApartToPackAreSortedToo() {
+        Random r = new Random(Tries.seed());
+        List<Instant> at = new ArrayList<>();
+        at.add(Instant.MAX);
+        at.add(Instant.MIN);
+        while (at.size() < 1 << 17) {
+            at.add(moment(r));
+        }
+        assertThat(KpiIndex.sorted(at, t -> t)).isEqualTo(at.stream().sorted().toList());
+    }
+
     private static Instant day(double d) {
         return Days.plus(START, d);
     }
