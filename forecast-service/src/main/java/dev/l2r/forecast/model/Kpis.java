@@ -144,8 +144,14 @@ public final class Kpis {
 
     /**
      * What the figures are computed from. Money and cycle lengths are summed exactly (in any order, as
-     * {@link KpiIndex}'s running totals do), then each figure is computed once from the sums: a double running sum
-     * would depend on the order of the closes in its last bits.
+     * {@link KpiIndex}'s running totals do), then each figure is computed once from the sums; the won revenue, the
+     * pipeline value and the average deal size are rounded to the cent from the exact amounts (half to even).
+     *
+     * <p>Until 2026-12 they were double running sums in the order the rows came, which differ in their last bits
+     * with the order. Where that showed: an average deal exactly on a half cent (0.20 and 0.01 average 0.105, which
+     * is 0.10 half to even; the double sum 0.21000000000000002 made it 0.11), and sums of amounts with digits below
+     * the cent (0.1 + 0.005 = 0.105 is 0.10; the double 0.10500000000000001 made 0.11). Sales cycle, win rate and
+     * velocity are still doubles computed once from the exact sums; they round as before but for a last-bit tie.
      */
     record Tally(int won, int lost, int noDecision, int priced, int unpriced, int otherCurrency,
                  BigDecimal wonRevenue, BigDecimal cycleMicros, int cycles, int open, BigDecimal pipelineValue,
@@ -161,7 +167,9 @@ public final class Kpis {
             double average = priced == 0 ? Double.NaN : wonRevenue.doubleValue() / priced;
             double cycle = cycles == 0 ? Double.NaN : cycleMicros.doubleValue() / MICROS_PER_DAY / cycles;
             double velocity = open * average * winRate / cycle;
-            return new Figures(key, Money.round(winRate, 6), Money.orNull(average), Money.round(cycle, 4), open,
+            BigDecimal averageDealSize = priced == 0 ? null
+                    : wonRevenue.divide(BigDecimal.valueOf(priced), 2, RoundingMode.HALF_EVEN);
+            return new Figures(key, Money.round(winRate, 6), averageDealSize, Money.round(cycle, 4), open,
                     cents(pipelineValue), withoutAmount, openOtherCurrency, Money.orNull(velocity), won, lost,
                     noDecision, cents(wonRevenue), unpriced, otherCurrency);
         }

@@ -86,6 +86,24 @@ class KpiIndexTest {
         assertThat(k.groups()).extracting(Kpis.Figures::openOpportunities).containsExactly(2, 0);
     }
 
+    /**
+     * Money rounds from the exact sums, half to even, in both paths: 0.20 and 0.01 average 0.105, which is 0.10
+     * (a double running sum made it 0.11); 0.1 and 0.005 sum to 0.105, which is 0.10 too.
+     */
+    @Test
+    void moneyRoundsFromTheExactSums() {
+        for (String[] amounts : new String[][] {{"0.20", "0.01", "0.10", "0.21"}, {"0.1", "0.005", "0.05", "0.10"}}) {
+            List<Close> closes = List.of(
+                    new Close("a", day(1), StageOutcome.WON, new BigDecimal(amounts[0]), "USD", owner("x"), null),
+                    new Close("b", day(2), StageOutcome.WON, new BigDecimal(amounts[1]), "USD", owner("x"), null));
+            Kpis.Result fast = new History(List.of(), List.of(), closes, List.of()).kpiIndex()
+                    .kpis(day(0), day(3), day(3).minusNanos(1000), ROLES, "USD", null);
+            assertThat(fast.averageDealSize()).isEqualTo(new BigDecimal(amounts[2]));
+            assertThat(fast.wonRevenue()).isEqualTo(new BigDecimal(amounts[3]));
+            assertThat(Kpis.compute(day(0), day(3), closes, List.of(), ROLES, "USD", null)).isEqualTo(fast);
+        }
+    }
+
     /** The packed sort puts instants in order: ties, nanoseconds apart, and too far apart to pack. */
     @Test
     void rowsAreSortedByTheirInstants() {
