@@ -202,8 +202,10 @@ public class ForecastService {
         // the state at the period's end: after every event before it
         Instant end = period.to().minus(1, ChronoUnit.MICROS);
         HistoryCache.View view = history.view();
-        return Kpis.compute(period.from(), period.to(), view.rows().closesIn(period.from(), period.to()),
-                view.rows().openAt(end), FunnelRoles.of(projector.funnel()), currency, groupBy);
+        // the revision's running totals, not a pass over its rows: the same answer as Kpis.compute of
+        // view.rows().closesIn(from, to) and view.rows().openAt(end) (KpiIndexTest)
+        return view.all().kpiIndex().kpis(period.from(), period.to(), end, FunnelRoles.of(projector.funnel()),
+                currency, groupBy);
     }
 
     public ReversePlan.Plan plan(double targetRevenue, Instant periodStart, Instant periodEnd, Instant asOf,

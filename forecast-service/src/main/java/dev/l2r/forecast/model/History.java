@@ -19,6 +19,8 @@ public final class History {
     private final List<Arrival> arrivals;
     /** Built on first use and kept with these rows: every model trained on them, at any moment, shares it. */
     private volatile HistoryIndex index;
+    /** The same, for {@link Kpis} over any period. */
+    private volatile KpiIndex kpiIndex;
 
     /**
      * Open intervals and arrivals are kept in the order of what they hold, then of lead id, whatever order they were
@@ -58,6 +60,21 @@ public final class History {
                 if (built == null) {
                     built = new HistoryIndex(this);
                     index = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    /** These rows arranged for {@link Kpis} over any period (built once, on first use). */
+    public KpiIndex kpiIndex() {
+        KpiIndex built = kpiIndex;
+        if (built == null) {
+            synchronized (this) {
+                built = kpiIndex;
+                if (built == null) {
+                    built = new KpiIndex(this);
+                    kpiIndex = built;
                 }
             }
         }
