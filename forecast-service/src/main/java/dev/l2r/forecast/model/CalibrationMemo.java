@@ -17,10 +17,23 @@ import java.util.function.Supplier;
  */
 public final class CalibrationMemo {
 
-    /** What a point depends on besides the history. */
+    /**
+     * What a point depends on besides the history. A point is an expectation, not a simulation, so the settings are
+     * kept without their number of simulations and seed: a question with another seed finds the same points.
+     */
     record Key(String currency, List<String> stageOrder, ForecastModel.Settings settings, double horizonDays,
                Instant origin) {
+        Key {
+            settings = new ForecastModel.Settings(settings.cells(), settings.minWonPerSegment(),
+                    settings.arrivalWindowDays(), 1, 0, 0, 0, settings.seasonality(), settings.trend());
+        }
     }
+
+    /**
+     * At most this many points are kept (a few hundred bytes each): questions over ever new horizons or currencies
+     * cannot fill the heap; past it the memo starts again empty.
+     */
+    static final int MAX_POINTS = 50_000;
 
     /**
      * @param forecast       the expected revenue of the model at the origin
@@ -47,6 +60,9 @@ public final class CalibrationMemo {
             return known;
         }
         Point made = compute.get();
+        if (points.size() >= MAX_POINTS) {
+            points.clear();
+        }
         points.put(key, made);
         return made;
     }
