@@ -67,7 +67,8 @@ public class HistoryCache {
                     currencies = null;
                 } else if (now[0] > revision) {
                     String[] changed = HistoryStore.changedSince(c, revision);
-                    calibration = calibration.carriedOver(live.replace(Set.of(changed), HistoryStore.rowsOf(c, changed)));
+                    Instant changedFrom = live.replace(Set.of(changed), HistoryStore.rowsOf(c, changed));
+                    calibration = calibration.carriedOver(changedFrom);
                     view = null;
                     currencies = null;
                 }
