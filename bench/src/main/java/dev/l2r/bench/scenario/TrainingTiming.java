@@ -6,6 +6,7 @@ import dev.l2r.forecast.model.Arrival;
 import dev.l2r.forecast.model.Backtest;
 import dev.l2r.forecast.model.CalibrationMemo;
 import dev.l2r.forecast.model.Close;
+import dev.l2r.forecast.model.Forecast;
 import dev.l2r.forecast.model.ForecastModel;
 import dev.l2r.forecast.model.History;
 import dev.l2r.forecast.model.OpenInterval;
@@ -45,10 +46,11 @@ public final class TrainingTiming {
             long a = System.nanoTime();
             ForecastModel m = ForecastModel.train(history, asOf, "USD", stages, settings, memo);
             long b = System.nanoTime();
-            m.forecast(90, null);
+            Forecast f = m.forecast(90, null);
             long c = System.nanoTime();
-            System.out.printf("asOf %s: train %d ms, forecast (with calibration) %d ms, %d calibration points kept%n",
-                    asOf, (b - a) / 1_000_000, (c - b) / 1_000_000, memo.size());
+            System.out.printf("asOf %s: train %d ms, forecast (with calibration) %d ms, %d calibration points kept; "
+                    + "expected %s, P10 %s, P50 %s, P90 %s%n", asOf, (b - a) / 1_000_000, (c - b) / 1_000_000,
+                    memo.size(), f.expectedRevenue(), f.p10(), f.p50(), f.p90());
         }
         if (args.length > 2) {
             long a = System.nanoTime();

@@ -59,7 +59,7 @@ public record Forecast(Instant asOf, double horizonDays, String currency, BigDec
                             int excludedOtherCurrency, int minClosedPerCell, int minAtRiskPerCell,
                             int minWonPerSegment, int simulations, long seed, String interval,
                             List<Double> intervalCalibrationRatios, Double intervalModelError,
-                            Seasonality.Info seasonality, Trend.Info trend) {
+                            Seasonality.Info seasonality, Trend.Info trend, Integer simulatedInNormalSums) {
     }
 
     /** Progress against a revenue target: won so far in its period, and what the forecast adds by its end. */

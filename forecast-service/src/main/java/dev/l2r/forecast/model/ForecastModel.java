@@ -512,8 +512,9 @@ public final class ForecastModel {
         double growth = trend.factor(h);
 
         List<Simulation.Item> items = new ArrayList<>(leads.size());
-        List<Forecast.LeadLine> lines = new ArrayList<>(leads.size());
-        for (OpenLead lead : leads) {
+        LeadLines lines = lean ? null : new LeadLines(leads);
+        for (int li = 0; li < leads.size(); li++) {
+            OpenLead lead = leads.get(li);
             double age = Math.max(0, Days.between(lead.stageSince(), asOf));
             String segment = lead.attributes().segment();
             WinModel.Cell cell = win.cell(lead.stage(), segment, age);
@@ -546,12 +547,9 @@ public final class ForecastModel {
             groupWon[gi] += p;
             variance += p * value.meanSquare() - p * p * value.mean() * value.mean();
             items.add(new Simulation.Item(p, value, s, gi));
-            if (lean) {
-                continue;
+            if (!lean) {
+                lines.set(li, age, p, cell, value, key);
             }
-            lines.add(new Forecast.LeadLine(lead.leadId(), lead.stage(), lead.stageSince(), Money.round(age, 2),
-                    Money.round(p, 6), cell.level(), cell.thinTail(), Money.of(value.mean()), value.source(),
-                    Money.of(p * value.mean()), key));
         }
 
         // recent arrivals alike in stage, segment and group make one class of future leads
@@ -628,11 +626,11 @@ public final class ForecastModel {
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
                 calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios,
                 calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h),
-                trend.info(h));
+                trend.info(h), sim == null ? null : sim.inNormalSums());
         double[] totals = sim == null ? null : sim.totals();
         return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
-                quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null, lines,
-                totals);
+                quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null,
+                lean ? List.of() : lines, totals);
     }
 
     /**

@@ -23,8 +23,11 @@ final class Simulation {
     record NewLeads(double expectedWins, DealValues.Value value, int group) {
     }
 
-    /** Sorted totals per iteration: overall, per stage (open leads only) and per group (everything). */
-    record Outcome(double[] totals, double[][] byStage, double[][] byGroup) {
+    /**
+     * Sorted totals per iteration: overall, per stage (open leads only) and per group (everything); how many open
+     * leads were drawn within normal sums rather than one by one.
+     */
+    record Outcome(double[] totals, double[][] byStage, double[][] byGroup, int inNormalSums) {
     }
 
     private Simulation() {
@@ -37,22 +40,44 @@ final class Simulation {
 
     /**
      * With {@code modelError} > 0 (and no ratios), each iteration's totals are multiplied by exp(modelError · z),
-     * z a standard normal draw: the forecast's own error beyond the luck of the draw, as a log-normal factor.
+     * z a standard normal draw: the forecast's own error beyond the luck of the draw, as a log-normal factor. A
+     * large pipeline ({@link #large}) has its big sums drawn as normals ({@link DrawPlan}).
      */
     static Outcome run(List<Item> items, List<NewLeads> newLeads, int stages, int groups, int iterations, long seed,
                        double[] ratios, double modelError) {
+        return run(items, newLeads, stages, groups, iterations, seed, ratios, modelError, large(items, newLeads));
+    }
+
+    /**
+     * Whether the pipeline is large enough ({@value #LARGE} open leads and expected new wins together) for its big
+     * sums to be drawn as normals; below it every lead is drawn one by one, as always.
+     */
+    static boolean large(List<Item> items, List<NewLeads> newLeads) {
+        double size = items.size();
+        for (NewLeads kind : newLeads) {
+            size += kind.expectedWins();
+        }
+        return size > LARGE;
+    }
+
+    /** Open leads and expected new wins above which a pipeline's big sums are drawn as normals. */
+    static final int LARGE = 20_000;
+
+    static Outcome run(List<Item> items, List<NewLeads> newLeads, int stages, int groups, int iterations, long seed,
+                       double[] ratios, double modelError, boolean approximate) {
+        DrawPlan draws = approximate ? DrawPlan.approximate(items, newLeads) : DrawPlan.exact(items, newLeads);
         SplittableRandom random = new SplittableRandom(seed);
         double[] totals = new double[iterations];
         double[][] byStage = new double[stages][iterations];
         double[][] byGroup = new double[groups][iterations];
         // the items as columns: the loop below runs iterations × open leads times (160 million at a million leads)
-        int m = items.size();
+        int m = draws.exact().length;
         double[] probability = new double[m];
         DealValues.Value[] value = new DealValues.Value[m];
         int[] stage = new int[m];
         int[] group = new int[m];
         for (int i = 0; i < m; i++) {
-            Item item = items.get(i);
+            Item item = items.get(draws.exact()[i]);
             probability[i] = item.probability();
             value[i] = item.value();
             stage[i] = item.stage();
@@ -67,13 +92,24 @@ final class Simulation {
                     byGroup[group[i]][it] += v;
                 }
             }
-            for (NewLeads kind : newLeads) {
+            for (DrawPlan.Sum sum : draws.openSums()) {
+                double v = sum.draw(random);
+                totals[it] += v;
+                byStage[sum.stage()][it] += v;
+                byGroup[sum.group()][it] += v;
+            }
+            for (NewLeads kind : draws.newLeads()) {
                 long wins = poisson(random, kind.expectedWins());
                 for (long w = 0; w < wins; w++) {
                     double v = kind.value().draw(random);
                     totals[it] += v;
                     byGroup[kind.group()][it] += v;
                 }
+            }
+            for (DrawPlan.Sum sum : draws.newSums()) {
+                double v = sum.draw(random);
+                totals[it] += v;
+                byGroup[sum.group()][it] += v;
             }
             if (ratios.length > 0 || modelError > 0) {
                 double r = ratios.length > 0 ? ratios[random.nextInt(ratios.length)]
@@ -94,7 +130,7 @@ final class Simulation {
         for (double[] g : byGroup) {
             Arrays.sort(g);
         }
-        return new Outcome(totals, byStage, byGroup);
+        return new Outcome(totals, byStage, byGroup, items.size() - m);
     }
 
     /** A standard normal draw (Box–Muller, one of the pair). */
