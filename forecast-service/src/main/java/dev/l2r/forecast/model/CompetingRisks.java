@@ -216,6 +216,14 @@ public final class CompetingRisks {
     }
 
     /** How many observations were still open after {@code age} days (the risk set behind a conditional estimate). */
+    /**
+     * Whether at least {@code min} spells are still open (in the stage) after {@code age}: {@code openAfter(age) >=
+     * min} without the search, as the durations are ascending.
+     */
+    public boolean openAfterAtLeast(double age, int min) {
+        return min <= 0 || min <= durations.length && durations[durations.length - min] > age;
+    }
+
     public int openAfter(double age) {
         int lo = 0;
         int hi = durations.length;

@@ -134,13 +134,7 @@ public final class ForecastModel {
             HistoryIndex index = history.index();
             this.win = WinModel.train(index, asOf, settings.cells());
             open = index.openAt(asOf);
-            List<Close> known = new ArrayList<>();
-            for (Close c : history.closes()) {
-                if (!c.closedAt().isAfter(asOf) && c.knownAt(asOf)) {
-                    known.add(c);
-                }
-            }
-            this.closes = known;
+            this.closes = index.closesKnownAt(asOf);
             wonPriced = index.wonPricedAt(asOf, currency);
         } else {
             History.Snapshot snapshot = history.asOf(asOf);
@@ -359,7 +353,8 @@ public final class ForecastModel {
                 true, memo);
         double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
         double actual = 0;
-        for (Close c : history.closesBetween(t, Days.plus(t, h))) {
+        Instant end = Days.plus(t, h);
+        for (Close c : indexed ? history.index().closesBetween(t, end) : history.closesBetween(t, end)) {
             actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
         }
         double luck = forecast > 0 ? then.outcomeVariance(h) / (forecast * forecast) : 0;

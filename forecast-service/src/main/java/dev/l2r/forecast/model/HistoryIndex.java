@@ -33,6 +33,11 @@ final class HistoryIndex {
     private final long[] openEndMicros;
     private final long[] openFromMicros;
     private final StayTable stays;
+    /** The closes' instants in the history's order, as microseconds; whether each has been superseded. */
+    private final long[] closedMicros;
+    private final long[] knownFromMicros;
+    private final long[] knownUntilMicros;
+    private final boolean[] superseded;
 
     HistoryIndex(History history) {
         this.history = history;
@@ -52,6 +57,18 @@ final class HistoryIndex {
             cells.forEach((segment, spells) -> columns.put(segment, new Column(spells)));
             bySegment.put(stage, columns);
         });
+        List<Close> closes = history.closes();
+        closedMicros = new long[closes.size()];
+        knownFromMicros = new long[closes.size()];
+        knownUntilMicros = new long[closes.size()];
+        superseded = new boolean[closes.size()];
+        for (int i = 0; i < closes.size(); i++) {
+            Close c = closes.get(i);
+            closedMicros[i] = micros(c.closedAt());
+            knownFromMicros[i] = micros(c.knownFrom());
+            superseded[i] = c.knownUntil() != null;
+            knownUntilMicros[i] = superseded[i] ? micros(c.knownUntil()) : Long.MAX_VALUE;
+        }
         wonByLead = history.closes().stream().filter(Close::won)
                 .sorted(Comparator.comparing(Close::leadId).thenComparing(Close::closedAt)).toList();
         List<OpenInterval> open = history.open();
@@ -83,11 +100,13 @@ final class HistoryIndex {
         int n = 0;
         for (int j = 0; j < openByEnd.length; j++) {
             int i = openByEnd[j];
-            Instant end = open.get(i).validTo();
-            if (end != null && notAfter(openEndMicros[j], end, tm, t)) {
+            // the intervals themselves are read only where microseconds tie: most of them are not touched at all
+            long end = openEndMicros[j];
+            if (end < tm || end == tm && open.get(i).validTo() != null && !open.get(i).validTo().isAfter(t)) {
                 break;
             }
-            if (notAfter(openFromMicros[i], open.get(i).validFrom(), tm, t)) {
+            long from = openFromMicros[i];
+            if (from < tm || from == tm && !open.get(i).validFrom().isAfter(t)) {
                 if (n == found.length) {
                     found = java.util.Arrays.copyOf(found, n * 2);
                 }
@@ -100,6 +119,45 @@ final class HistoryIndex {
             leads.add(open.get(found[k]).lead());
         }
         return leads;
+    }
+
+    /** The closes made by {@code t} in the version known at t ({@link Close#knownAt}), in the history's order. */
+    List<Close> closesKnownAt(Instant t) {
+        List<Close> closes = history.closes();
+        long tm = micros(t);
+        List<Close> found = new ArrayList<>();
+        for (int i = 0; i < closedMicros.length; i++) {
+            if (notAfter(closedMicros[i], i, tm, t, Close::closedAt) && knownAt(i, tm, t)) {
+                found.add(closes.get(i));
+            }
+        }
+        return found;
+    }
+
+    /** {@link History#closesBetween}, reading the closes only where microseconds tie. */
+    List<Close> closesBetween(Instant after, Instant until) {
+        List<Close> closes = history.closes();
+        long am = micros(after);
+        long um = micros(until);
+        List<Close> found = new ArrayList<>();
+        for (int i = 0; i < closedMicros.length; i++) {
+            if (!notAfter(closedMicros[i], i, am, after, Close::closedAt)
+                    && notAfter(closedMicros[i], i, um, until, Close::closedAt) && knownAt(i, um, until)) {
+                found.add(closes.get(i));
+            }
+        }
+        return found;
+    }
+
+    /** {@link Close#knownAt}: known from by t, and not superseded by then. */
+    private boolean knownAt(int i, long tm, Instant t) {
+        return notAfter(knownFromMicros[i], i, tm, t, Close::knownFrom)
+                && (!superseded[i] || !notAfter(knownUntilMicros[i], i, tm, t, Close::knownUntil));
+    }
+
+    /** Whether close i's instant {@code which} (as {@code xm} = its micros) is not after t (as {@code tm}). */
+    private boolean notAfter(long xm, int i, long tm, Instant t, java.util.function.Function<Close, Instant> which) {
+        return xm < tm || xm == tm && !which.apply(history.closes().get(i)).isAfter(t);
     }
 
     /** The open intervals grouped by stay. */

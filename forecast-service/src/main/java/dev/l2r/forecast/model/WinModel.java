@@ -163,7 +163,7 @@ public final class WinModel {
         CompetingRisks all = byStage.get(stage);
         if (segment != null) {
             CompetingRisks own = byStageAndSegment.getOrDefault(stage, Map.of()).get(segment);
-            if (own != null && own.closed() >= settings.minClosed() && own.openAfter(age) >= settings.minAtRisk()) {
+            if (own != null && own.closed() >= settings.minClosed() && own.openAfterAtLeast(age, settings.minAtRisk())) {
                 return new Cell(Level.SEGMENT, own, 0, false);
             }
         }
@@ -173,7 +173,7 @@ public final class WinModel {
         if (all.closed() < settings.minClosed()) {
             return new Cell(Level.STAGE_RATE, all, all.wonShareOfClosed(), false);
         }
-        return new Cell(Level.ALL_SEGMENTS, all, 0, all.openAfter(age) < settings.minAtRisk());
+        return new Cell(Level.ALL_SEGMENTS, all, 0, !all.openAfterAtLeast(age, settings.minAtRisk()));
     }
 
     /** The stage's curve over all segments, if it has any spell. */

@@ -164,4 +164,28 @@ class CompetingRisksTest {
         // between the first two close times of the worked curve: 1/6 from day 2
         assertThat(curve.integratedWinIncidence(2.5)).isCloseTo(0.5 / 6, within(EPS));
     }
+
+    /** The count's shortcut agrees with the count at every duration, between them, and for every threshold. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5})
+    void openAfterAtLeastIsTheCountCompared(long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        CompetingRisks.Builder b = new CompetingRisks.Builder();
+        int n = r.nextInt(40);
+        List<Double> ages = new java.util.ArrayList<>(List.of(0.0, 1e9));
+        for (int i = 0; i < n; i++) {
+            double days = r.nextInt(3) == 0 ? r.nextInt(10) : r.nextDouble() * 20;
+            b.add(days, StageOutcome.values()[r.nextInt(4)]);
+            ages.add(days);
+            ages.add(days + 1e-9);
+            ages.add(Math.max(0, days - 1e-9));
+        }
+        CompetingRisks curve = b.build();
+        for (double age : ages) {
+            for (int min = 0; min <= n + 2; min++) {
+                assertThat(curve.openAfterAtLeast(age, min)).as("age %s, min %d", age, min)
+                        .isEqualTo(curve.openAfter(age) >= min);
+            }
+        }
+    }
 }
