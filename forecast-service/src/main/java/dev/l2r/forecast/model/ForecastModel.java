@@ -323,14 +323,20 @@ public final class ForecastModel {
      */
     private boolean ratiosAt(double h, List<Instant> origins, boolean sameCalendar) {
         Instant start = history.firstSeen() == null ? asOf : history.firstSeen();
-        List<Double> ratioList = new ArrayList<>();
-        List<Double> luck = new ArrayList<>();
+        List<Instant> after = new ArrayList<>();
         for (Instant t : origins) {
             if (!t.isAfter(start)) {
                 break;
             }
-            CalibrationMemo.Point point = memo.point(new CalibrationMemo.Key(currency, stageOrder,
-                    settings.uncalibrated(), h, t), () -> calibrationPoint(t, h));
+            after.add(t);
+        }
+        // the points not kept yet are models of their own, independent of each other: made on as many cores as
+        // there are (the memo takes concurrent points), then read in order
+        after.parallelStream().forEach(t -> point(t, h));
+        List<Double> ratioList = new ArrayList<>();
+        List<Double> luck = new ArrayList<>();
+        for (Instant t : after) {
+            CalibrationMemo.Point point = point(t, h);
             if (sameCalendar && !point.calendarKnown()) {
                 continue;
             }
@@ -345,6 +351,12 @@ public final class ForecastModel {
         found.put(h, ratioList);
         ratioLuck.put(h, luck.stream().mapToDouble(Double::doubleValue).toArray());
         return true;
+    }
+
+    /** The calibration point at {@code t} over h days, from the memo or made and kept there. */
+    private CalibrationMemo.Point point(Instant t, double h) {
+        return memo.point(new CalibrationMemo.Key(currency, stageOrder, settings.uncalibrated(), h, t),
+                () -> calibrationPoint(t, h));
     }
 
     /** The model at {@code t}'s forecast over h days against what was won in (t, t + h]. */
