@@ -94,6 +94,24 @@ class DockerComposeTest {
         });
     }
 
+    /**
+     * OIDC can be turned on from the shell or an .env file without editing the file: each service takes every
+     * L2R_OIDC_* variable it reads from there, off by default, and the issuer is the dashboard's.
+     */
+    @ParameterizedTest
+    @MethodSource("services")
+    void eachServiceTakesOidcFromTheShellOffByDefault(String name) {
+        Map<String, String> env = environment(name);
+        List<String> oidc = ServiceConfig.of(name).envNames().stream().filter(v -> v.startsWith("L2R_OIDC_")).toList();
+        assertThat(oidc).contains("L2R_OIDC_ENABLED", "L2R_OIDC_AUTH_SERVER_URL");
+        for (String variable : oidc) {
+            assertThat(env.get(variable)).as(variable).startsWith("${" + variable + ":-");
+        }
+        assertThat(interpolated(env.get("L2R_OIDC_ENABLED"))).isEqualTo("false");
+        assertThat(env.get("L2R_OIDC_AUTH_SERVER_URL"))
+                .isEqualTo(environment(Repo.DASHBOARD).get("L2R_OIDC_AUTH_SERVER_URL"));
+    }
+
     @ParameterizedTest
     @MethodSource("services")
     void eachServiceGetsItsAddressesAndCredentialsAndOnlyVariablesItReads(String name) {
