@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -169,7 +168,6 @@ public final class Backtest {
         Instant asOf = p.start().minus(1, ChronoUnit.MICROS);
         double h = horizonDays != null ? horizonDays : Days.between(p.start(), p.end());
         HistoryIndex index = history.index();
-        List<OpenLead> open = index.openAt(asOf);
         ForecastModel model = ForecastModel.train(history, asOf, currency, stageOrder, settings, memo);
         Forecast f = model.forecast(h, groupBy);
         Instant until = Days.plus(asOf, h);
@@ -203,10 +201,8 @@ public final class Backtest {
         }
         double weighted = 0;
         WinModel win = model.winModel();
-        for (OpenLead lead : open) {
-            if (lead.amount() != null && !Objects.equals(lead.currency(), currency)) {
-                continue;
-            }
+        // the leads the forecast counts: those priced in another currency are left out of the weighted pipeline too
+        for (OpenLead lead : model.openLeads()) {
             double rate = win.stageWinRate(lead.stage());
             double w = Double.isNaN(rate) ? 0
                     : rate * model.dealValues().of(lead.attributes().segment(), lead.amount()).mean();
@@ -214,9 +210,10 @@ public final class Backtest {
             add(byGroup, groupBy, lead.attributes(), WEIGHTED_SUM, w);
         }
         boolean within = f.p10().doubleValue() <= actual && actual <= f.p90().doubleValue();
+        int open = model.openLeads().size() + model.excludedOtherCurrency();
         return new Row(p.label(), p.start(), asOf, Money.round(h, 4), f.expectedRevenue(), f.p10(), f.p50(),
-                f.p90(), Money.of(actual), wonDeals, unpriced, within, Money.of(runRate), Money.of(weighted),
-                open.size(), groupBy == null ? null : groupRows(f, byGroup));
+                f.p90(), Money.of(actual), wonDeals, unpriced, within, Money.of(runRate), Money.of(weighted), open,
+                groupBy == null ? null : groupRows(f, byGroup));
     }
 
     private static final int ACTUAL = 0;

@@ -244,6 +244,16 @@ public final class ForecastModel {
         return asOf;
     }
 
+    /** The leads open at asOf the forecast counts (priced in its currency, or not priced), in the history's order. */
+    List<OpenLead> openLeads() {
+        return leads;
+    }
+
+    /** The leads open at asOf left out for being priced in another currency. */
+    int excludedOtherCurrency() {
+        return excludedOtherCurrency;
+    }
+
     /** The forecast over the next {@code horizonDays}, broken down by {@code groupBy} (an attribute name) if given. */
     public Forecast forecast(double horizonDays, String groupBy) {
         return cache.computeIfAbsent(horizonDays + "/" + groupBy, k -> compute(horizonDays, groupBy, true));
