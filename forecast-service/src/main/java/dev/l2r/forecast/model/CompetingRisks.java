@@ -215,7 +215,6 @@ public final class CompetingRisks {
         return i < 0 ? 0 : wonArea[i] + incidence[causeIndex(StageOutcome.WON)][i] * (h - times[i]);
     }
 
-    /** How many observations were still open after {@code age} days (the risk set behind a conditional estimate). */
     /**
      * Whether at least {@code min} spells are still open (in the stage) after {@code age}: {@code openAfter(age) >=
      * min} without the search, as the durations are ascending.
@@ -224,6 +223,7 @@ public final class CompetingRisks {
         return min <= 0 || min <= durations.length && durations[durations.length - min] > age;
     }
 
+    /** How many observations were still open after {@code age} days (the risk set behind a conditional estimate). */
     public int openAfter(double age) {
         int lo = 0;
         int hi = durations.length;

@@ -8,9 +8,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -60,18 +58,15 @@ public final class Seasonality {
 
     /** Learned from the won closes in {@code closes} (those priced in {@code currency}) that closed before asOf. */
     public static Seasonality learn(Collection<Close> closes, Instant asOf, String currency) {
-        // counted by month number (year × 12 + month − 1) from the epoch day: no time-zone object per close, as this
-        // reads every won close at every asOf
-        Map<Long, Integer> byMonth = new HashMap<>();
+        TreeMap<YearMonth, Integer> wins = new TreeMap<>();
         for (Close c : closes) {
             if (c.won() && c.pricedIn(currency) && c.closedAt().isBefore(asOf)) {
+                // the UTC month from the epoch day: no time-zone object per close, as this reads every won close at
+                // every asOf
                 LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(c.closedAt().getEpochSecond(), 86_400L));
-                byMonth.merge(day.getYear() * 12L + day.getMonthValue() - 1, 1, Integer::sum);
+                wins.merge(YearMonth.of(day.getYear(), day.getMonthValue()), 1, Integer::sum);
             }
         }
-        TreeMap<YearMonth, Integer> wins = new TreeMap<>();
-        byMonth.forEach((month, n) -> wins.put(YearMonth.of((int) Math.floorDiv(month, 12), (int) Math.floorMod(month, 12) + 1),
-                n));
         if (wins.isEmpty()) {
             return none(0, "no won deal to learn from");
         }

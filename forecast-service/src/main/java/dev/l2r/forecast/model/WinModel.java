@@ -163,7 +163,8 @@ public final class WinModel {
         CompetingRisks all = byStage.get(stage);
         if (segment != null) {
             CompetingRisks own = byStageAndSegment.getOrDefault(stage, Map.of()).get(segment);
-            if (own != null && own.closed() >= settings.minClosed() && own.openAfterAtLeast(age, settings.minAtRisk())) {
+            if (own != null && own.closed() >= settings.minClosed()
+                    && own.openAfterAtLeast(age, settings.minAtRisk())) {
                 return new Cell(Level.SEGMENT, own, 0, false);
             }
         }
