@@ -24,8 +24,7 @@ public final class CalibrationMemo {
     record Key(String currency, List<String> stageOrder, ForecastModel.Settings settings, double horizonDays,
                Instant origin) {
         Key {
-            settings = new ForecastModel.Settings(settings.cells(), settings.minWonPerSegment(),
-                    settings.arrivalWindowDays(), 1, 0, 0, 0, settings.seasonality(), settings.trend());
+            settings = settings.learningOnly();
         }
     }
 

@@ -53,13 +53,19 @@ public record Forecast(Instant asOf, double horizonDays, String currency, BigDec
                            BigDecimal expectedRevenue, String group) {
     }
 
-    /** How the numbers were made: the estimator, how much history, which fallbacks and value sources were used. */
+    /**
+     * How the numbers were made: the estimator, how much history, which fallbacks and value sources were used.
+     * {@code learnedAt} is the moment the curves, deal values and arrivals were learned at: asOf, or on a history of
+     * 100,000 leads or more the start of asOf's UTC day ({@link Learned}); {@code trainedSpells} and
+     * {@code closedSpells} count the spells known then.
+     */
     public record ModelInfo(String estimator, int trainedSpells, int closedSpells, int wonDealsForValues,
                             Map<WinModel.Level, Integer> levels, int thinTail, Map<DealValues.Source, Integer> values,
                             int excludedOtherCurrency, int minClosedPerCell, int minAtRiskPerCell,
                             int minWonPerSegment, int simulations, long seed, String interval,
                             List<Double> intervalCalibrationRatios, Double intervalModelError,
-                            Seasonality.Info seasonality, Trend.Info trend, Integer simulatedInNormalSums) {
+                            Seasonality.Info seasonality, Trend.Info trend, Integer simulatedInNormalSums,
+                            Instant learnedAt) {
     }
 
     /** Progress against a revenue target: won so far in its period, and what the forecast adds by its end. */

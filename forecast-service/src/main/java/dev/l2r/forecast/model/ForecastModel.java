@@ -70,6 +70,14 @@ public final class ForecastModel {
                     minCalibrationRatios, false, false);
         }
 
+        /**
+         * These settings as far as what a model learns depends on them: not the interval's (its simulations, seed and
+         * calibration), so that questions differing only in those share what was learned.
+         */
+        public Settings learningOnly() {
+            return new Settings(cells, minWonPerSegment, arrivalWindowDays, 1, 0, 0, 0, seasonality, trend);
+        }
+
         public Settings uncalibrated() {
             return new Settings(cells, minWonPerSegment, arrivalWindowDays, simulations, seed, 0,
                     minCalibrationRatios, seasonality, trend);
@@ -96,21 +104,15 @@ public final class ForecastModel {
     private final boolean lean;
     /** The calibration points kept between questions on the same (or a carried-over) history. */
     private final CalibrationMemo memo;
-    /** The spells entered by asOf and how many of them had closed by then, counted when first asked. */
-    private int[] spellCounts;
+    /** The curves, values, arrivals, calendar and growth, learned at asOf or (at scale) at its day's start. */
+    private final Learned learned;
     /** The closes made and known by asOf, in the history's order. */
     private final List<Close> closes;
     private final String currency;
     private final List<String> stageOrder;
     private final Settings settings;
-    private final WinModel win;
-    private final DealValues values;
     private final List<OpenLead> leads;
     private final int excludedOtherCurrency;
-    private final List<Arrival> recentArrivals;
-    private final double arrivalWindowDays;
-    private final Seasonality seasonality;
-    private final Trend trend;
     private final Map<String, Forecast> cache = new HashMap<>();
     private final Map<Double, double[]> ratios = new HashMap<>();
     /** Per horizon, beside each calibration ratio: the outcome variance of its forecast relative to it squared. */
@@ -128,84 +130,23 @@ public final class ForecastModel {
         this.currency = currency;
         this.stageOrder = stageOrder;
         this.settings = settings;
+        Instant at = indexed ? Learned.moment(history, asOf) : asOf;
+        // a calibration point's model is made once and dropped: nothing to share
+        this.learned = at.equals(asOf) || lean ? new Learned(history, at, currency, stageOrder, settings, indexed)
+                : history.index().learned(new Learned.Key(at, currency, stageOrder, settings),
+                        () -> new Learned(history, at, currency, stageOrder, settings, true));
         List<OpenLead> open;
-        List<Close> wonPriced;
         if (indexed) {
-            HistoryIndex index = history.index();
-            this.win = WinModel.train(index, asOf, settings.cells());
-            open = index.openAt(asOf);
-            this.closes = index.closesKnownAt(asOf);
-            wonPriced = index.wonPricedAt(asOf, currency);
+            open = history.index().openAt(asOf);
+            this.closes = at.equals(asOf) ? learned.closes : history.index().closesKnownAt(asOf);
         } else {
             History.Snapshot snapshot = history.asOf(asOf);
-            this.win = WinModel.train(snapshot.spells(), asOf, settings.cells());
             open = snapshot.open();
             this.closes = snapshot.closes();
-            wonPriced = closes.stream().filter(Close::won).filter(c -> c.pricedIn(currency)).toList();
-            int closedSpells = 0;
-            for (Spell s : snapshot.spells()) {
-                closedSpells += s.closedBy(asOf) ? 1 : 0;
-            }
-            this.spellCounts = new int[]{snapshot.spells().size(), closedSpells};
         }
-        this.values = new DealValues(wonPriced, settings.minWonPerSegment());
         this.leads = open.stream()
                 .filter(l -> l.amount() == null || Objects.equals(l.currency(), currency)).toList();
         this.excludedOtherCurrency = open.size() - leads.size();
-        Instant first = history.firstSeen();
-        Instant earliest = first == null || first.isAfter(asOf) ? asOf : first;
-        // never extrapolate the arrival rate from a window longer than the history itself
-        this.arrivalWindowDays = Math.min(settings.arrivalWindowDays(), Days.between(earliest, asOf));
-        Instant windowStart = Days.plus(asOf, -arrivalWindowDays);
-        this.recentArrivals = arrivalWindowDays < 1 ? List.of() : arrivalsBetween(windowStart, asOf);
-        this.seasonality = settings.seasonality() ? Seasonality.learn(closes, asOf, currency)
-                : Seasonality.off();
-        this.trend = settings.trend() ? Trend.learn(first == null ? List.of() : arrivalsBetween(first, asOf), first, asOf,
-                arrivalWindowDays)
-                : Trend.off();
-    }
-
-    /** Arrivals first seen in [from, to], in the history's order (which is by first sighting first). */
-    private List<Arrival> arrivalsBetween(Instant from, Instant to) {
-        List<Arrival> all = history.arrivals();
-        if (!indexed) {
-            return all.stream().filter(a -> !a.firstSeenAt().isAfter(to))
-                    .filter(a -> !a.firstSeenAt().isBefore(from)).toList();
-        }
-        int lo = firstAfter(all, from, false);
-        int hi = firstAfter(all, to, true);
-        return lo < hi ? all.subList(lo, hi) : List.of();
-    }
-
-    /** The first arrival seen at or after {@code t} ({@code strictly}: after it); the list's size if none. */
-    private static int firstAfter(List<Arrival> sorted, Instant t, boolean strictly) {
-        int lo = 0;
-        int hi = sorted.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            Instant seen = sorted.get(mid).firstSeenAt();
-            if (strictly ? !seen.isAfter(t) : seen.isBefore(t)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** Spells entered by asOf and how many had closed by then. */
-    private int[] spellCounts() {
-        if (spellCounts == null) {
-            int entered = 0;
-            int closedBy = 0;
-            for (HistoryIndex.Column column : history.index().pooled().values()) {
-                int[] c = column.countsAt(asOf);
-                entered += c[0];
-                closedBy += c[1];
-            }
-            spellCounts = new int[]{entered, closedBy};
-        }
-        return spellCounts;
     }
 
     /**
@@ -233,11 +174,11 @@ public final class ForecastModel {
     }
 
     public WinModel winModel() {
-        return win;
+        return learned.win;
     }
 
     public DealValues dealValues() {
-        return values;
+        return learned.values;
     }
 
     public Instant asOf() {
@@ -288,7 +229,7 @@ public final class ForecastModel {
             if (settings.calibrationOrigins() == 0) {
                 return new double[0];
             }
-            if (seasonality.used()) {
+            if (learned.seasonality.used()) {
                 int first = (int) Math.ceil(h / 28);
                 while (first > 0 && !Days.plus(monthsBack(first - 1), h).isAfter(day())) {
                     first--;
@@ -380,7 +321,7 @@ public final class ForecastModel {
             actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
         }
         double luck = forecast > 0 ? then.outcomeVariance(h) / (forecast * forecast) : 0;
-        return new CalibrationMemo.Point(forecast, actual, luck, then.seasonality.used());
+        return new CalibrationMemo.Point(forecast, actual, luck, then.learned.seasonality.used());
     }
 
     /** The start of asOf's UTC day: the calibration moments hang from it. */
@@ -397,57 +338,6 @@ public final class ForecastModel {
         LocalDate back = d.getDayOfMonth() == d.lengthOfMonth()
                 ? YearMonth.from(d).minusMonths(months).atEndOfMonth() : d.minusMonths(months);
         return back.atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    private Map<String, Double> timeFrames;
-
-    /** Each stage's time frame as of this model's moment (computed once). */
-    private Map<String, Double> timeFrames() {
-        if (timeFrames == null && tableAnswers()) {
-            timeFrames = StageTimeFrames.of(history.index().stays(), asOf);
-        }
-        if (timeFrames == null) {
-            // the intervals a history cut at asOf holds (one holding everything is asked at any moment)
-            List<OpenInterval> known = new ArrayList<>();
-            for (OpenInterval i : history.open()) {
-                if (!i.validFrom().isAfter(asOf)) {
-                    known.add(i);
-                }
-            }
-            timeFrames = StageTimeFrames.of(known, asOf);
-        }
-        return timeFrames;
-    }
-
-    private StaleStays staleStays;
-
-    /** Whether the stay table answers here: always, but for a history or asOf finer than a microsecond. */
-    private boolean tableAnswers() {
-        return indexed && history.index().stays().answers(asOf);
-    }
-
-    /**
-     * P(won within h | age in stage): the curve's, except for a lead past its stage's time frame in a stage with a
-     * later open stage, whose chance is its stage's stale stays' ({@link StaleStays}) where there are enough.
-     */
-    private double chance(String stage, WinModel.Cell cell, double age, double h) {
-        int at = stageOrder.indexOf(stage);
-        Double frame = at >= 0 && at < stageOrder.size() - 1 ? timeFrames().get(stage) : null;
-        if (frame != null && age > frame) {
-            // built for the first stale lead only: most leads are not, and it reads every interval
-            if (staleStays == null) {
-                staleStays = tableAnswers()
-                        ? new StaleStays(history.index().stays(), timeFrames(), asOf, settings.cells().minAtRisk())
-                        : new StaleStays(history.open(), closes, timeFrames(), asOf, settings.cells().minAtRisk());
-            }
-            if (staleStays.stale(stage, age)) {
-                double share = staleStays.winWithin(stage, age, h);
-                if (!Double.isNaN(share)) {
-                    return share;
-                }
-            }
-        }
-        return cell.winWithin(age, h);
     }
 
     /** The variance of the forecast's total over {@code h} days from the luck of the draw alone. */
@@ -520,13 +410,13 @@ public final class ForecastModel {
         Map<DealValues.Source, Integer> sources = new EnumMap<>(DealValues.Source.class);
         int thinTail = 0;
         double variance = 0;
-        Map<String, Double> frames = timeFrames();
+        Map<String, Double> frames = learned.timeFrames();
         int[] pastFrame = new int[n];
         double[] pastFrameRevenue = new double[n];
         // the quarter's calendar: 1 unless learned (then every chance of winning in this horizon is scaled alike)
-        double season = seasonality.factor(asOf, h);
+        double season = learned.seasonality.factor(asOf, h);
         // the arrivals' growth from the window's middle to the horizon's: 1 unless learned
-        double growth = trend.factor(h);
+        double growth = learned.trend.factor(h);
 
         List<Simulation.Item> items = new ArrayList<>(leads.size());
         LeadLines lines = lean ? null : new LeadLines(leads);
@@ -534,13 +424,13 @@ public final class ForecastModel {
             OpenLead lead = leads.get(li);
             double age = Math.max(0, Days.between(lead.stageSince(), asOf));
             String segment = lead.attributes().segment();
-            WinModel.Cell cell = win.cell(lead.stage(), segment, age);
-            double p = season == 1 ? chance(lead.stage(), cell, age, h)
-                    : Math.min(1, season * chance(lead.stage(), cell, age, h));
-            DealValues.Value value = values.of(segment, lead.amount());
+            WinModel.Cell cell = learned.win.cell(lead.stage(), segment, age);
+            double p = season == 1 ? learned.chance(lead.stage(), cell, age, h)
+                    : Math.min(1, season * learned.chance(lead.stage(), cell, age, h));
+            DealValues.Value value = learned.values.of(segment, lead.amount());
             if (levers != Levers.NONE) {
                 p = Math.min(1, levers.conversionFactor(lead.stage()) * season
-                        * chance(lead.stage(), cell, age, h * levers.timeScale()));
+                        * learned.chance(lead.stage(), cell, age, h * levers.timeScale()));
                 value = value.scaled(1 + levers.dealSize());
             }
             int s = stageIndex.get(lead.stage());
@@ -569,24 +459,48 @@ public final class ForecastModel {
             }
         }
 
-        // recent arrivals alike in stage, segment and group make one class of future leads
-        Map<List<Object>, Simulation.NewLeads> kinds = new LinkedHashMap<>();
-        double newWon = 0;
-        double newRevenue = 0;
-        for (Arrival a : recentArrivals) {
+        // the recent arrivals, worked out once per class of them alike in all that matters here, then added up in
+        // their own order (so to the same sums as one by one)
+        Learned.ArrivalClasses classes = learned.arrivalClasses(groupBy);
+        int c = classes.firsts().size();
+        double[] classWins = new double[c];
+        DealValues.Value[] classValue = new DealValues.Value[c];
+        int[] classGroup = new int[c];
+        int[] classKind = new int[c];
+        // classes alike in stage, segment and group make one kind of future leads for the simulation
+        Map<List<Object>, Integer> kindIndex = new LinkedHashMap<>();
+        List<Integer> kindFirst = new ArrayList<>();
+        for (int k = 0; k < c; k++) {
+            Arrival a = classes.firsts().get(k);
             String segment = a.attributes().segment();
-            WinModel.Cell cell = win.cell(a.stage(), segment, 0);
-            DealValues.Value value = values.averageFor(segment);
-            int gi = groupIndex.get(groupKey(a.attributes(), groupBy));
-            double expectedWins = season * growth * cell.integratedWinFromEntry(h) / arrivalWindowDays;
+            WinModel.Cell cell = learned.win.cell(a.stage(), segment, 0);
+            DealValues.Value value = learned.values.averageFor(segment);
+            double expectedWins = season * growth * cell.integratedWinFromEntry(h) / learned.arrivalWindowDays;
             if (levers != Levers.NONE) {
                 // ∫_0^h F(k (h − s)) ds = ∫_0^{kh} F(u) du / k, then the lever's conversion and arrival rate
-                double k = levers.timeScale();
+                double scale = levers.timeScale();
                 expectedWins = levers.conversionFactor(a.stage()) * season * growth
-                        * cell.integratedWinFromEntry(h * k) / k
-                        * levers.arrivalsOf(a.attributes().channel()) / arrivalWindowDays;
+                        * cell.integratedWinFromEntry(h * scale) / scale
+                        * levers.arrivalsOf(a.attributes().channel()) / learned.arrivalWindowDays;
                 value = value.scaled(1 + levers.dealSize());
             }
+            classWins[k] = expectedWins;
+            classValue[k] = value;
+            classGroup[k] = groupIndex.get(groupKey(a.attributes(), groupBy));
+            int kind = kindIndex.computeIfAbsent(java.util.Arrays.asList(a.stage(), segment, classGroup[k]),
+                    x -> kindIndex.size());
+            if (kind == kindFirst.size()) {
+                kindFirst.add(k);
+            }
+            classKind[k] = kind;
+        }
+        double[] kindWins = new double[kindFirst.size()];
+        double newWon = 0;
+        double newRevenue = 0;
+        for (int k : classes.classOf()) {
+            double expectedWins = classWins[k];
+            DealValues.Value value = classValue[k];
+            int gi = classGroup[k];
             newWon += expectedWins;
             newRevenue += expectedWins * value.mean();
             // a Poisson number of wins, each worth a draw: variance = expected wins × E[value²]
@@ -594,14 +508,19 @@ public final class ForecastModel {
             groupWon[gi] += expectedWins;
             groupRevenue[gi] += expectedWins * value.mean();
             groupNewRevenue[gi] += expectedWins * value.mean();
-            kinds.merge(java.util.Arrays.asList(a.stage(), segment, gi), new Simulation.NewLeads(expectedWins, value, gi),
-                    (x, y) -> new Simulation.NewLeads(x.expectedWins() + y.expectedWins(), x.value(), x.group()));
+            kindWins[classKind[k]] += expectedWins;
         }
-        double expectedArrivals = recentArrivals.isEmpty() ? 0 : recentArrivals.size() / arrivalWindowDays * h;
+        List<Simulation.NewLeads> kinds = new ArrayList<>(kindFirst.size());
+        for (int kind = 0; kind < kindFirst.size(); kind++) {
+            int first = kindFirst.get(kind);
+            kinds.add(new Simulation.NewLeads(kindWins[kind], classValue[first], classGroup[first]));
+        }
+        List<Arrival> arrivals = learned.recentArrivals;
+        double expectedArrivals = arrivals.isEmpty() ? 0 : arrivals.size() / learned.arrivalWindowDays * h;
 
         outcomeVariances.put(h + "/" + groupBy + (simulate ? "" : "/expected"), variance);
         double[] calibration = simulate ? calibrationRatios(h) : new double[0];
-        Simulation.Outcome sim = simulate ? Simulation.run(items, List.copyOf(kinds.values()), n, g,
+        Simulation.Outcome sim = simulate ? Simulation.run(items, kinds, n, g,
                 settings.simulations(), settings.seed(), new double[0], calibration.length == 0 ? 0 : modelError(h))
                 : null;
 
@@ -630,20 +549,21 @@ public final class ForecastModel {
                         Money.of(groupNewRevenue[i]), null, sims));
             }
         }
-        Forecast.NewLeads newLeads = new Forecast.NewLeads(Money.round(arrivalWindowDays, 2), recentArrivals.size(),
-                recentArrivals.isEmpty() ? null : Money.round(recentArrivals.size() / arrivalWindowDays, 4),
+        Forecast.NewLeads newLeads = new Forecast.NewLeads(Money.round(learned.arrivalWindowDays, 2), arrivals.size(),
+                arrivals.isEmpty() ? null : Money.round(arrivals.size() / learned.arrivalWindowDays, 4),
                 Money.round(expectedArrivals, 2), Money.round(newWon, 4), Money.of(newRevenue));
-        int[] counted = lean ? new int[2] : spellCounts();
+        int[] counted = lean ? new int[2] : learned.spellCounts();
         List<Double> shownRatios = new ArrayList<>();
         for (double r : calibration) {
             shownRatios.add(Money.round(r, 4));
         }
         Forecast.ModelInfo info = new Forecast.ModelInfo(ESTIMATOR, counted[0], counted[1],
-                values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency, settings.cells().minClosed(),
+                learned.values.wonDeals(), levels, thinTail, sources, excludedOtherCurrency,
+                settings.cells().minClosed(),
                 settings.cells().minAtRisk(), settings.minWonPerSegment(), settings.simulations(), settings.seed(),
                 calibration.length == 0 ? SIMULATED : CALIBRATED, shownRatios,
-                calibration.length == 0 ? null : Money.round(modelError(h), 4), seasonality.info(asOf, h),
-                trend.info(h), sim == null ? null : sim.inNormalSums());
+                calibration.length == 0 ? null : Money.round(modelError(h), 4), learned.seasonality.info(asOf, h),
+                learned.trend.info(h), sim == null ? null : sim.inNormalSums(), learned.at);
         double[] totals = sim == null ? null : sim.totals();
         return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
                 quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null,
@@ -684,7 +604,8 @@ public final class ForecastModel {
                 named.put(key, 0);
             }
         }
-        for (Arrival a : recentArrivals) {
+        // every recent arrival's key is its class's
+        for (Arrival a : learned.arrivalClasses(groupBy).firsts()) {
             String key = groupKey(a.attributes(), groupBy);
             if (key == null) {
                 unnamed = true;
@@ -702,7 +623,7 @@ public final class ForecastModel {
         return index;
     }
 
-    private static String groupKey(LeadAttributes attributes, String groupBy) {
+    static String groupKey(LeadAttributes attributes, String groupBy) {
         return groupBy == null ? null : attributes.get(groupBy);
     }
 

@@ -38,6 +38,15 @@ final class HistoryIndex {
     private final long[] knownFromMicros;
     private final long[] knownUntilMicros;
     private final boolean[] superseded;
+    /** What models learned at the start of a day on these rows ({@link Learned}), the few newest. */
+    private final Map<Learned.Key, Learned> learned = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Learned.Key, Learned> eldest) {
+            return size() > LEARNED_KEPT;
+        }
+    };
+    /** Each holds curves over every spell: a few hundred MB at a million leads. */
+    private static final int LEARNED_KEPT = 2;
 
     HistoryIndex(History history) {
         this.history = history;
@@ -158,6 +167,24 @@ final class HistoryIndex {
     /** Whether close i's instant {@code which} (as {@code xm} = its micros) is not after t (as {@code tm}). */
     private boolean notAfter(long xm, int i, long tm, Instant t, java.util.function.Function<Close, Instant> which) {
         return xm < tm || xm == tm && !which.apply(history.closes().get(i)).isAfter(t);
+    }
+
+    /**
+     * What was learned for {@code key} on these rows, learned by {@code learn} if not kept. Two first questions of a
+     * day at once may both learn it; they learn the same.
+     */
+    Learned learned(Learned.Key key, java.util.function.Supplier<Learned> learn) {
+        synchronized (learned) {
+            Learned known = learned.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
+        Learned made = learn.get();
+        synchronized (learned) {
+            learned.put(key, made);
+        }
+        return made;
     }
 
     /** The open intervals grouped by stay. */

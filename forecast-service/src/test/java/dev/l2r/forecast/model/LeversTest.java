@@ -83,4 +83,36 @@ class LeversTest {
         assertThat(model.expectedRevenueUnder(6, new Levers(2.0, null, 0, 0, 0, null)))
                 .isCloseTo(1000 + 750 + 3 * NEW_WINS_6 * 750, within(0.006));
     }
+
+    /**
+     * More leads in one channel scale only that channel's arrivals, wherever they fall among the others alike in
+     * stage and segment: on a generated pipeline (three channels drawn at random), the lever adds exactly what that
+     * channel's arrivals in the window were expected to bring, each worked out by hand from the model's own curve and
+     * values (each total is rounded to the cent).
+     */
+    @Test
+    void moreLeadsInAChannelScaleOnlyThatChannelsArrivals() {
+        History history = GeneratedPipeline.generate(5, 400, 8, 0, 0);
+        java.time.Instant asOf = Days.plus(GeneratedPipeline.START, 380);
+        ForecastModel model = ForecastModel.train(history, asOf, "USD", java.util.List.of(GeneratedPipeline.STAGE),
+                new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 100, 1, 0, 4));
+        double ch1 = 0;
+        int others = 0;
+        for (Arrival a : history.asOf(asOf).arrivals()) {
+            if (a.firstSeenAt().isBefore(Days.plus(asOf, -90))) {
+                continue;
+            }
+            String segment = a.attributes().segment();
+            if ("ch1".equals(a.attributes().channel())) {
+                ch1 += model.winModel().cell(a.stage(), segment, 0).integratedWinFromEntry(30) / 90
+                        * model.dealValues().averageFor(segment).mean();
+            } else {
+                others++;
+            }
+        }
+        assertThat(ch1).isGreaterThan(0);
+        assertThat(others).isGreaterThan(100);
+        assertThat(model.expectedRevenueUnder(30, new Levers(0, null, 0, 0, 1.0, "ch1"))
+                - model.expectedRevenueUnder(30, Levers.NONE)).isCloseTo(ch1, within(0.011));
+    }
 }
