@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -150,8 +152,12 @@ public final class Backtest {
                              String groupBy, CalibrationMemo memo) {
         // the periods' forecasts are independent (they share only the memo, which takes concurrent points): on as
         // many cores as there are, in the periods' order
+        // months of 28 to 31 days ask the same calibration origins over each length: one model per origin for all
+        Set<Double> horizons = new TreeSet<>();
+        periods.forEach(p -> horizons.add(horizonDays != null ? horizonDays : Days.between(p.start(), p.end())));
+        CalibrationMemo shared = horizons.size() > 1 ? memo.makingTogether(horizons) : memo;
         List<Row> rows = periods.parallelStream()
-                .map(p -> row(history, p, horizonDays, currency, stageOrder, settings, groupBy, memo)).toList();
+                .map(p -> row(history, p, horizonDays, currency, stageOrder, settings, groupBy, shared)).toList();
         List<Row> scored = rows.stream().filter(r -> r.actual().signum() > 0).toList();
         String note = scored.size() == rows.size() ? null
                 : (rows.size() - scored.size()) + " period(s) with no won revenue are left out of MAPE and coverage";

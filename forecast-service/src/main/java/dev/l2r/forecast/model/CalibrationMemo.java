@@ -1,8 +1,10 @@
 package dev.l2r.forecast.model;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -44,13 +46,37 @@ public final class CalibrationMemo {
     }
 
     private final Map<Key, Point> points;
+    /** The horizons whose points are made together at an origin ({@link #makingTogether}); usually none. */
+    private final Set<Double> together;
 
     public CalibrationMemo() {
-        this(new ConcurrentHashMap<>());
+        this(new ConcurrentHashMap<>(), Set.of());
     }
 
-    private CalibrationMemo(Map<Key, Point> points) {
+    private CalibrationMemo(Map<Key, Point> points, Set<Double> together) {
         this.points = points;
+        this.together = together;
+    }
+
+    /**
+     * The same points (what is kept in one is kept in the other), with the points over each of {@code horizons} made
+     * together whenever one of them is made at an origin: the model at the origin is most of a point's cost, and a
+     * backtest's periods of 28 to 31 days ask for the same origins over each of their lengths.
+     */
+    public CalibrationMemo makingTogether(Collection<Double> horizons) {
+        return new CalibrationMemo(points, Set.copyOf(horizons));
+    }
+
+    /** The horizons to make together with any one of them at an origin. */
+    Set<Double> together() {
+        return together;
+    }
+
+    /** Keeps {@code point}, made beside another, unless one is kept already. */
+    void offer(Key key, Point point) {
+        if (points.size() < MAX_POINTS) {
+            points.putIfAbsent(key, point);
+        }
     }
 
     Point point(Key key, Supplier<Point> compute) {
@@ -81,7 +107,7 @@ public final class CalibrationMemo {
                 kept.put(key, point);
             }
         });
-        return new CalibrationMemo(kept);
+        return new CalibrationMemo(kept, Set.of());
     }
 
     /** How many points are kept (for tests and the benchmark). */

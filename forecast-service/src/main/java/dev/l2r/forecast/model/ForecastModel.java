@@ -306,22 +306,38 @@ public final class ForecastModel {
 
     /** The calibration point at {@code t} over h days, from the memo or made and kept there. */
     private CalibrationMemo.Point point(Instant t, double h) {
-        return memo.point(new CalibrationMemo.Key(currency, stageOrder, settings.uncalibrated(), h, t),
-                () -> calibrationPoint(t, h));
+        return memo.point(key(t, h), () -> calibrationPoint(t, h));
     }
 
-    /** The model at {@code t}'s forecast over h days against what was won in (t, t + h]. */
+    private CalibrationMemo.Key key(Instant t, double h) {
+        return new CalibrationMemo.Key(currency, stageOrder, settings.uncalibrated(), h, t);
+    }
+
+    /**
+     * The model at {@code t}'s forecast over h days against what was won in (t, t + h]; the memo's other horizons
+     * to be made together ({@link CalibrationMemo#makingTogether}) are made from the same model and kept.
+     */
     private CalibrationMemo.Point calibrationPoint(Instant t, double h) {
         ForecastModel then = new ForecastModel(history, t, currency, stageOrder, settings.uncalibrated(), indexed,
                 true, memo);
-        double forecast = then.expectation(h, null).expectedRevenue().doubleValue();
+        for (double other : memo.together()) {
+            if (other != h) {
+                memo.offer(key(t, other), then.pointOver(other));
+            }
+        }
+        return then.pointOver(h);
+    }
+
+    /** This (calibration) model's point: its forecast over h days against what was won in (asOf, asOf + h]. */
+    private CalibrationMemo.Point pointOver(double h) {
+        double forecast = expectation(h, null).expectedRevenue().doubleValue();
         double actual = 0;
-        Instant end = Days.plus(t, h);
-        for (Close c : indexed ? history.index().closesBetween(t, end) : history.closesBetween(t, end)) {
+        Instant end = Days.plus(asOf, h);
+        for (Close c : indexed ? history.index().closesBetween(asOf, end) : history.closesBetween(asOf, end)) {
             actual += c.won() && c.pricedIn(currency) ? c.amount().doubleValue() : 0;
         }
-        double luck = forecast > 0 ? then.outcomeVariance(h) / (forecast * forecast) : 0;
-        return new CalibrationMemo.Point(forecast, actual, luck, then.learned.seasonality.used());
+        double luck = forecast > 0 ? outcomeVariance(h) / (forecast * forecast) : 0;
+        return new CalibrationMemo.Point(forecast, actual, luck, learned.seasonality.used());
     }
 
     /** The start of asOf's UTC day: the calibration moments hang from it. */

@@ -64,4 +64,34 @@ class CalibrationMemoTest {
         made.incrementAndGet();
         return new CalibrationMemo.Point(1, 1, 0, true);
     }
+
+    /**
+     * A backtest's months of 30 and 31 days ask the same origins: made together, the points over both come from one
+     * model per origin, and each is the point made alone.
+     */
+    @Test
+    void pointsMadeTogetherAreThoseMadeAlone() {
+        History history = GeneratedPipeline.generate(3, 730, 8, 0, 0.3);
+        List<String> stages = List.of(GeneratedPipeline.STAGE);
+        ForecastModel.Settings settings = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5, 90, 2000, 7,
+                12, 4, true);
+        Instant asOf = Instant.parse("2021-09-30T23:59:59.999999Z");
+        CalibrationMemo memo = new CalibrationMemo();
+        CalibrationMemo together = memo.makingTogether(List.of(30.0, 31.0));
+        Forecast october = ForecastModel.train(history, asOf, "USD", stages, settings, together).forecast(31, null);
+        int made = memo.size();
+        Forecast thirty = ForecastModel.train(history, asOf, "USD", stages, settings, together).forecast(30, null);
+        assertThat(october.model().intervalCalibrationRatios()).hasSize(12);
+        assertThat(made).isEqualTo(2 * 12);
+        // 30 days from Aug 31 end by Sep 30, 31 do not: the 30-day question's newest origin is a month later than the
+        // 31-day one's, and its other eleven were made
+        assertThat(memo.size()).as("the 30-day question found eleven of its points made").isEqualTo(made + 2);
+        for (double h : List.of(30.0, 31.0)) {
+            Forecast alone = ForecastModel.train(history, asOf, "USD", stages, settings).forecast(h, null);
+            Forecast shared = h == 30 ? thirty : october;
+            assertThat(shared.model().intervalCalibrationRatios()).isEqualTo(alone.model().intervalCalibrationRatios());
+            assertThat(shared.p10()).isEqualTo(alone.p10());
+            assertThat(shared.p90()).isEqualTo(alone.p90());
+        }
+    }
 }
