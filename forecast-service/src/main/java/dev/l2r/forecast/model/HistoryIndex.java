@@ -240,8 +240,15 @@ final class HistoryIndex {
         final long[][] closedMicros;
         /** Every spell, latest close first (not closed yet before all): the ones open at t are a prefix. */
         final Instant[] byCloseEntered;
+        final long[] byCloseEnteredMicros;
         final Instant[] byCloseClosed;
         final long[] byCloseMicros;
+        /**
+         * Whether every entry is a whole microsecond well inside the microseconds' range (as the database keeps
+         * them): then an open spell's length at a whole-microsecond t is t's microseconds less its entry's, as
+         * {@link Days#between} would compute it, without reading the instant.
+         */
+        final boolean enteredWholeMicros;
 
         Column(List<Spell> spells) {
             Map<StageOutcome, List<Spell>> byOutcome = new java.util.EnumMap<>(StageOutcome.class);
@@ -288,14 +295,23 @@ final class HistoryIndex {
                     Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
             int n = latestClose.size();
             byCloseEntered = new Instant[n];
+            byCloseEnteredMicros = new long[n];
             byCloseClosed = new Instant[n];
             byCloseMicros = new long[n];
+            boolean whole = true;
             for (int j = 0; j < n; j++) {
                 Spell s = latestClose.get(j);
                 byCloseEntered[j] = s.enteredAt();
+                byCloseEnteredMicros[j] = micros(s.enteredAt());
+                whole &= wholeMicros(s.enteredAt());
                 byCloseClosed[j] = s.closedAt();
                 byCloseMicros[j] = s.closedAt() == null ? Long.MAX_VALUE : micros(s.closedAt());
             }
+            enteredWholeMicros = whole;
+        }
+
+        private static boolean wholeMicros(Instant t) {
+            return t.getNano() % 1000 == 0 && Math.abs(micros(t)) < 1L << 61;
         }
 
         /**
@@ -334,10 +350,11 @@ final class HistoryIndex {
             }
             double[] open = new double[prefix];
             int w = 0;
+            boolean subtract = enteredWholeMicros && wholeMicros(t);
             for (int j = 0; j < prefix; j++) {
-                Instant in = byCloseEntered[j];
-                if (!in.isAfter(t)) {
-                    open[w++] = Days.between(in, t);
+                long in = byCloseEnteredMicros[j];
+                if (notAfter(in, byCloseEntered[j], tm, t)) {
+                    open[w++] = subtract ? Days.days(tm - in) : Days.between(byCloseEntered[j], t);
                 }
             }
             if (w > 0) {
@@ -351,8 +368,8 @@ final class HistoryIndex {
         int[] countsAt(Instant t) {
             long tm = micros(t);
             int enteredBy = 0;
-            for (Instant in : byCloseEntered) {
-                enteredBy += in.isAfter(t) ? 0 : 1;
+            for (int j = 0; j < byCloseEntered.length; j++) {
+                enteredBy += notAfter(byCloseEnteredMicros[j], byCloseEntered[j], tm, t) ? 1 : 0;
             }
             int closedBy = 0;
             for (int k = 0; k < outcomes.length; k++) {
