@@ -434,7 +434,8 @@ public final class ForecastModel {
         // the arrivals' growth from the window's middle to the horizon's: 1 unless learned
         double growth = learned.trend.factor(h);
 
-        List<Simulation.Item> items = new ArrayList<>(leads.size());
+        // only a simulation reads them: an expectation (a calibration point, a lever) makes none
+        List<Simulation.Item> items = simulate ? new ArrayList<>(leads.size()) : List.of();
         LeadLines lines = lean ? null : new LeadLines(leads);
         for (int li = 0; li < leads.size(); li++) {
             OpenLead lead = leads.get(li);
@@ -469,7 +470,9 @@ public final class ForecastModel {
             groupRevenue[gi] += p * value.mean();
             groupWon[gi] += p;
             variance += p * value.meanSquare() - p * p * value.mean() * value.mean();
-            items.add(new Simulation.Item(p, value, s, gi));
+            if (simulate) {
+                items.add(new Simulation.Item(p, value, s, gi));
+            }
             if (!lean) {
                 lines.set(li, age, p, cell, value, key);
             }
