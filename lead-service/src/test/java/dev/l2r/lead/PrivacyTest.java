@@ -347,6 +347,66 @@ class PrivacyTest {
         given().get("/api/leads/{id}", leadId).then().statusCode(404);
     }
 
+    @Test
+    void segmentsRetryOfAnErasedDeliveryAboutAnEmailLeavesTheIdentityForgotten() throws Exception {
+        Person p = Person.fresh();
+        // the userId an email, and no anonymousId: the lead is the email's pseudonym alone
+        String identify = SegmentMauticWebhooksTest.fixture("segment/identify.json")
+                .replaceAll("\"anonymousId\":\\s*\"507f191e810c19729de860ea\",\\s*", "")
+                .replace("97980cfea0067", p.email())
+                .replace("022bb90c-bbac-11e4-8dfc-aa07a5b093db", "identify-" + p.user())
+                .replace("Peter Gibbons", p.name()).replace("peter@example.com", p.email());
+        assertThat(identify).doesNotContain("anonymousId");
+        post("segment", identify, segmentSigned(identify)).statusCode(200).body("recorded", equalTo(1));
+        String leadId = given().get("/api/leads/{id}", "segment:" + p.email()).then().statusCode(200)
+                .extract().path("leadId");
+        assertThat(leadId).matches("segment:p-[a-z2-7]{26}");
+        assertThat(identities("segment", p.email())).isEqualTo(1);
+        given().delete("/api/leads/{id}", leadId).then().statusCode(202).body("removed.identities", equalTo(1));
+        assertThat(identities("segment", p.email())).as("identity rows after the erasure").isZero();
+
+        // Segment retries the same body: a duplicate, and the erased identity is not taken back
+        post("segment", identify, segmentSigned(identify)).statusCode(200)
+                .body("recorded", equalTo(0)).body("duplicates", equalTo(1));
+        assertThat(identities("segment", p.email())).as("identity rows after Segment's retry").isZero();
+        given().get("/api/leads/{id}", "segment:" + p.email()).then().statusCode(404);
+        given().get("/api/leads/{id}", leadId).then().statusCode(404);
+        assertThat(columnsHolding(p.email())).isEmpty();
+    }
+
+    @Test
+    void aRestClientsRepeatOfAnErasedEventAboutAnEmailLeavesTheIdentityForgotten() throws Exception {
+        String email = "rest." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String body = """
+                {"toStage":"MQL","occurredAt":"2025-03-01T10:15:30Z","source":"api","sourceEventId":"%s"}"""
+                .formatted("e-" + email);
+        String leadId = given().contentType(ContentType.JSON).body(body).post("/api/leads/{id}/transitions", email)
+                .then().statusCode(201).extract().path("leadId");
+        assertThat(leadId).matches("api:p-[a-z2-7]{26}");
+        assertThat(identities("api", email)).isEqualTo(1);
+        given().delete("/api/leads/{id}", leadId).then().statusCode(202).body("removed.identities", equalTo(1));
+        assertThat(identities("api", email)).as("identity rows after the erasure").isZero();
+
+        // the client repeats the event: a duplicate, and the erased identity is not taken back
+        given().contentType(ContentType.JSON).body(body).post("/api/leads/{id}/transitions", email).then()
+                .statusCode(200).body("status", equalTo("duplicate"));
+        assertThat(identities("api", email)).as("identity rows after the client's repeat").isZero();
+        given().get("/api/leads/{id}", "api:" + email).then().statusCode(404);
+        given().get("/api/leads/{id}", leadId).then().statusCode(404);
+    }
+
+    /** The registry's rows of a sender's personal identity, found by its keyed hash (computed here). */
+    long identities(String source, String identity) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM lead_identity WHERE identity_hash = ?")) {
+            ps.setBytes(1, hmac(source, identity.strip().toLowerCase(java.util.Locale.ROOT)));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     // --- retention ---------------------------------------------------------------------------------------------
 
     @Test

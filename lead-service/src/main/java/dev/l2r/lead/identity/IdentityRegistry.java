@@ -8,11 +8,15 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The one place a sender's id becomes a lead id, and a lead id is found again from what a caller knows. A
@@ -36,10 +40,39 @@ public class IdentityRegistry {
     Pseudonyms pseudonyms = new Pseudonyms();
     Clock clock = Clock.systemUTC();
 
+    /** While {@link #withoutClaiming} runs on a thread: the unstored pseudonyms it answered, by keyed hash. */
+    private final ThreadLocal<Map<ByteBuffer, String>> unclaimed = new ThreadLocal<>();
+
+    /** What {@link #withoutClaiming} read, and whether a personal id seen for the first time was met in it. */
+    public record Unclaimed<T>(T value, boolean withheld) {
+    }
+
+    /**
+     * Runs {@code read} with no personal id recorded on first sight: such an id gets a pseudonym that is stored
+     * nowhere (the same one each time it comes up in {@code read}); a known one answers its lead id as always. For
+     * reading a delivery that may repeat an erased person's: recording it nowhere must not take their keyed hash
+     * back into the registry (docs/privacy.md). When one was withheld, the ids read are not to be recorded.
+     */
+    public <T> Unclaimed<T> withoutClaiming(Supplier<T> read) {
+        Map<ByteBuffer, String> outer = unclaimed.get();
+        Map<ByteBuffer, String> mine = outer != null ? outer : new HashMap<>();
+        int before = mine.size();
+        unclaimed.set(mine);
+        try {
+            T value = read.get();
+            return new Unclaimed<>(value, mine.size() > before);
+        } finally {
+            if (outer == null) {
+                unclaimed.remove();
+            }
+        }
+    }
+
     /**
      * The lead id of {@code senderId} as {@code source} sends it: {@code prefix + senderId}, or, when the id is
      * personal, its pseudonym {@code prefix + "p-" + 26 base32}, made on first sight. Without an identity key a
-     * personal id cannot be taken: 503, so that the sender retries once one is configured.
+     * personal id cannot be taken: 503, so that the sender retries once one is configured. Inside
+     * {@link #withoutClaiming} a new identity is answered an unstored pseudonym instead.
      */
     @Transactional
     public String leadIdFor(String source, String prefix, String senderId) {
@@ -48,7 +81,12 @@ public class IdentityRegistry {
         }
         byte[] hash = hash().of(source, senderId);
         try (Connection c = history.connection()) {
-            return store.claim(c, hash, pseudonyms.next(prefix), clock.instant());
+            Map<ByteBuffer, String> withheld = unclaimed.get();
+            if (withheld == null) {
+                return store.claim(c, hash, pseudonyms.next(prefix), clock.instant());
+            }
+            String known = store.leadOfIdentity(c, hash);
+            return known != null ? known : withheld.computeIfAbsent(ByteBuffer.wrap(hash), h -> pseudonyms.next(prefix));
         } catch (SQLException e) {
             throw new RecordingFailed(e);
         }

@@ -6,6 +6,7 @@ import dev.l2r.lead.funnel.FunnelDefinitions;
 import dev.l2r.lead.history.StageChange;
 import dev.l2r.lead.identity.IdentityRegistry;
 import dev.l2r.lead.identity.PersonalIds;
+import dev.l2r.lead.privacy.ErasedDeliveries;
 import dev.l2r.platform.problem.ProblemException;
 import dev.l2r.platform.time.ApiTimes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -37,6 +39,9 @@ public class StageChangeFactory {
 
     @Inject
     IdentityRegistry identities;
+
+    @Inject
+    ErasedDeliveries erased;
 
     @ConfigProperty(name = "l2r.intake.earliest-event-time")
     Instant earliest;
@@ -81,8 +86,14 @@ public class StageChangeFactory {
         Instant at = eventTime("occurredAt", occurredAt);
         StageChange change = check(new StageChange(id, key, rawStage, at, source, sourceEventId, amount, currency,
                 attributes));
-        // a personal id (an email) is never a lead id: the registry gives it its pseudonym
-        return PersonalIds.isPersonal(id) ? change.withLeadId(identities.clientLeadId(source, id)) : change;
+        if (!PersonalIds.isPersonal(id)) {
+            return change;
+        }
+        // a personal id (an email) is never a lead id: the registry gives it its pseudonym; a repeat of an erased
+        // person's change is recorded nowhere, so it must not take their identity back into the registry either
+        return change.withLeadId(erased.allRepeats(List.of(change))
+                ? identities.withoutClaiming(() -> identities.clientLeadId(source, id)).value()
+                : identities.clientLeadId(source, id));
     }
 
     /**

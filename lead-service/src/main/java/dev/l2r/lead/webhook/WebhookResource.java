@@ -1,6 +1,7 @@
 package dev.l2r.lead.webhook;
 
 import dev.l2r.lead.history.StageChange;
+import dev.l2r.lead.identity.IdentityRegistry;
 import dev.l2r.lead.identity.Links;
 import dev.l2r.lead.intake.BodyLimits;
 import dev.l2r.lead.intake.Intake;
@@ -82,6 +83,9 @@ public class WebhookResource {
     @Inject
     ErasedDeliveries erased;
 
+    @Inject
+    IdentityRegistry identities;
+
     Clock clock = Clock.systemUTC();
 
     /** Longest place of a parked value in its payload. */
@@ -144,8 +148,10 @@ public class WebhookResource {
                 limits.readAll(body), clock.instant());
 
         sender.authenticate(request);
-        WebhookItems items = new WebhookItems();
-        sender.read(request, items);
+        // read first without recording the identities seen for the first time: a retry of an erased person's
+        // delivery must not take their keyed hash back into the registry (docs/privacy.md)
+        IdentityRegistry.Unclaimed<WebhookItems> unclaimed = identities.withoutClaiming(() -> read(sender, request));
+        WebhookItems items = unclaimed.value();
         List<WebhookItems.Parked> parked = parkable(items);
         if (items.changes().isEmpty() && parked.isEmpty() && items.links().isEmpty() && !items.refusals().isEmpty()
                 && items.ignored() == 0) {
@@ -158,6 +164,11 @@ public class WebhookResource {
             long repeated = items.changes().size() + parked.size();
             intake.repeatsOfErased(source, repeated);
             return sender.answer(new IntakeReport(0, 0, 0, repeated, 0, List.of(), erasedDelivery, items.ignored(), 0, 0));
+        }
+        if (unclaimed.withheld()) {
+            // a delivery to record after all: read again, its new identities given the pseudonyms they keep
+            items = read(sender, request);
+            parked = parkable(items);
         }
         IntakeRun run = intake.run(source);
         Long delivery = null;
@@ -183,6 +194,12 @@ public class WebhookResource {
         }
         parkedRecording.parked(source, parking, parked);
         return sender.answer(report.withParked(parking.parked(), parking.duplicates()));
+    }
+
+    private static WebhookItems read(WebhookSource sender, WebhookRequest request) {
+        WebhookItems items = new WebhookItems();
+        sender.read(request, items);
+        return items;
     }
 
     /**
