@@ -150,12 +150,12 @@ public final class Backtest {
     public static Result run(History history, List<Period> periods, Double horizonDays, String interval,
                              String currency, List<String> stageOrder, ForecastModel.Settings settings,
                              String groupBy, CalibrationMemo memo) {
-        // the periods' forecasts are independent (they share only the memo, which takes concurrent points): on as
-        // many cores as there are, in the periods' order
         // months of 28 to 31 days ask the same calibration origins over each length: one model per origin for all
         Set<Double> horizons = new TreeSet<>();
         periods.forEach(p -> horizons.add(horizonDays != null ? horizonDays : Days.between(p.start(), p.end())));
         CalibrationMemo shared = horizons.size() > 1 ? memo.makingTogether(horizons) : memo;
+        // the periods' forecasts are independent (they share only the memo, which takes concurrent points): on as
+        // many cores as there are, in the periods' order
         List<Row> rows = periods.parallelStream()
                 .map(p -> row(history, p, horizonDays, currency, stageOrder, settings, groupBy, shared)).toList();
         List<Row> scored = rows.stream().filter(r -> r.actual().signum() > 0).toList();
