@@ -303,15 +303,11 @@ final class HistoryIndex {
                 Spell s = latestClose.get(j);
                 byCloseEntered[j] = s.enteredAt();
                 byCloseEnteredMicros[j] = micros(s.enteredAt());
-                whole &= wholeMicros(s.enteredAt());
+                whole &= StayTable.whole(s.enteredAt());
                 byCloseClosed[j] = s.closedAt();
                 byCloseMicros[j] = s.closedAt() == null ? Long.MAX_VALUE : micros(s.closedAt());
             }
             enteredWholeMicros = whole;
-        }
-
-        private static boolean wholeMicros(Instant t) {
-            return t.getNano() % 1000 == 0 && Math.abs(micros(t)) < 1L << 61;
         }
 
         /**
@@ -350,7 +346,7 @@ final class HistoryIndex {
             }
             double[] open = new double[prefix];
             int w = 0;
-            boolean subtract = enteredWholeMicros && wholeMicros(t);
+            boolean subtract = enteredWholeMicros && StayTable.whole(t);
             for (int j = 0; j < prefix; j++) {
                 long in = byCloseEnteredMicros[j];
                 if (notAfter(in, byCloseEntered[j], tm, t)) {

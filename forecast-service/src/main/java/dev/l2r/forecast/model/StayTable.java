@@ -126,7 +126,8 @@ final class StayTable {
         return exact && whole(asOf);
     }
 
-    private static boolean whole(Instant t) {
+    /** Whether {@code t} is a whole microsecond whose microseconds can be added and subtracted without overflow. */
+    static boolean whole(Instant t) {
         return t.getNano() % 1000 == 0 && Math.abs(t.getEpochSecond()) < RANGE_SECONDS;
     }
 
