@@ -91,7 +91,8 @@ public class StageChangeFactory {
         }
         // a personal id (an email) is never a lead id: the registry gives it its pseudonym; a repeat of an erased
         // person's change is recorded nowhere, so it must not take their identity back into the registry either
-        return change.withLeadId(erased.allRepeats(List.of(change))
+        // (only a change with a source event id can be recognised as one: the others need no lookup)
+        return change.withLeadId(change.sourceEventId() != null && erased.allRepeats(List.of(change))
                 ? identities.withoutClaiming(() -> identities.clientLeadId(source, id)).value()
                 : identities.clientLeadId(source, id));
     }
