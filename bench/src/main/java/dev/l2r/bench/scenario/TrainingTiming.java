@@ -57,9 +57,11 @@ public final class TrainingTiming {
             List<Backtest.Period> periods = Backtest.periods(Instant.parse("2024-01-01T00:00:00Z"),
                     Instant.parse("2025-01-01T00:00:00Z"), "month");
             CalibrationMemo points = new CalibrationMemo();
-            Backtest.run(history, periods, null, "month", "USD", stages, settings, null, points);
-            System.out.printf("backtest %d ms, %d calibration points made%n", (System.nanoTime() - a) / 1_000_000,
-                    points.size());
+            Backtest.Result r = Backtest.run(history, periods, null, "month", "USD", stages, settings, null, points);
+            System.out.printf("backtest %d ms, %d calibration points made; MAPE %s, coverage %s, bias %s%n",
+                    (System.nanoTime() - a) / 1_000_000, points.size(), r.mape(), r.coverage(), r.bias());
+            r.periods().forEach(p -> System.out.printf("  %s forecast %s P10 %s P90 %s actual %s%n", p.period(),
+                    p.forecast(), p.p10(), p.p90(), p.actual()));
         }
     }
 

@@ -437,14 +437,14 @@ public final class ForecastModel {
         // only a simulation reads them: an expectation (a calibration point, a lever) makes none
         List<Simulation.Item> items = simulate ? new ArrayList<>(leads.size()) : List.of();
         LeadLines lines = lean ? null : new LeadLines(leads);
+        LeadFacts facts = leadFacts();
         for (int li = 0; li < leads.size(); li++) {
             OpenLead lead = leads.get(li);
-            double age = Math.max(0, Days.between(lead.stageSince(), asOf));
-            String segment = lead.attributes().segment();
-            WinModel.Cell cell = learned.win.cell(lead.stage(), segment, age);
+            double age = facts.age[li];
+            WinModel.Cell cell = facts.cell[li];
             double p = season == 1 ? learned.chance(lead.stage(), cell, age, h)
                     : Math.min(1, season * learned.chance(lead.stage(), cell, age, h));
-            DealValues.Value value = learned.values.of(segment, lead.amount());
+            DealValues.Value value = facts.value[li];
             if (levers != Levers.NONE) {
                 p = Math.min(1, levers.conversionFactor(lead.stage()) * season
                         * learned.chance(lead.stage(), cell, age, h * levers.timeScale()));
@@ -587,6 +587,30 @@ public final class ForecastModel {
         return new Forecast(asOf, h, currency, Money.of(totalRevenue), quantile(totals, 0.1), quantile(totals, 0.5),
                 quantile(totals, 0.9), Money.round(totalWon, 4), byStage, groupBy, groups, newLeads, info, null,
                 lean ? List.of() : lines, totals);
+    }
+
+    /** Per open lead (as {@link #leads}), what every horizon's forecast reads alike: age in stage, cell, value. */
+    private record LeadFacts(double[] age, WinModel.Cell[] cell, DealValues.Value[] value) {
+    }
+
+    private LeadFacts leadFacts;
+
+    /** Worked out once per model: a calibration model is asked over each length of month, a plan under each lever. */
+    private synchronized LeadFacts leadFacts() {
+        if (leadFacts == null) {
+            int n = leads.size();
+            LeadFacts made = new LeadFacts(new double[n], new WinModel.Cell[n], new DealValues.Value[n]);
+            for (int i = 0; i < n; i++) {
+                OpenLead lead = leads.get(i);
+                double age = Math.max(0, Days.between(lead.stageSince(), asOf));
+                String segment = lead.attributes().segment();
+                made.age[i] = age;
+                made.cell[i] = learned.win.cell(lead.stage(), segment, age);
+                made.value[i] = learned.values.of(segment, lead.amount());
+            }
+            leadFacts = made;
+        }
+        return leadFacts;
     }
 
     /**

@@ -45,11 +45,13 @@ final class HistoryIndex {
             return size() > LEARNED_KEPT;
         }
     };
+    private final ArrivalKinds arrivalKinds;
     /** Each holds curves over every spell: a few hundred MB at a million leads. */
     private static final int LEARNED_KEPT = 2;
 
     HistoryIndex(History history) {
         this.history = history;
+        this.arrivalKinds = new ArrivalKinds(history.arrivals());
         this.stays = new StayTable(history.open(), history.closes());
         Map<String, List<Spell>> stages = new HashMap<>();
         Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
@@ -185,6 +187,11 @@ final class HistoryIndex {
             learned.put(key, made);
         }
         return made;
+    }
+
+    /** The arrivals' kinds, worked out as windows reach them. */
+    ArrivalKinds arrivalKinds() {
+        return arrivalKinds;
     }
 
     /** The open intervals grouped by stay. */

@@ -44,6 +44,8 @@ final class Learned {
     final List<Close> closes;
     final double arrivalWindowDays;
     final List<Arrival> recentArrivals;
+    /** Where the recent arrivals begin in the history's arrivals (learned from the index), else -1. */
+    private final int recentFrom;
     final Seasonality seasonality;
     final Trend trend;
     private final History history;
@@ -90,7 +92,17 @@ final class Learned {
         // never extrapolate the arrival rate from a window longer than the history itself
         this.arrivalWindowDays = Math.min(settings.arrivalWindowDays(), Days.between(earliest, at));
         Instant windowStart = Days.plus(at, -arrivalWindowDays);
-        this.recentArrivals = arrivalWindowDays < 1 ? List.of() : arrivalsBetween(windowStart, at);
+        if (arrivalWindowDays < 1) {
+            this.recentArrivals = List.of();
+            this.recentFrom = 0;
+        } else if (indexed) {
+            List<Arrival> all = history.arrivals();
+            this.recentFrom = firstAfter(all, windowStart, false);
+            this.recentArrivals = all.subList(recentFrom, Math.max(recentFrom, firstAfter(all, at, true)));
+        } else {
+            this.recentArrivals = arrivalsBetween(windowStart, at);
+            this.recentFrom = -1;
+        }
         this.seasonality = settings.seasonality() ? Seasonality.learn(closes, at, currency) : Seasonality.off();
         this.trend = settings.trend() ? Trend.learn(first == null ? List.of() : arrivalsBetween(first, at), first, at,
                 arrivalWindowDays) : Trend.off();
@@ -123,6 +135,9 @@ final class Learned {
 
     ArrivalClasses arrivalClasses(String groupBy) {
         return classes.computeIfAbsent(Optional.ofNullable(groupBy), k -> {
+            if (groupBy == null && recentFrom >= 0) {
+                return history.index().arrivalKinds().classes(recentFrom, recentFrom + recentArrivals.size());
+            }
             Map<List<Object>, Integer> index = new HashMap<>();
             List<Arrival> firsts = new ArrayList<>();
             int[] classOf = new int[recentArrivals.size()];

@@ -2,6 +2,7 @@ package dev.l2r.forecast.model;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -180,18 +181,35 @@ final class StaleStays {
 
     /**
      * From a stay table, in microseconds. Only the stays that can count are kept: a question is only ever asked at
-     * an age past the stage's frame, so a stay shorter than the frame is never read. They are kept longest first,
-     * so a question at an age reads only the stays at least that long.
+     * an age past the stage's frame, so a stay shorter than the frame is never read.
+     *
+     * <p>A model asks one stage at many ages (each stale lead's whole days) and a few horizons. Over one horizon h,
+     * stay s (since σ, end e) counts at an age of a microseconds when it was still in the stage then (σ + a &lt; e)
+     * and the window (σ + a, σ + a + h] had ended by asOf t: a ≤ min(e − σ − 1, t − σ − h). It was won there when a
+     * won close W known at t falls in the window: W − σ − h ≤ a ≤ W − σ − 1. So per (stage, h) the stays' count
+     * limits, sorted, and their won ranges (merged per stay), sorted by either end, answer any age with three
+     * binary searches instead of a pass over the stays.
      */
     private static final class Table implements Counts {
 
-        /** One stage's stays that can count, longest first: position in the table, end (≤ asOf) and length. */
+        /** One stage's stays that can count: position in the table, end (≤ asOf) and length. */
         private record Kept(int[] stay, long[] end, long[] length) {
         }
+
+        /**
+         * One stage over one horizon: the ages up to which each stay counts, ascending; the won ranges' first and
+         * last ages, each ascending (a stay's ranges do not overlap, so a stay is counted won at most once).
+         */
+        private record Ranges(long[] countsUpTo, long[] wonFrom, long[] wonTo) {
+        }
+
+        /** Horizons past this many microseconds (a thousand years and more) end after any asOf from any stay. */
+        private static final long FAR = 1L << 61;
 
         private final StayTable table;
         private final long t;
         private final Map<String, Kept> byStage = new HashMap<>();
+        private final Map<String, Map<Long, Ranges>> ranges = new HashMap<>();
 
         Table(StayTable table, Map<String, Double> frames, Instant asOf) {
             this.table = table;
@@ -221,50 +239,99 @@ final class StaleStays {
                         n++;
                     }
                 }
-                Integer[] order = new Integer[n];
-                for (int i = 0; i < n; i++) {
-                    order[i] = i;
-                }
-                java.util.Arrays.sort(order, (a, b) -> Long.compare(length[b], length[a]));
-                Kept kept = new Kept(new int[n], new long[n], new long[n]);
-                for (int i = 0; i < n; i++) {
-                    kept.stay[i] = stay[order[i]];
-                    kept.end[i] = end[order[i]];
-                    kept.length[i] = length[order[i]];
-                }
-                byStage.put(table.stage(g), kept);
+                byStage.put(table.stage(g), new Kept(Arrays.copyOf(stay, n), Arrays.copyOf(end, n),
+                        Arrays.copyOf(length, n)));
             }
         }
 
         @Override
         public int[] at(String stage, double age, double h) {
             Kept of = byStage.get(stage);
-            int stays = 0;
-            int won = 0;
-            long ageMicros = Days.micros(age);
             long hMicros = Days.micros(h);
-            for (int i = 0; of != null && i < of.stay.length && Days.days(of.length[i]) >= age - SLACK_DAYS; i++) {
-                int s = of.stay[i];
-                long from = saturated(table.since[s], ageMicros);
-                long until = saturated(from, hMicros);
-                if (of.end[i] <= from || until > t) {
-                    continue;
-                }
-                stays++;
-                for (int w = table.wonFirst[s]; w < table.wonEnd[s] && table.wonAt[w] <= until; w++) {
-                    if (table.wonAt[w] > from && table.wonKnownFrom[w] <= t && t < table.wonKnownUntil[w]) {
-                        won++;
-                        break;
-                    }
-                }
+            if (of == null || hMicros >= FAR) {
+                return new int[]{0, 0};
             }
+            Ranges r = ranges.computeIfAbsent(stage, k -> new HashMap<>())
+                    .computeIfAbsent(hMicros, k -> ranges(of, hMicros));
+            long a = Days.micros(age);
+            int stays = r.countsUpTo.length - below(r.countsUpTo, a);
+            int won = atOrBelow(r.wonFrom, a) - below(r.wonTo, a);
             return new int[]{stays, won};
         }
 
-        /** x + y, held at the ends of the longs rather than wrapped (a horizon of a million years is just late). */
-        private static long saturated(long x, long y) {
-            long sum = x + y;
-            return ((x ^ sum) & (y ^ sum)) < 0 ? (y < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+        private Ranges ranges(Kept of, long h) {
+            int n = of.stay.length;
+            long[] countsUpTo = new long[n];
+            long[] wonFrom = new long[n];
+            long[] wonTo = new long[n];
+            int w = 0;
+            long[] lo = new long[4];
+            long[] hi = new long[4];
+            for (int i = 0; i < n; i++) {
+                int s = of.stay[i];
+                long since = table.since[s];
+                long room = t - since;
+                // a window of no length or less (h ≤ 0) holds no win, and ends by asOf as soon as it begins by it
+                long last = Math.min(of.length[i] - 1, h < 0 && room > Long.MAX_VALUE + h ? Long.MAX_VALUE : room - h);
+                countsUpTo[i] = last;
+                int m = 0;
+                for (int x = table.wonFirst[s]; h > 0 && x < table.wonEnd[s]; x++) {
+                    if (table.wonKnownFrom[x] <= t && t < table.wonKnownUntil[x]) {
+                        long from = table.wonAt[x] - since - h;
+                        long to = Math.min(table.wonAt[x] - since - 1, last);
+                        if (from <= to) {
+                            if (m == lo.length) {
+                                lo = Arrays.copyOf(lo, m * 2);
+                                hi = Arrays.copyOf(hi, m * 2);
+                            }
+                            lo[m] = from;
+                            hi[m] = to;
+                            m++;
+                        }
+                    }
+                }
+                // the won closes are by close time, so their ranges by first age: merge the overlapping ones
+                for (int k = 0; k < m; k++) {
+                    long from = lo[k];
+                    long to = hi[k];
+                    while (k + 1 < m && lo[k + 1] <= to + 1) {
+                        to = Math.max(to, hi[++k]);
+                    }
+                    if (w == wonFrom.length) {
+                        wonFrom = Arrays.copyOf(wonFrom, w * 2 + 1);
+                        wonTo = Arrays.copyOf(wonTo, w * 2 + 1);
+                    }
+                    wonFrom[w] = from;
+                    wonTo[w] = to;
+                    w++;
+                }
+            }
+            wonFrom = Arrays.copyOf(wonFrom, w);
+            wonTo = Arrays.copyOf(wonTo, w);
+            Arrays.sort(countsUpTo);
+            Arrays.sort(wonFrom);
+            Arrays.sort(wonTo);
+            return new Ranges(countsUpTo, wonFrom, wonTo);
+        }
+
+        /** How many of the ascending {@code values} are below {@code x}. */
+        private static int below(long[] values, long x) {
+            int lo = 0;
+            int hi = values.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (values[mid] < x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        /** How many of the ascending {@code values} are at or below {@code x}. */
+        private static int atOrBelow(long[] values, long x) {
+            return x == Long.MAX_VALUE ? values.length : below(values, x + 1);
         }
     }
 }
