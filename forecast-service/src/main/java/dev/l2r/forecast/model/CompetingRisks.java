@@ -198,11 +198,14 @@ public final class CompetingRisks {
      * (F_won(age + horizon) − F_won(age)) / S(age); 0 when no spell in the history was still open at that age.
      */
     public double winWithin(double age, double horizon) {
-        double s = survival(age);
+        // S(age) and F_won(age) read at one step: a search of a million close times is a cache miss per halving
+        int i = stepAt(age);
+        double s = i < 0 ? 1.0 : survival[i];
         if (s <= 0) {
             return 0;
         }
-        double p = (incidence(StageOutcome.WON, age + horizon) - incidence(StageOutcome.WON, age)) / s;
+        double wonByAge = i < 0 ? 0.0 : incidence[0][i];
+        double p = (incidence(StageOutcome.WON, age + horizon) - wonByAge) / s;
         return Math.max(0, Math.min(1, p));
     }
 

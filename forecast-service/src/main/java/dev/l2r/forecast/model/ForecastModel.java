@@ -400,12 +400,8 @@ public final class ForecastModel {
     }
 
     private Forecast compute(double h, String groupBy, boolean simulate, Levers levers) {
-        List<String> stages = new ArrayList<>(stageOrder);
-        leads.stream().map(OpenLead::stage).distinct().sorted().filter(s -> !stages.contains(s)).forEach(stages::add);
-        Map<String, Integer> stageIndex = new HashMap<>();
-        for (int i = 0; i < stages.size(); i++) {
-            stageIndex.put(stages.get(i), i);
-        }
+        LeadFacts facts = leadFacts();
+        List<String> stages = facts.stages;
         Map<String, Integer> groupIndex = groupIndex(groupBy);
 
         int n = stages.size();
@@ -413,17 +409,15 @@ public final class ForecastModel {
         double[] pipeline = new double[n];
         double[] revenue = new double[n];
         double[] won = new double[n];
-        List<Map<WinModel.Level, Integer>> stageLevels = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            stageLevels.add(new EnumMap<>(WinModel.Level.class));
-        }
+        // counted per level and source ordinal, made into maps once at the end
+        int[][] stageLevelCounts = new int[n][WinModel.Level.values().length];
         int g = groupIndex.size();
         int[] groupOpen = new int[g];
         double[] groupRevenue = new double[g];
         double[] groupWon = new double[g];
         double[] groupNewRevenue = new double[g];
-        Map<WinModel.Level, Integer> levels = new EnumMap<>(WinModel.Level.class);
-        Map<DealValues.Source, Integer> sources = new EnumMap<>(DealValues.Source.class);
+        int[] levelCounts = new int[WinModel.Level.values().length];
+        int[] sourceCounts = new int[DealValues.Source.values().length];
         int thinTail = 0;
         double variance = 0;
         Map<String, Double> frames = learned.timeFrames();
@@ -437,34 +431,33 @@ public final class ForecastModel {
         // only a simulation reads them: an expectation (a calibration point, a lever) makes none
         List<Simulation.Item> items = simulate ? new ArrayList<>(leads.size()) : List.of();
         LeadLines lines = lean ? null : new LeadLines(leads);
-        LeadFacts facts = leadFacts();
         for (int li = 0; li < leads.size(); li++) {
-            OpenLead lead = leads.get(li);
+            int s = facts.stage[li];
+            String stage = stages.get(s);
             double age = facts.age[li];
             WinModel.Cell cell = facts.cell[li];
-            double p = season == 1 ? learned.chance(lead.stage(), cell, age, h)
-                    : Math.min(1, season * learned.chance(lead.stage(), cell, age, h));
+            double p = season == 1 ? learned.chance(stage, cell, age, h)
+                    : Math.min(1, season * learned.chance(stage, cell, age, h));
             DealValues.Value value = facts.value[li];
             if (levers != Levers.NONE) {
-                p = Math.min(1, levers.conversionFactor(lead.stage()) * season
-                        * learned.chance(lead.stage(), cell, age, h * levers.timeScale()));
+                p = Math.min(1, levers.conversionFactor(stage) * season
+                        * learned.chance(stage, cell, age, h * levers.timeScale()));
                 value = value.scaled(1 + levers.dealSize());
             }
-            int s = stageIndex.get(lead.stage());
-            String key = groupKey(lead.attributes(), groupBy);
+            // only a breakdown reads a lead's attributes: the rest is in its facts
+            String key = groupBy == null ? null : groupKey(leads.get(li).attributes(), groupBy);
             int gi = groupIndex.get(key);
-            Double frame = frames.get(lead.stage());
-            if (frame != null && age > frame) {
+            if (facts.pastFrame[li]) {
                 pastFrame[s]++;
                 pastFrameRevenue[s] += p * value.mean();
             }
             open[s]++;
-            pipeline[s] += lead.amount() == null ? 0 : lead.amount().doubleValue();
+            pipeline[s] += facts.amount[li];
             revenue[s] += p * value.mean();
             won[s] += p;
-            stageLevels.get(s).merge(cell.level(), 1, Integer::sum);
-            levels.merge(cell.level(), 1, Integer::sum);
-            sources.merge(value.source(), 1, Integer::sum);
+            stageLevelCounts[s][cell.level().ordinal()]++;
+            levelCounts[cell.level().ordinal()]++;
+            sourceCounts[value.source().ordinal()]++;
             thinTail += cell.thinTail() ? 1 : 0;
             groupOpen[gi]++;
             groupRevenue[gi] += p * value.mean();
@@ -477,6 +470,8 @@ public final class ForecastModel {
                 lines.set(li, age, p, cell, value, key);
             }
         }
+        Map<WinModel.Level, Integer> levels = counted(levelCounts, WinModel.Level.class);
+        Map<DealValues.Source, Integer> sources = counted(sourceCounts, DealValues.Source.class);
 
         // the recent arrivals, worked out once per class of them alike in all that matters here, then added up in
         // their own order (so to the same sums as one by one)
@@ -552,7 +547,8 @@ public final class ForecastModel {
             byStage.add(new Forecast.StageLine(stages.get(i), open[i], Money.of(pipeline[i]), Money.of(revenue[i]),
                     Money.round(won[i], 4), quantile(sim == null ? null : sim.byStage()[i], 0.1),
                     quantile(sim == null ? null : sim.byStage()[i], 0.9),
-                    open[i] == 0 ? null : Money.round(won[i] / open[i], 6), stageLevels.get(i),
+                    open[i] == 0 ? null : Money.round(won[i] / open[i], 6),
+                    counted(stageLevelCounts[i], WinModel.Level.class),
                     frames.containsKey(stages.get(i)) ? Money.round(frames.get(stages.get(i)), 4) : null,
                     frames.containsKey(stages.get(i)) ? pastFrame[i] : null,
                     frames.containsKey(stages.get(i)) ? Money.of(pastFrameRevenue[i]) : null));
@@ -589,8 +585,13 @@ public final class ForecastModel {
                 lean ? List.of() : lines, totals);
     }
 
-    /** Per open lead (as {@link #leads}), what every horizon's forecast reads alike: age in stage, cell, value. */
-    private record LeadFacts(double[] age, WinModel.Cell[] cell, DealValues.Value[] value) {
+    /**
+     * Per open lead (as {@link #leads}), what every horizon's forecast reads alike: its stage (a position in
+     * {@code stages}: the funnel's open stages, then any other a lead is in, alphabetically), age in stage, cell,
+     * value, amount (0 without one) and whether it is past its stage's time frame.
+     */
+    private record LeadFacts(List<String> stages, int[] stage, double[] age, WinModel.Cell[] cell,
+                             DealValues.Value[] value, double[] amount, boolean[] pastFrame) {
     }
 
     private LeadFacts leadFacts;
@@ -598,15 +599,28 @@ public final class ForecastModel {
     /** Worked out once per model: a calibration model is asked over each length of month, a plan under each lever. */
     private synchronized LeadFacts leadFacts() {
         if (leadFacts == null) {
+            List<String> stages = new ArrayList<>(stageOrder);
+            leads.stream().map(OpenLead::stage).distinct().sorted().filter(s -> !stages.contains(s))
+                    .forEach(stages::add);
+            Map<String, Integer> stageIndex = new HashMap<>();
+            for (int i = 0; i < stages.size(); i++) {
+                stageIndex.put(stages.get(i), i);
+            }
+            Map<String, Double> frames = learned.timeFrames();
             int n = leads.size();
-            LeadFacts made = new LeadFacts(new double[n], new WinModel.Cell[n], new DealValues.Value[n]);
+            LeadFacts made = new LeadFacts(List.copyOf(stages), new int[n], new double[n], new WinModel.Cell[n],
+                    new DealValues.Value[n], new double[n], new boolean[n]);
             for (int i = 0; i < n; i++) {
                 OpenLead lead = leads.get(i);
                 double age = Math.max(0, Days.between(lead.stageSince(), asOf));
                 String segment = lead.attributes().segment();
+                made.stage[i] = stageIndex.get(lead.stage());
                 made.age[i] = age;
                 made.cell[i] = learned.win.cell(lead.stage(), segment, age);
                 made.value[i] = learned.values.of(segment, lead.amount());
+                made.amount[i] = lead.amount() == null ? 0 : lead.amount().doubleValue();
+                Double frame = frames.get(lead.stage());
+                made.pastFrame[i] = frame != null && age > frame;
             }
             leadFacts = made;
         }
@@ -635,10 +649,28 @@ public final class ForecastModel {
         return sorted == null ? null : Money.of(Quantiles.of(sorted, q));
     }
 
+    /** The kinds counted (by ordinal) as a map of those counted at least once, in their order. */
+    private static <E extends Enum<E>> Map<E, Integer> counted(int[] counts, Class<E> kind) {
+        Map<E, Integer> map = new EnumMap<>(kind);
+        E[] values = kind.getEnumConstants();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                map.put(values[i], counts[i]);
+            }
+        }
+        return map;
+    }
+
     /** Group keys in a stable order: named values alphabetically, then the leads without a value (null). */
     private Map<String, Integer> groupIndex(String groupBy) {
+        if (groupBy == null) {
+            // one group, unnamed: every lead's key and every arrival's is null
+            Map<String, Integer> one = new LinkedHashMap<>();
+            one.put(null, 0);
+            return one;
+        }
         TreeMap<String, Integer> named = new TreeMap<>();
-        boolean unnamed = groupBy == null;
+        boolean unnamed = false;
         for (OpenLead l : leads) {
             String key = groupKey(l.attributes(), groupBy);
             if (key == null) {

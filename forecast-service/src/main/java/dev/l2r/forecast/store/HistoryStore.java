@@ -43,10 +43,12 @@ public class HistoryStore {
             + "FROM lead_arrival WHERE ";
     private static final RowReader<OpenInterval> INTERVAL =
             rs -> new OpenInterval(openLead(rs), instant(rs, 10), instant(rs, 11));
-    private static final RowReader<Spell> SPELL = rs -> new Spell(rs.getString(1), rs.getString(2), instant(rs, 3),
+    private static final RowReader<Spell> SPELL = rs -> new Spell(rs.getString(1), text(rs, 2), instant(rs, 3),
             instant(rs, 4), outcome(rs.getString(5)), attributes(rs, 6));
     private static final RowReader<Arrival> ARRIVAL =
-            rs -> new Arrival(rs.getString(1), instant(rs, 2), rs.getString(3), attributes(rs, 4));
+            rs -> new Arrival(rs.getString(1), instant(rs, 2), text(rs, 3), attributes(rs, 4));
+    /** Stages, currencies and attributes, one instance each however many rows repeat them. */
+    private static final SharedValues SHARED = new SharedValues();
 
     /**
      * The history needed to forecast at any moment in [openFrom, openTo] and to score it: the open intervals
@@ -140,11 +142,11 @@ public class HistoryStore {
         return query(c, "SELECT lead_id, closed_at, outcome, amount, currency, cycle_start, channel, segment, owner, "
                         + "campaign, known_from, known_to FROM lead_close WHERE " + where,
                 rs -> new Close(rs.getString(1), instant(rs, 2), outcome(rs.getString(3)), rs.getBigDecimal(4),
-                        rs.getString(5), attributes(rs, 7), instant(rs, 6), instant(rs, 11), instant(rs, 12)), args);
+                        text(rs, 5), attributes(rs, 7), instant(rs, 6), instant(rs, 11), instant(rs, 12)), args);
     }
 
     private static OpenLead openLead(ResultSet rs) throws SQLException {
-        return new OpenLead(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getBigDecimal(4), rs.getString(5),
+        return new OpenLead(rs.getString(1), text(rs, 2), instant(rs, 3), rs.getBigDecimal(4), text(rs, 5),
                 attributes(rs, 6));
     }
 
@@ -175,7 +177,11 @@ public class HistoryStore {
     }
 
     private static LeadAttributes attributes(ResultSet rs, int first) throws SQLException {
-        return new LeadAttributes(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2),
+        return SHARED.attributes(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2),
                 rs.getString(first + 3));
+    }
+
+    private static String text(ResultSet rs, int column) throws SQLException {
+        return SHARED.text(rs.getString(column));
     }
 }
