@@ -59,8 +59,29 @@ public final class DealValues {
      * therefore the draws, do not depend on the order rows were loaded in.
      */
     public DealValues(Collection<Close> wonPriced, int minWonPerSegment) {
-        List<Close> sorted = new ArrayList<>(wonPriced);
-        sorted.sort(java.util.Comparator.comparing(Close::leadId).thenComparing(Close::closedAt));
+        this(sortedByLead(wonPriced), minWonPerSegment);
+    }
+
+    private static List<Close> sortedByLead(Collection<Close> closes) {
+        List<Close> sorted = new ArrayList<>(closes);
+        sorted.sort(LEAD_ORDER);
+        return sorted;
+    }
+
+    /** The order the amounts are taken in. */
+    static final java.util.Comparator<Close> LEAD_ORDER = java.util.Comparator.comparing(Close::leadId)
+            .thenComparing(Close::closedAt);
+
+    /**
+     * From won closes priced in the forecast's currency already in {@link #LEAD_ORDER} (the index keeps them so):
+     * comparing a million lead ids again, for every model trained, only to find them in order, is not free.
+     */
+    static DealValues inLeadOrder(List<Close> sorted, int minWonPerSegment) {
+        return new DealValues(sorted, minWonPerSegment);
+    }
+
+    /** Private: only this class knows when its input is in order (elsewhere a List finds the public constructor). */
+    private DealValues(List<Close> sorted, int minWonPerSegment) {
         Map<String, List<Double>> segments = new HashMap<>();
         List<Double> all = new ArrayList<>();
         for (Close c : sorted) {

@@ -86,7 +86,9 @@ final class Learned {
             }
             this.spellCounts = new int[]{snapshot.spells().size(), closedSpells};
         }
-        this.values = new DealValues(wonPriced, settings.minWonPerSegment());
+        // the index keeps its won closes in the order the values take them in
+        this.values = indexed ? DealValues.inLeadOrder(wonPriced, settings.minWonPerSegment())
+                : new DealValues(wonPriced, settings.minWonPerSegment());
         Instant first = history.firstSeen();
         Instant earliest = first == null || first.isAfter(at) ? at : first;
         // never extrapolate the arrival rate from a window longer than the history itself
