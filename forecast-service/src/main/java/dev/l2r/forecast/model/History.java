@@ -5,6 +5,7 @@ import dev.l2r.events.LeadAttributes;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the forecast learns from, as loaded from the projection: open-state intervals, stage spells, closes and
@@ -17,6 +18,8 @@ public final class History {
     private final List<Spell> spells;
     private final List<Close> closes;
     private final List<Arrival> arrivals;
+    /** What models learned on the rows before these, at moments no change since reached ({@link #carryLearnedFrom}). */
+    private final Map<Learned.Key, Learned> carried = new java.util.concurrent.ConcurrentHashMap<>();
     /** Built on first use and kept with these rows: every model trained on them, at any moment, shares it. */
     private volatile HistoryIndex index;
     /** The same, for {@link Kpis} over any period. */
@@ -64,6 +67,29 @@ public final class History {
             }
         }
         return built;
+    }
+
+    /**
+     * Takes over what models learned on {@code previous}, the rows before a change, at moments before
+     * {@code changedFrom} (the earliest event time the change reached; null: it reached none): these rows as known
+     * then are those rows, so they teach the same. Without it, each change to a large history meant learning the
+     * day again from every row.
+     */
+    public void carryLearnedFrom(History previous, Instant changedFrom) {
+        HistoryIndex old = previous.index;
+        if (old == null) {
+            return;
+        }
+        old.learnedKept().forEach((key, learned) -> {
+            if (changedFrom == null || key.at().isBefore(changedFrom)) {
+                carried.put(key, learned.rebasedOn(this));
+            }
+        });
+    }
+
+    /** What was learned on the rows before these at {@code key}'s moment and carried over, or null. */
+    Learned carried(Learned.Key key) {
+        return carried.get(key);
     }
 
     /** These rows arranged for {@link Kpis} over any period (built once, on first use). */

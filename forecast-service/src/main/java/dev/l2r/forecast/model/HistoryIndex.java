@@ -178,6 +178,12 @@ final class HistoryIndex {
     Learned learned(Learned.Key key, java.util.function.Supplier<Learned> learn) {
         synchronized (learned) {
             Learned known = learned.get(key);
+            if (known == null) {
+                known = history.carried(key);
+                if (known != null) {
+                    learned.put(key, known);
+                }
+            }
             if (known != null) {
                 return known;
             }
@@ -187,6 +193,13 @@ final class HistoryIndex {
             learned.put(key, made);
         }
         return made;
+    }
+
+    /** What was learned on these rows and is kept, newest last. */
+    Map<Learned.Key, Learned> learnedKept() {
+        synchronized (learned) {
+            return new java.util.LinkedHashMap<>(learned);
+        }
     }
 
     /** The arrivals' kinds, worked out as windows reach them. */

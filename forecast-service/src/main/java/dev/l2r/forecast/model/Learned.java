@@ -48,6 +48,7 @@ final class Learned {
     private final int recentFrom;
     final Seasonality seasonality;
     final Trend trend;
+    /** The rows it learned from, or (once {@link #rebasedOn}) newer rows that knew the same at {@link #at}. */
     private final History history;
     private final boolean indexed;
     private final int minStays;
@@ -109,6 +110,46 @@ final class Learned {
         this.trend = settings.trend() ? Trend.learn(first == null ? List.of() : arrivalsBetween(first, at), first, at,
                 arrivalWindowDays) : Trend.off();
         this.timeFrames = timeFramesAt();
+    }
+
+    /** What {@code from} learned, on {@code history}: rows that knew at {@code from.at} what from's rows did. */
+    private Learned(Learned from, History history) {
+        this.history = history;
+        this.at = from.at;
+        this.indexed = true;
+        this.minStays = from.minStays;
+        this.beforeLast = from.beforeLast;
+        this.win = from.win;
+        this.closes = from.closes;
+        this.values = from.values;
+        this.arrivalWindowDays = from.arrivalWindowDays;
+        if (from.recentArrivals.isEmpty()) {
+            this.recentFrom = 0;
+            this.recentArrivals = List.of();
+        } else {
+            // found again as they were found: the same arrivals, at the same places unless only ids moved
+            List<Arrival> all = history.arrivals();
+            this.recentFrom = firstAfter(all, Days.plus(at, -arrivalWindowDays), false);
+            this.recentArrivals = all.subList(recentFrom, Math.max(recentFrom, firstAfter(all, at, true)));
+        }
+        this.seasonality = from.seasonality;
+        this.trend = from.trend;
+        this.timeFrames = from.timeFrames;
+        // counted on the rows it was learned from; the stale stays are found again on the new rows' own table
+        this.spellCounts = from.spellCounts();
+    }
+
+    /**
+     * This learning on {@code newer} rows, which differ from this one's rows only at event times after {@link #at}
+     * ({@link FirstChange}): as known at {@link #at} they are the same rows, so they teach the same. Only what is
+     * read from the rows themselves (the recent arrivals, and lazily the stale stays and the arrivals' classes) is
+     * read again, from the newer rows.
+     */
+    Learned rebasedOn(History newer) {
+        if (!indexed) {
+            throw new IllegalStateException("only a learning from the index is kept between revisions");
+        }
+        return new Learned(this, newer);
     }
 
     /**

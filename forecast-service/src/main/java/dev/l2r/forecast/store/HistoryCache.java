@@ -32,6 +32,9 @@ public class HistoryCache {
     private Set<String> currencies;
     /** The forecasts' calibration points, carried from revision to revision as far as the changes allow. */
     private CalibrationMemo calibration = new CalibrationMemo();
+    /** The view before a patch, and the earliest event time the patch reached: what was learned before it holds. */
+    private View carryFrom;
+    private Instant carryChangedFrom;
 
     /**
      * The history as of the projection's latest committed revision, and that revision; {@code all} is every row as
@@ -58,6 +61,7 @@ public class HistoryCache {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 long[] now = HistoryStore.revision(c);
+                View before = view;
                 if (live == null || now[1] > revision) {
                     LiveHistory fresh = new LiveHistory();
                     fresh.load(HistoryStore.all(c));
@@ -70,6 +74,8 @@ public class HistoryCache {
                     Instant changedFrom = live.replace(Set.of(changed), HistoryStore.rowsOf(c, changed));
                     calibration = calibration.carriedOver(changedFrom);
                     view = null;
+                    carryFrom = before;
+                    carryChangedFrom = changedFrom;
                     currencies = null;
                 }
                 if (currencies == null) {
@@ -84,7 +90,11 @@ public class HistoryCache {
             }
             if (view == null) {
                 view = new View(revision, live.rows(), calibration);
+                if (carryFrom != null) {
+                    view.all().carryLearnedFrom(carryFrom.all(), carryChangedFrom);
+                }
             }
+            carryFrom = null;
             return view;
         }
     }
