@@ -14,15 +14,18 @@ import dev.l2r.forecast.model.OpenLead;
 import dev.l2r.forecast.model.Spell;
 import dev.l2r.forecast.model.WinModel;
 import dev.l2r.forecast.projection.LeadHistory;
+import dev.l2r.forecast.store.LiveHistory;
+import dev.l2r.events.LeadAttributes;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
  * Where a forecast's time goes on the benchmark's synthetic pipeline, in process (no database, no HTTP): run by hand
- * with {@code java -cp ... dev.l2r.bench.scenario.TrainingTiming <leads> <moments> [backtest]}. Not a test.
+ * with {@code java -cp ... dev.l2r.bench.scenario.TrainingTiming <leads> <moments> [backtest|change]}. Not a test.
  */
 public final class TrainingTiming {
 
@@ -52,7 +55,9 @@ public final class TrainingTiming {
                     + "expected %s, P10 %s, P50 %s, P90 %s%n", asOf, (b - a) / 1_000_000, (c - b) / 1_000_000,
                     memo.size(), f.expectedRevenue(), f.p10(), f.p50(), f.p90());
         }
-        if (args.length > 2) {
+        if (args.length > 2 && args[2].equals("change")) {
+            changes(history, memo, stages, settings);
+        } else if (args.length > 2) {
             long a = System.nanoTime();
             long cpu = processCpuNanos();
             List<Backtest.Period> periods = Backtest.periods(Instant.parse("2024-01-01T00:00:00Z"),
@@ -64,6 +69,47 @@ public final class TrainingTiming {
                     points.size(), r.mape(), r.coverage(), r.bias());
             r.periods().forEach(p -> System.out.printf("  %s forecast %s P10 %s P90 %s actual %s%n", p.period(),
                     p.forecast(), p.p10(), p.p90(), p.actual()));
+        }
+    }
+
+    /**
+     * As the service lives with changes: the rows held per lead ({@link LiveHistory}), one lead more at a time (as the
+     * harness's "after a new lead"), each followed by a question: where a change's cost goes.
+     */
+    private static void changes(History history, CalibrationMemo memo, List<String> stages,
+                                ForecastModel.Settings settings) {
+        long a = System.nanoTime();
+        LiveHistory live = new LiveHistory();
+        live.load(history);
+        History current = live.rows().all();
+        current.carryLearnedFrom(history, null);
+        System.out.printf("held per lead in %d ms%n", (System.nanoTime() - a) / 1_000_000);
+        ForecastModel.train(current, ForecastQueries.END.minusSeconds(3600), "USD", stages, settings, memo)
+                .forecast(90, null);
+        for (int k = 0; k < 3; k++) {
+            String id = "bench-live-" + k;
+            Instant at = ForecastQueries.END.minusSeconds(600L * (3 - k));
+            LeadAttributes attributes = new LeadAttributes("channel-0", "segment-0", "owner-0", null);
+            History rows = new History(
+                    List.of(new OpenInterval(new OpenLead(id, "MQL", at, null, null, attributes), at, null)),
+                    List.of(new Spell(id, "MQL", at, null, null, attributes)), List.of(),
+                    List.of(new Arrival(id, at, "MQL", attributes)));
+            long t0 = System.nanoTime();
+            Instant changedFrom = live.replace(Set.of(id), rows);
+            memo = memo.carriedOver(changedFrom);
+            long t1 = System.nanoTime();
+            LiveHistory.Rows held = live.rows();
+            long t2 = System.nanoTime();
+            History next = held.all();
+            next.carryLearnedFrom(current, changedFrom);
+            long t3 = System.nanoTime();
+            Forecast f = ForecastModel.train(next, at.plusSeconds(60), "USD", stages, settings, memo)
+                    .forecast(90, null);
+            long t4 = System.nanoTime();
+            System.out.printf("change %d: patch %d ms, copy rows %d ms, history %d ms, question (index, model, "
+                    + "forecast) %d ms; total %d ms; expected %s%n", k, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                    (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000, (t4 - t0) / 1_000_000, f.expectedRevenue());
+            current = next;
         }
     }
 

@@ -32,10 +32,26 @@ public final class History {
      * swapping those changes no figure.
      */
     public History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
-        this.open = open.stream().sorted(OPEN_ORDER).toList();
+        this(open.stream().sorted(OPEN_ORDER).toList(), spells, closes,
+                arrivals.stream().sorted(ARRIVAL_ORDER).toList(), true);
+    }
+
+    private History(List<OpenInterval> sortedOpen, List<Spell> spells, List<Close> closes,
+                    List<Arrival> sortedArrivals, boolean sorted) {
+        this.open = List.copyOf(sortedOpen);
         this.spells = List.copyOf(spells);
         this.closes = List.copyOf(closes);
-        this.arrivals = arrivals.stream().sorted(ARRIVAL_ORDER).toList();
+        this.arrivals = List.copyOf(sortedArrivals);
+    }
+
+    /**
+     * The same from open intervals already in {@link #OPEN_ORDER} and arrivals in {@link #ARRIVAL_ORDER}, as a
+     * caller keeping them in sets so ordered has them: checking a million rows' order again costs a million
+     * comparisons of many fields, on every change.
+     */
+    public static History ofSorted(List<OpenInterval> sortedOpen, List<Spell> spells, List<Close> closes,
+                                   List<Arrival> sortedArrivals) {
+        return new History(sortedOpen, spells, closes, sortedArrivals, true);
     }
 
     public List<OpenInterval> open() {
@@ -112,7 +128,7 @@ public final class History {
             .thenComparing(LeadAttributes::segment, TEXT).thenComparing(LeadAttributes::owner, TEXT)
             .thenComparing(LeadAttributes::campaign, TEXT);
 
-    /** The order open intervals are kept in (above); a caller that keeps them sorted this way is not re-sorted. */
+    /** The order open intervals are kept in (above); a caller that keeps them so hands them over {@link #ofSorted}. */
     public static final Comparator<OpenInterval> OPEN_ORDER = Comparator
             .comparing((OpenInterval i) -> i.lead().stageSince())
             .thenComparing(i -> i.lead().stage())

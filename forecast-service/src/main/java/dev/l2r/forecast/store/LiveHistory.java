@@ -114,7 +114,7 @@ public final class LiveHistory {
 
         /** Every row, as one history (open intervals and arrivals already in its order, so not sorted again). */
         public History all() {
-            return new History(open, spells, closes, arrivals);
+            return History.ofSorted(open, spells, closes, arrivals);
         }
 
         /**
