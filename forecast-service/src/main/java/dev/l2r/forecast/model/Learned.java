@@ -135,15 +135,19 @@ final class Learned {
         this.seasonality = from.seasonality;
         this.trend = from.trend;
         this.timeFrames = from.timeFrames;
-        // counted on the rows it was learned from; the stale stays are found again on the new rows' own table
+        // counted on the rows it was learned from, where they are at hand
         this.spellCounts = from.spellCounts();
+        // as were the stale stays, if found already: they keep only their stays' table (arrays), not those rows
+        synchronized (from) {
+            this.staleStays = from.staleStays;
+        }
     }
 
     /**
      * This learning on {@code newer} rows, which differ from this one's rows only at event times after {@link #at}
      * ({@link FirstChange}): as known at {@link #at} they are the same rows, so they teach the same. Only what is
-     * read from the rows themselves (the recent arrivals, and lazily the stale stays and the arrivals' classes) is
-     * read again, from the newer rows.
+     * read from the rows themselves (the recent arrivals, the arrivals' classes, and the stale stays if not found
+     * yet) is read again, from the newer rows.
      */
     Learned rebasedOn(History newer) {
         if (!indexed) {

@@ -68,9 +68,10 @@ final class StaleStays {
 
     /**
      * The share of the stage's stays still in it at {@code age} (or, with too few, at a younger age past the frame)
-     * won within {@code h} days from then; NaN with too few even at the frame.
+     * won within {@code h} days from then; NaN with too few even at the frame. One question at a time: the shares
+     * found are kept, and a day's learning (with its stale stays) is shared by questions and carried between rows.
      */
-    double winWithin(String stage, double age, double h) {
+    synchronized double winWithin(String stage, double age, double h) {
         double frame = frames.get(stage);
         double at = Math.max(frame, Math.floor(age));
         while (true) {
