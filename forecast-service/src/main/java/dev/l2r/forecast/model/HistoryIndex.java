@@ -82,18 +82,20 @@ final class HistoryIndex {
                 .sorted(Comparator.comparing(Close::leadId).thenComparing(Close::closedAt)).toList();
         List<OpenInterval> open = history.open();
         openFromMicros = new long[open.size()];
-        Integer[] positions = new Integer[open.size()];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = i;
-            openFromMicros[i] = micros(open.get(i).validFrom());
+        long[] hi = new long[open.size()];
+        long[] lo = new long[open.size()];
+        for (int i = 0; i < hi.length; i++) {
+            OpenInterval o = open.get(i);
+            openFromMicros[i] = micros(o.validFrom());
+            hi[i] = Keys.latestFirst(o.validTo());
+            lo[i] = Keys.latestFirst(o.validTo(), i);
         }
-        java.util.Arrays.sort(positions, Comparator.comparing((Integer i) -> open.get(i).validTo(),
-                Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
-        openByEnd = new int[positions.length];
-        openEndMicros = new long[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            openByEnd[i] = positions[i];
-            Instant end = open.get(positions[i]).validTo();
+        Keys.sort(hi, lo);
+        openByEnd = new int[hi.length];
+        openEndMicros = new long[hi.length];
+        for (int i = 0; i < hi.length; i++) {
+            openByEnd[i] = Keys.position(lo[i]);
+            Instant end = open.get(openByEnd[i]).validTo();
             openEndMicros[i] = end == null ? Long.MAX_VALUE : micros(end);
         }
     }
@@ -251,13 +253,28 @@ final class HistoryIndex {
         final boolean enteredWholeMicros;
 
         Column(List<Spell> spells) {
-            Map<StageOutcome, List<Spell>> byOutcome = new java.util.EnumMap<>(StageOutcome.class);
-            for (Spell s : spells) {
+            Spell[] rows = spells.toArray(new Spell[0]);
+            // the closed spells per outcome in the history's order, outcomes in declaration order
+            StageOutcome[] all = StageOutcome.values();
+            int[] count = new int[all.length];
+            for (Spell s : rows) {
                 if (s.closedAt() != null) {
-                    byOutcome.computeIfAbsent(s.outcome(), k -> new ArrayList<>()).add(s);
+                    count[s.outcome().ordinal()]++;
                 }
             }
-            int k = byOutcome.size();
+            int[][] members = new int[all.length][];
+            int k = 0;
+            for (int o = 0; o < all.length; o++) {
+                members[o] = new int[count[o]];
+                k += count[o] > 0 ? 1 : 0;
+            }
+            int[] filled = new int[all.length];
+            for (int j = 0; j < rows.length; j++) {
+                if (rows[j].closedAt() != null) {
+                    int o = rows[j].outcome().ordinal();
+                    members[o][filled[o]++] = j;
+                }
+            }
             outcomes = new StageOutcome[k];
             days = new double[k][];
             entered = new Instant[k][];
@@ -265,24 +282,32 @@ final class HistoryIndex {
             closed = new Instant[k][];
             closedMicros = new long[k][];
             int i = 0;
-            for (Map.Entry<StageOutcome, List<Spell>> e : byOutcome.entrySet()) {
-                // each length computed once, not per comparison
-                List<Map.Entry<Double, Spell>> byLength = new ArrayList<>(e.getValue().size());
-                for (Spell s : e.getValue()) {
-                    byLength.add(Map.entry(Days.between(s.enteredAt(), s.closedAt()), s));
+            for (int o = 0; o < all.length; o++) {
+                int n = count[o];
+                if (n == 0) {
+                    continue;
                 }
-                byLength.sort(Map.Entry.comparingByKey());
-                List<Spell> sorted = byLength.stream().map(Map.Entry::getValue).toList();
-                int n = sorted.size();
-                outcomes[i] = e.getKey();
+                // each length computed once; ties keep the history's order, as the stable sort by length did
+                double[] length = new double[n];
+                long[] hi = new long[n];
+                long[] lo = new long[n];
+                for (int j = 0; j < n; j++) {
+                    Spell s = rows[members[o][j]];
+                    length[j] = Days.between(s.enteredAt(), s.closedAt());
+                    hi[j] = Keys.ascending(length[j]);
+                    lo[j] = j;
+                }
+                Keys.sort(hi, lo);
+                outcomes[i] = all[o];
                 days[i] = new double[n];
                 entered[i] = new Instant[n];
                 enteredMicros[i] = new long[n];
                 closed[i] = new Instant[n];
                 closedMicros[i] = new long[n];
                 for (int j = 0; j < n; j++) {
-                    Spell s = sorted.get(j);
-                    days[i][j] = Days.between(s.enteredAt(), s.closedAt());
+                    int at = Keys.position(lo[j]);
+                    Spell s = rows[members[o][at]];
+                    days[i][j] = length[at];
                     entered[i][j] = s.enteredAt();
                     enteredMicros[i][j] = micros(s.enteredAt());
                     closed[i][j] = s.closedAt();
@@ -290,17 +315,21 @@ final class HistoryIndex {
                 }
                 i++;
             }
-            List<Spell> latestClose = new ArrayList<>(spells);
-            latestClose.sort(Comparator.comparing(Spell::closedAt,
-                    Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
-            int n = latestClose.size();
+            int n = rows.length;
+            long[] hi = new long[n];
+            long[] lo = new long[n];
+            for (int j = 0; j < n; j++) {
+                hi[j] = Keys.latestFirst(rows[j].closedAt());
+                lo[j] = Keys.latestFirst(rows[j].closedAt(), j);
+            }
+            Keys.sort(hi, lo);
             byCloseEntered = new Instant[n];
             byCloseEnteredMicros = new long[n];
             byCloseClosed = new Instant[n];
             byCloseMicros = new long[n];
             boolean whole = true;
             for (int j = 0; j < n; j++) {
-                Spell s = latestClose.get(j);
+                Spell s = rows[Keys.position(lo[j])];
                 byCloseEntered[j] = s.enteredAt();
                 byCloseEnteredMicros[j] = micros(s.enteredAt());
                 whole &= StayTable.whole(s.enteredAt());
@@ -375,6 +404,129 @@ final class HistoryIndex {
                 }
             }
             return new int[]{enteredBy, closedBy};
+        }
+    }
+
+    /**
+     * Sorting positions by a key without boxing: each element's key is a pair of longs, the second holding its
+     * position in the low 32 bits, so that no two keys are equal and the order is the one a stable sort by the key
+     * alone gives (ties in input order), whatever algorithm sorts them.
+     */
+    static final class Keys {
+
+        /** Runs this short are sorted by insertion before merging. */
+        private static final int RUN = 32;
+
+        private Keys() {
+        }
+
+        /** The first half of a key ordering doubles as {@link Double#compare} does (−0.0 before 0.0). */
+        static long ascending(double d) {
+            long bits = Double.doubleToLongBits(d);
+            return bits ^ (bits >> 63 & Long.MAX_VALUE);
+        }
+
+        /** The first half of a key for {@code Instant.compareTo} ascending: the seconds. */
+        static long ascending(Instant t) {
+            return t.getEpochSecond();
+        }
+
+        /** The second half: the nanoseconds, then the position. */
+        static long ascending(Instant t, int position) {
+            return (long) t.getNano() << 32 | position;
+        }
+
+        /**
+         * The first half of a key for the latest instant first and null before all, as {@code comparing(t,
+         * nullsLast(naturalOrder())).reversed()} orders them (no instant's seconds complement to Long.MIN_VALUE).
+         */
+        static long latestFirst(Instant t) {
+            return t == null ? Long.MIN_VALUE : ~t.getEpochSecond();
+        }
+
+        /** The second half: the nanoseconds descending, then the position. */
+        static long latestFirst(Instant t, int position) {
+            return t == null ? position : (long) (999_999_999 - t.getNano()) << 32 | position;
+        }
+
+        /** The position held in a key's second half. */
+        static int position(long lo) {
+            return (int) lo;
+        }
+
+        /** Sorts the keys (hi[i], lo[i]) ascending, by hi then lo: a merge sort, nothing to do if already sorted. */
+        static void sort(long[] hi, long[] lo) {
+            int n = hi.length;
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = !before(hi[i], lo[i], hi[i - 1], lo[i - 1]);
+            }
+            if (sorted) {
+                return;
+            }
+            for (int start = 0; start < n; start += RUN) {
+                insertion(hi, lo, start, Math.min(n, start + RUN));
+            }
+            long[] fromHi = hi;
+            long[] fromLo = lo;
+            long[] toHi = new long[n];
+            long[] toLo = new long[n];
+            for (long width = RUN; width < n; width *= 2) {
+                for (long start = 0; start < n; start += 2 * width) {
+                    merge(fromHi, fromLo, toHi, toLo, (int) start, (int) Math.min(n, start + width),
+                            (int) Math.min(n, start + 2 * width));
+                }
+                long[] h = fromHi;
+                long[] l = fromLo;
+                fromHi = toHi;
+                fromLo = toLo;
+                toHi = h;
+                toLo = l;
+            }
+            if (fromHi != hi) {
+                System.arraycopy(fromHi, 0, hi, 0, n);
+                System.arraycopy(fromLo, 0, lo, 0, n);
+            }
+        }
+
+        private static boolean before(long hiA, long loA, long hiB, long loB) {
+            return hiA < hiB || hiA == hiB && loA < loB;
+        }
+
+        private static void insertion(long[] hi, long[] lo, int from, int to) {
+            for (int i = from + 1; i < to; i++) {
+                long h = hi[i];
+                long l = lo[i];
+                int j = i - 1;
+                while (j >= from && before(h, l, hi[j], lo[j])) {
+                    hi[j + 1] = hi[j];
+                    lo[j + 1] = lo[j];
+                    j--;
+                }
+                hi[j + 1] = h;
+                lo[j + 1] = l;
+            }
+        }
+
+        /** Merges the sorted ranges [from, middle) and [middle, to) of the first arrays into the second. */
+        private static void merge(long[] hi, long[] lo, long[] toHi, long[] toLo, int from, int middle, int to) {
+            int a = from;
+            int b = middle;
+            int w = from;
+            while (a < middle && b < to) {
+                if (before(hi[b], lo[b], hi[a], lo[a])) {
+                    toHi[w] = hi[b];
+                    toLo[w++] = lo[b++];
+                } else {
+                    toHi[w] = hi[a];
+                    toLo[w++] = lo[a++];
+                }
+            }
+            System.arraycopy(hi, a, toHi, w, middle - a);
+            System.arraycopy(lo, a, toLo, w, middle - a);
+            w += middle - a;
+            System.arraycopy(hi, b, toHi, w, to - b);
+            System.arraycopy(lo, b, toLo, w, to - b);
         }
     }
 }
