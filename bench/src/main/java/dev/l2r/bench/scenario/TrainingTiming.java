@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
 
 /**
  * Where a forecast's time goes on the benchmark's synthetic pipeline, in process (no database, no HTTP): run by hand
- * with {@code java -cp ... dev.l2r.bench.scenario.TrainingTiming <leads> <moments> [backtest|change]}. Not a test.
+ * with {@code java -cp ... dev.l2r.bench.scenario.TrainingTiming <leads> <moments> [backtest|change [verify]]}. Not a test.
  */
 public final class TrainingTiming {
 
@@ -56,7 +56,7 @@ public final class TrainingTiming {
                     memo.size(), f.expectedRevenue(), f.p10(), f.p50(), f.p90());
         }
         if (args.length > 2 && args[2].equals("change")) {
-            changes(history, memo, stages, settings);
+            changes(history, memo, stages, settings, args.length > 3 && args[3].equals("verify"));
         } else if (args.length > 2) {
             long a = System.nanoTime();
             long cpu = processCpuNanos();
@@ -77,7 +77,7 @@ public final class TrainingTiming {
      * harness's "after a new lead"), each followed by a question: where a change's cost goes.
      */
     private static void changes(History history, CalibrationMemo memo, List<String> stages,
-                                ForecastModel.Settings settings) {
+                                ForecastModel.Settings settings, boolean verify) {
         long a = System.nanoTime();
         LiveHistory live = new LiveHistory();
         live.load(history);
@@ -109,6 +109,14 @@ public final class TrainingTiming {
             System.out.printf("change %d: patch %d ms, copy rows %d ms, history %d ms, question (index, model, "
                     + "forecast) %d ms; total %d ms; expected %s%n", k, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
                     (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000, (t4 - t0) / 1_000_000, f.expectedRevenue());
+            if (verify && k == 0) {
+                // the same rows without the carried learning: the answer must not differ
+                Forecast fresh = ForecastModel.train(held.all(), at.plusSeconds(60), "USD", stages, settings,
+                        new CalibrationMemo()).forecast(90, null);
+                System.out.printf("  learned again: expected %s, P10 %s, P50 %s, P90 %s; carried: P10 %s, P50 %s, "
+                        + "P90 %s%n", fresh.expectedRevenue(), fresh.p10(), fresh.p50(), fresh.p90(), f.p10(), f.p50(),
+                        f.p90());
+            }
             current = next;
         }
     }

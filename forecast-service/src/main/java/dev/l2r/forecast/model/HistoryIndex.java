@@ -84,18 +84,20 @@ final class HistoryIndex {
                 .sorted(Comparator.comparing(Close::leadId).thenComparing(Close::closedAt)).toList();
         List<OpenInterval> open = history.open();
         openFromMicros = new long[open.size()];
-        Integer[] positions = new Integer[open.size()];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = i;
-            openFromMicros[i] = micros(open.get(i).validFrom());
+        long[] hi = new long[open.size()];
+        long[] lo = new long[open.size()];
+        for (int i = 0; i < hi.length; i++) {
+            OpenInterval o = open.get(i);
+            openFromMicros[i] = micros(o.validFrom());
+            hi[i] = SortKeys.latestFirst(o.validTo());
+            lo[i] = SortKeys.latestFirst(o.validTo(), i);
         }
-        java.util.Arrays.sort(positions, Comparator.comparing((Integer i) -> open.get(i).validTo(),
-                Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
-        openByEnd = new int[positions.length];
-        openEndMicros = new long[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            openByEnd[i] = positions[i];
-            Instant end = open.get(positions[i]).validTo();
+        SortKeys.sort(hi, lo);
+        openByEnd = new int[hi.length];
+        openEndMicros = new long[hi.length];
+        for (int i = 0; i < hi.length; i++) {
+            openByEnd[i] = SortKeys.position(lo[i]);
+            Instant end = open.get(openByEnd[i]).validTo();
             openEndMicros[i] = end == null ? Long.MAX_VALUE : micros(end);
         }
     }
@@ -271,13 +273,28 @@ final class HistoryIndex {
         final boolean enteredWholeMicros;
 
         Column(List<Spell> spells) {
-            Map<StageOutcome, List<Spell>> byOutcome = new java.util.EnumMap<>(StageOutcome.class);
-            for (Spell s : spells) {
+            Spell[] rows = spells.toArray(new Spell[0]);
+            // the closed spells per outcome in the history's order, outcomes in declaration order
+            StageOutcome[] all = StageOutcome.values();
+            int[] count = new int[all.length];
+            for (Spell s : rows) {
                 if (s.closedAt() != null) {
-                    byOutcome.computeIfAbsent(s.outcome(), k -> new ArrayList<>()).add(s);
+                    count[s.outcome().ordinal()]++;
                 }
             }
-            int k = byOutcome.size();
+            int[][] members = new int[all.length][];
+            int k = 0;
+            for (int o = 0; o < all.length; o++) {
+                members[o] = new int[count[o]];
+                k += count[o] > 0 ? 1 : 0;
+            }
+            int[] filled = new int[all.length];
+            for (int j = 0; j < rows.length; j++) {
+                if (rows[j].closedAt() != null) {
+                    int o = rows[j].outcome().ordinal();
+                    members[o][filled[o]++] = j;
+                }
+            }
             outcomes = new StageOutcome[k];
             days = new double[k][];
             entered = new Instant[k][];
@@ -285,24 +302,32 @@ final class HistoryIndex {
             closed = new Instant[k][];
             closedMicros = new long[k][];
             int i = 0;
-            for (Map.Entry<StageOutcome, List<Spell>> e : byOutcome.entrySet()) {
-                // each length computed once, not per comparison
-                List<Map.Entry<Double, Spell>> byLength = new ArrayList<>(e.getValue().size());
-                for (Spell s : e.getValue()) {
-                    byLength.add(Map.entry(Days.between(s.enteredAt(), s.closedAt()), s));
+            for (int o = 0; o < all.length; o++) {
+                int n = count[o];
+                if (n == 0) {
+                    continue;
                 }
-                byLength.sort(Map.Entry.comparingByKey());
-                List<Spell> sorted = byLength.stream().map(Map.Entry::getValue).toList();
-                int n = sorted.size();
-                outcomes[i] = e.getKey();
+                // each length computed once; ties keep the history's order, as the stable sort by length did
+                double[] length = new double[n];
+                long[] hi = new long[n];
+                long[] lo = new long[n];
+                for (int j = 0; j < n; j++) {
+                    Spell s = rows[members[o][j]];
+                    length[j] = Days.between(s.enteredAt(), s.closedAt());
+                    hi[j] = SortKeys.ascending(length[j]);
+                    lo[j] = j;
+                }
+                SortKeys.sort(hi, lo);
+                outcomes[i] = all[o];
                 days[i] = new double[n];
                 entered[i] = new Instant[n];
                 enteredMicros[i] = new long[n];
                 closed[i] = new Instant[n];
                 closedMicros[i] = new long[n];
                 for (int j = 0; j < n; j++) {
-                    Spell s = sorted.get(j);
-                    days[i][j] = Days.between(s.enteredAt(), s.closedAt());
+                    int at = SortKeys.position(lo[j]);
+                    Spell s = rows[members[o][at]];
+                    days[i][j] = length[at];
                     entered[i][j] = s.enteredAt();
                     enteredMicros[i][j] = micros(s.enteredAt());
                     closed[i][j] = s.closedAt();
@@ -310,17 +335,21 @@ final class HistoryIndex {
                 }
                 i++;
             }
-            List<Spell> latestClose = new ArrayList<>(spells);
-            latestClose.sort(Comparator.comparing(Spell::closedAt,
-                    Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed());
-            int n = latestClose.size();
+            int n = rows.length;
+            long[] hi = new long[n];
+            long[] lo = new long[n];
+            for (int j = 0; j < n; j++) {
+                hi[j] = SortKeys.latestFirst(rows[j].closedAt());
+                lo[j] = SortKeys.latestFirst(rows[j].closedAt(), j);
+            }
+            SortKeys.sort(hi, lo);
             byCloseEntered = new Instant[n];
             byCloseEnteredMicros = new long[n];
             byCloseClosed = new Instant[n];
             byCloseMicros = new long[n];
             boolean whole = true;
             for (int j = 0; j < n; j++) {
-                Spell s = latestClose.get(j);
+                Spell s = rows[SortKeys.position(lo[j])];
                 byCloseEntered[j] = s.enteredAt();
                 byCloseEnteredMicros[j] = micros(s.enteredAt());
                 whole &= StayTable.whole(s.enteredAt());

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The open intervals grouped by stay (lead, stage, since) once per history, so that what a stay looked like at a
@@ -27,6 +28,9 @@ final class StayTable {
     static final long ONGOING = Long.MAX_VALUE;
     /** Instants within this many seconds of the epoch: sums of a few of them, as microseconds, cannot overflow. */
     private static final long RANGE_SECONDS = (1L << 60) / 1_000_000;
+    /** Runs of rows with one since up to this long are grouped by comparing them pairwise. */
+    private static final int SMALL_RUN = 8;
+    private static final int[] NO_WON = new int[2];
 
     private final String[] stageNames;
     /** Per stage (as in stageNames): its stays' positions, by since. */
@@ -47,15 +51,36 @@ final class StayTable {
     private final boolean exact;
 
     StayTable(List<OpenInterval> open, List<Close> closes) {
-        record Key(String leadId, String stage, Instant since) {
+        OpenInterval[] rows = open.toArray(new OpenInterval[0]);
+        int[] stayOf = new int[rows.length];
+        int[] firstRow = new int[rows.length];
+        int n = group(rows, stayOf, firstRow);
+        // the stays by since, ties in order of their first interval
+        long[] hi = new long[n];
+        long[] lo = new long[n];
+        for (int s = 0; s < n; s++) {
+            Instant since = rows[firstRow[s]].lead().stageSince();
+            hi[s] = SortKeys.ascending(since);
+            lo[s] = SortKeys.ascending(since, s);
         }
-        Map<Key, List<OpenInterval>> grouped = new LinkedHashMap<>();
-        for (OpenInterval i : open) {
-            OpenLead l = i.lead();
-            grouped.computeIfAbsent(new Key(l.leadId(), l.stage(), l.stageSince()), k -> new ArrayList<>(2)).add(i);
+        SortKeys.sort(hi, lo);
+        int[] rank = new int[n];
+        for (int r = 0; r < n; r++) {
+            rank[SortKeys.position(lo[r])] = r;
         }
-        List<Map.Entry<Key, List<OpenInterval>>> stays = new ArrayList<>(grouped.entrySet());
-        stays.sort(Comparator.comparing(e -> e.getKey().since()));
+        // each stay's intervals in the given order, stays in rank order
+        first = new int[n + 1];
+        for (int i = 0; i < rows.length; i++) {
+            first[rank[stayOf[i]] + 1]++;
+        }
+        for (int r = 0; r < n; r++) {
+            first[r + 1] += first[r];
+        }
+        int[] next = java.util.Arrays.copyOf(first, n);
+        int[] byStay = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            byStay[next[rank[stayOf[i]]]++] = i;
+        }
 
         Map<String, List<Close>> wonByLead = new HashMap<>();
         for (Close c : closes) {
@@ -87,38 +112,96 @@ final class StayTable {
             }
         }
 
-        int n = stays.size();
         since = new long[n];
-        first = new int[n + 1];
-        from = new long[open.size()];
-        to = new long[open.size()];
+        from = new long[rows.length];
+        to = new long[rows.length];
         wonFirst = new int[n];
         wonEnd = new int[n];
-        Map<String, List<Integer>> stagePositions = new LinkedHashMap<>();
-        int at = 0;
-        for (int s = 0; s < n; s++) {
-            Key key = stays.get(s).getKey();
-            whole &= whole(key.since());
-            since[s] = micros(key.since());
-            stagePositions.computeIfAbsent(key.stage(), k -> new ArrayList<>()).add(s);
-            int[] won = wonRange.getOrDefault(key.leadId(), new int[2]);
-            wonFirst[s] = won[0];
-            wonEnd[s] = won[1];
-            first[s] = at;
-            for (OpenInterval i : stays.get(s).getValue()) {
-                whole &= whole(i.validFrom()) && (i.validTo() == null || whole(i.validTo()));
-                from[at] = micros(i.validFrom());
-                to[at] = i.validTo() == null ? ONGOING : micros(i.validTo());
-                at++;
-            }
+        Map<String, Integer> stageIndex = new LinkedHashMap<>();
+        int[] stageOf = new int[n];
+        int[] stageCount = new int[n];
+        for (int r = 0; r < n; r++) {
+            OpenLead key = rows[firstRow[SortKeys.position(lo[r])]].lead();
+            whole &= whole(key.stageSince());
+            since[r] = micros(key.stageSince());
+            int g = stageIndex.computeIfAbsent(key.stage(), k -> stageIndex.size());
+            stageOf[r] = g;
+            stageCount[g]++;
+            int[] won = wonRange.getOrDefault(key.leadId(), NO_WON);
+            wonFirst[r] = won[0];
+            wonEnd[r] = won[1];
         }
-        first[n] = at;
+        for (int at = 0; at < rows.length; at++) {
+            OpenInterval i = rows[byStay[at]];
+            whole &= whole(i.validFrom()) && (i.validTo() == null || whole(i.validTo()));
+            from[at] = micros(i.validFrom());
+            to[at] = i.validTo() == null ? ONGOING : micros(i.validTo());
+        }
         exact = whole;
-        stageNames = stagePositions.keySet().toArray(new String[0]);
+        stageNames = stageIndex.keySet().toArray(new String[0]);
         byStage = new int[stageNames.length][];
         for (int g = 0; g < stageNames.length; g++) {
-            byStage[g] = stagePositions.get(stageNames[g]).stream().mapToInt(Integer::intValue).toArray();
+            byStage[g] = new int[stageCount[g]];
         }
+        int[] filled = new int[stageNames.length];
+        for (int r = 0; r < n; r++) {
+            byStage[stageOf[r]][filled[stageOf[r]]++] = r;
+        }
+    }
+
+    /**
+     * Numbers the stays (lead, stage, since) in order of their first interval: each interval's stay into
+     * {@code stayOf}, each stay's first interval into {@code firstRow}; returns how many. A stay's intervals share
+     * its since, so in rows by since (as {@link History} keeps them) they lie in one run of equal since, and only
+     * a run's own stays need telling apart; otherwise every row is one run.
+     */
+    private static int group(OpenInterval[] rows, int[] stayOf, int[] firstRow) {
+        boolean bySince = true;
+        for (int i = 1; i < rows.length && bySince; i++) {
+            bySince = rows[i - 1].lead().stageSince().compareTo(rows[i].lead().stageSince()) <= 0;
+        }
+        record Key(String leadId, String stage, Instant since) {
+        }
+        Map<Key, Integer> seen = new HashMap<>();
+        int n = 0;
+        for (int start = 0, end; start < rows.length; start = end) {
+            end = start + 1;
+            Instant since = rows[start].lead().stageSince();
+            while (end < rows.length && (!bySince || rows[end].lead().stageSince().equals(since))) {
+                end++;
+            }
+            if (end - start <= SMALL_RUN) {
+                // a few rows: comparing each with the ones before it costs less than hashing them
+                for (int i = start; i < end; i++) {
+                    int stay = -1;
+                    for (int j = start; j < i && stay < 0; j++) {
+                        stay = sameStay(rows[i].lead(), rows[j].lead()) ? stayOf[j] : -1;
+                    }
+                    if (stay < 0) {
+                        stay = n++;
+                        firstRow[stay] = i;
+                    }
+                    stayOf[i] = stay;
+                }
+            } else {
+                seen.clear();
+                for (int i = start; i < end; i++) {
+                    OpenLead l = rows[i].lead();
+                    Integer stay = seen.putIfAbsent(new Key(l.leadId(), l.stage(), l.stageSince()), n);
+                    if (stay == null) {
+                        stay = n++;
+                        firstRow[stay] = i;
+                    }
+                    stayOf[i] = stay;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static boolean sameStay(OpenLead a, OpenLead b) {
+        return Objects.equals(a.leadId(), b.leadId()) && Objects.equals(a.stage(), b.stage())
+                && Objects.equals(a.stageSince(), b.stageSince());
     }
 
     /** Whether this table answers for {@code asOf}: every instant in it, and asOf, in whole microseconds. */
