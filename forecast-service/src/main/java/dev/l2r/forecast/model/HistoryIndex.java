@@ -24,15 +24,18 @@ import java.util.Map;
 final class HistoryIndex {
 
     private final History history;
+    /*
+     * Each part is built when first asked for: after a change, a question whose day's learning was carried over
+     * (History#carryLearnedFrom) reads only the open leads and the closes, not the spells' columns or the stays.
+     */
     /** Per stage: the cell over all segments, and one per segment. */
-    private final Map<String, Column> pooled = new HashMap<>();
-    private final Map<String, Map<String, Column>> bySegment = new HashMap<>();
-    private final List<Close> wonByLead;
-    /** Open intervals' positions in the history's order, latest end first (no end yet before all). */
-    private final int[] openByEnd;
-    private final long[] openEndMicros;
-    private final long[] openFromMicros;
-    private final StayTable stays;
+    private final Part<Columns> columns = new Part<>(() -> Columns.of(history().spells()));
+    private final Part<List<Close>> wonByLead = new Part<>(() -> history().closes().stream().filter(Close::won)
+            .sorted(DealValues.LEAD_ORDER).toList());
+    private final Part<OpenOrder> openOrder = new Part<>(() -> new OpenOrder(history().open()));
+    private final Part<StayTable> stays = new Part<>(() -> new StayTable(history().open(), history().closes()));
+    /** The closes' positions by close time: a window's closes are a range of it. */
+    private final Part<CloseOrder> closeOrder = new Part<>(this::closeOrderOf);
     /** The closes' instants in the history's order, as microseconds; whether each has been superseded. */
     private final long[] closedMicros;
     private final long[] knownFromMicros;
@@ -52,22 +55,6 @@ final class HistoryIndex {
     HistoryIndex(History history) {
         this.history = history;
         this.arrivalKinds = new ArrivalKinds(history.arrivals());
-        this.stays = new StayTable(history.open(), history.closes());
-        Map<String, List<Spell>> stages = new HashMap<>();
-        Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
-        for (Spell s : history.spells()) {
-            stages.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(s);
-            if (s.attributes().segment() != null) {
-                segments.computeIfAbsent(s.stage(), k -> new HashMap<>())
-                        .computeIfAbsent(s.attributes().segment(), k -> new ArrayList<>()).add(s);
-            }
-        }
-        stages.forEach((stage, spells) -> pooled.put(stage, new Column(spells)));
-        segments.forEach((stage, cells) -> {
-            Map<String, Column> columns = new HashMap<>();
-            cells.forEach((segment, spells) -> columns.put(segment, new Column(spells)));
-            bySegment.put(stage, columns);
-        });
         List<Close> closes = history.closes();
         closedMicros = new long[closes.size()];
         knownFromMicros = new long[closes.size()];
@@ -80,26 +67,122 @@ final class HistoryIndex {
             superseded[i] = c.knownUntil() != null;
             knownUntilMicros[i] = superseded[i] ? micros(c.knownUntil()) : Long.MAX_VALUE;
         }
-        wonByLead = history.closes().stream().filter(Close::won)
-                .sorted(Comparator.comparing(Close::leadId).thenComparing(Close::closedAt)).toList();
-        List<OpenInterval> open = history.open();
-        openFromMicros = new long[open.size()];
-        long[] hi = new long[open.size()];
-        long[] lo = new long[open.size()];
-        for (int i = 0; i < hi.length; i++) {
-            OpenInterval o = open.get(i);
-            openFromMicros[i] = micros(o.validFrom());
-            hi[i] = SortKeys.latestFirst(o.validTo());
-            lo[i] = SortKeys.latestFirst(o.validTo(), i);
+    }
+
+    /** A part of the index, built when first asked for, once. */
+    private static final class Part<T> {
+        private final java.util.function.Supplier<T> build;
+        private volatile T built;
+
+        Part(java.util.function.Supplier<T> build) {
+            this.build = build;
+        }
+
+        T get() {
+            T made = built;
+            if (made == null) {
+                synchronized (this) {
+                    made = built;
+                    if (made == null) {
+                        made = build.get();
+                        built = made;
+                    }
+                }
+            }
+            return made;
+        }
+    }
+
+    /** The spells per stage, and per stage and segment, as columns. */
+    record Columns(Map<String, Column> pooled, Map<String, Map<String, Column>> bySegment) {
+
+        static Columns of(List<Spell> spells) {
+            Map<String, List<Spell>> stages = new HashMap<>();
+            Map<String, Map<String, List<Spell>>> segments = new HashMap<>();
+            for (Spell s : spells) {
+                stages.computeIfAbsent(s.stage(), k -> new ArrayList<>()).add(s);
+                if (s.attributes().segment() != null) {
+                    segments.computeIfAbsent(s.stage(), k -> new HashMap<>())
+                            .computeIfAbsent(s.attributes().segment(), k -> new ArrayList<>()).add(s);
+                }
+            }
+            Map<String, Column> pooled = new HashMap<>();
+            stages.forEach((stage, list) -> pooled.put(stage, new Column(list)));
+            Map<String, Map<String, Column>> bySegment = new HashMap<>();
+            segments.forEach((stage, cells) -> {
+                Map<String, Column> columns = new HashMap<>();
+                cells.forEach((segment, list) -> columns.put(segment, new Column(list)));
+                bySegment.put(stage, columns);
+            });
+            return new Columns(pooled, bySegment);
+        }
+    }
+
+    /** Open intervals' positions in the history's order, latest end first (no end yet before all). */
+    static final class OpenOrder {
+        final int[] byEnd;
+        final long[] endMicros;
+        final long[] fromMicros;
+
+        OpenOrder(List<OpenInterval> open) {
+            fromMicros = new long[open.size()];
+            long[] hi = new long[open.size()];
+            long[] lo = new long[open.size()];
+            for (int i = 0; i < hi.length; i++) {
+                OpenInterval o = open.get(i);
+                fromMicros[i] = micros(o.validFrom());
+                hi[i] = SortKeys.latestFirst(o.validTo());
+                lo[i] = SortKeys.latestFirst(o.validTo(), i);
+            }
+            SortKeys.sort(hi, lo);
+            byEnd = new int[hi.length];
+            endMicros = new long[hi.length];
+            for (int i = 0; i < hi.length; i++) {
+                byEnd[i] = SortKeys.position(lo[i]);
+                Instant end = open.get(byEnd[i]).validTo();
+                endMicros[i] = end == null ? Long.MAX_VALUE : micros(end);
+            }
+        }
+    }
+
+    /** The closes' positions by their close's microseconds (ties in the history's order), and those microseconds. */
+    private record CloseOrder(int[] positions, long[] micros) {
+
+        /** How many closes closed before microsecond {@code m} ({@code orAt}: or in it). */
+        int before(long m, boolean orAt) {
+            int lo = 0;
+            int hi = micros.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (micros[mid] < m || orAt && micros[mid] == m) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+
+    private CloseOrder closeOrderOf() {
+        int n = closedMicros.length;
+        long[] hi = new long[n];
+        long[] lo = new long[n];
+        for (int i = 0; i < n; i++) {
+            hi[i] = closedMicros[i];
+            lo[i] = i;
         }
         SortKeys.sort(hi, lo);
-        openByEnd = new int[hi.length];
-        openEndMicros = new long[hi.length];
-        for (int i = 0; i < hi.length; i++) {
-            openByEnd[i] = SortKeys.position(lo[i]);
-            Instant end = open.get(openByEnd[i]).validTo();
-            openEndMicros[i] = end == null ? Long.MAX_VALUE : micros(end);
+        int[] positions = new int[n];
+        for (int k = 0; k < n; k++) {
+            positions[k] = SortKeys.position(lo[k]);
         }
+        return new CloseOrder(positions, hi);
+    }
+
+    /** Open intervals by end, built when first asked for. */
+    OpenOrder openOrder() {
+        return openOrder.get();
     }
 
     /**
@@ -108,13 +191,16 @@ final class HistoryIndex {
      */
     List<OpenLead> openAt(Instant t) {
         List<OpenInterval> open = history.open();
+        OpenOrder order = openOrder();
+        int[] openByEnd = order.byEnd;
+        long[] openFromMicros = order.fromMicros;
         long tm = micros(t);
         int[] found = new int[16];
         int n = 0;
         for (int j = 0; j < openByEnd.length; j++) {
             int i = openByEnd[j];
             // the intervals themselves are read only where microseconds tie: most of them are not touched at all
-            long end = openEndMicros[j];
+            long end = order.endMicros[j];
             if (end < tm || end == tm && open.get(i).validTo() != null && !open.get(i).validTo().isAfter(t)) {
                 break;
             }
@@ -136,28 +222,48 @@ final class HistoryIndex {
 
     /** The closes made by {@code t} in the version known at t ({@link Close#knownAt}), in the history's order. */
     List<Close> closesKnownAt(Instant t) {
-        List<Close> closes = history.closes();
         long tm = micros(t);
-        List<Close> found = new ArrayList<>();
-        for (int i = 0; i < closedMicros.length; i++) {
-            if (notAfter(closedMicros[i], i, tm, t, Close::closedAt) && knownAt(i, tm, t)) {
-                found.add(closes.get(i));
-            }
-        }
-        return found;
+        return closesWhere(0, closeOrder.get().before(tm, true),
+                i -> notAfter(closedMicros[i], i, tm, t, Close::closedAt) && knownAt(i, tm, t));
     }
 
     /** {@link History#closesBetween}, reading the closes only where microseconds tie. */
     List<Close> closesBetween(Instant after, Instant until) {
-        List<Close> closes = history.closes();
         long am = micros(after);
         long um = micros(until);
+        CloseOrder order = closeOrder.get();
+        return closesWhere(order.before(am, false), order.before(um, true),
+                i -> !notAfter(closedMicros[i], i, am, after, Close::closedAt)
+                        && notAfter(closedMicros[i], i, um, until, Close::closedAt) && knownAt(i, um, until));
+    }
+
+    /**
+     * The closes that pass {@code test} among those at places {@code from} to {@code to} of the close-time order
+     * (the only ones that can), in the history's order: a window's few by their positions, a long one by a pass
+     * over all (cheaper than sorting most of a million positions).
+     */
+    private List<Close> closesWhere(int from, int to, java.util.function.IntPredicate test) {
+        List<Close> closes = history.closes();
         List<Close> found = new ArrayList<>();
-        for (int i = 0; i < closedMicros.length; i++) {
-            if (!notAfter(closedMicros[i], i, am, after, Close::closedAt)
-                    && notAfter(closedMicros[i], i, um, until, Close::closedAt) && knownAt(i, um, until)) {
-                found.add(closes.get(i));
+        if (to - from > closedMicros.length / 4) {
+            for (int i = 0; i < closedMicros.length; i++) {
+                if (test.test(i)) {
+                    found.add(closes.get(i));
+                }
             }
+            return found;
+        }
+        int[] positions = closeOrder.get().positions;
+        int[] in = new int[to - from];
+        int n = 0;
+        for (int k = from; k < to; k++) {
+            if (test.test(positions[k])) {
+                in[n++] = positions[k];
+            }
+        }
+        java.util.Arrays.sort(in, 0, n);
+        for (int k = 0; k < n; k++) {
+            found.add(closes.get(in[k]));
         }
         return found;
     }
@@ -211,7 +317,7 @@ final class HistoryIndex {
 
     /** The open intervals grouped by stay. */
     StayTable stays() {
-        return stays;
+        return stays.get();
     }
 
     History history() {
@@ -219,17 +325,17 @@ final class HistoryIndex {
     }
 
     Map<String, Column> pooled() {
-        return pooled;
+        return columns.get().pooled();
     }
 
     Map<String, Map<String, Column>> bySegment() {
-        return bySegment;
+        return columns.get().bySegment();
     }
 
     /** Won closes priced in {@code currency}, made and known by {@code t}, in lead-id then close order. */
     List<Close> wonPricedAt(Instant t, String currency) {
         List<Close> found = new ArrayList<>();
-        for (Close c : wonByLead) {
+        for (Close c : wonByLead.get()) {
             if (c.pricedIn(currency) && !c.closedAt().isAfter(t) && c.knownAt(t)) {
                 found.add(c);
             }

@@ -69,10 +69,10 @@ class IndexBuildOrderTest {
                 endMicros[i] = end == null ? Long.MAX_VALUE : HistoryIndex.micros(end);
                 fromMicros[i] = HistoryIndex.micros(open.get(i).validFrom());
             }
-            assertThat((int[]) field(index, "openByEnd"))
+            assertThat(index.openOrder().byEnd)
                     .containsExactly(java.util.Arrays.stream(positions).mapToInt(Integer::intValue).toArray());
-            assertThat((long[]) field(index, "openEndMicros")).containsExactly(endMicros);
-            assertThat((long[]) field(index, "openFromMicros")).containsExactly(fromMicros);
+            assertThat(index.openOrder().endMicros).containsExactly(endMicros);
+            assertThat(index.openOrder().fromMicros).containsExactly(fromMicros);
 
             sameStays(index.stays(), open, h.closes());
             // not in the history's order, and a few rows alone: every row one run of the grouping
