@@ -30,14 +30,23 @@ public final class CompetingRisks {
 
     private static final StageOutcome[] CAUSES = {StageOutcome.WON, StageOutcome.LOST, StageOutcome.NO_DECISION};
 
-    /** Distinct close times, ascending; the curves below hold their values just after each. */
+    /**
+     * Distinct close times, ascending, in the first {@link #steps} places; the curves below hold their values just
+     * after each. The arrays are as long as the closes (a close time shared by several leaves a few places unused):
+     * trimming them would copy every curve once more, and a history of millions of spells is learned many times.
+     */
     private final double[] times;
+    private final int steps;
     private final double[] survival;
     private final double[][] incidence;
     /** ∫_0^{times[i]} F_won(x) dx, so the area to any h is one lookup. */
     private final double[] wonArea;
-    /** Every observation's duration, ascending: how many were still open after a given age. */
-    private final double[] durations;
+    /** Per outcome slot, its durations ascending (the first {@link #sizes} of each): how many were open after an age. */
+    private final double[][] durations;
+    private final int[] sizes;
+    private final int size;
+    /** The last minimum asked of {@link #openAfterAtLeast}, and the duration that many observations reach. */
+    private volatile long[] atRiskThreshold;
     private final Map<StageOutcome, Integer> counts = new EnumMap<>(StageOutcome.class);
 
     public CompetingRisks(Collection<Observation> observations) {
@@ -70,44 +79,59 @@ public final class CompetingRisks {
             return this;
         }
 
-        /** The first {@code n} of {@code days}, all with one outcome, at once (the sort that follows is the same). */
+        /**
+         * The first {@code n} of {@code days}, all with one outcome, at once (the sort that follows is the same). The
+         * first array given for an outcome is kept, not copied: the caller hands it over.
+         */
         public Builder addAll(double[] days, int n, StageOutcome outcome) {
             int k = slot(outcome);
-            if (sizes[k] + n > byOutcome[k].length) {
-                byOutcome[k] = Arrays.copyOf(byOutcome[k], Math.max(sizes[k] + n, byOutcome[k].length * 2));
-            }
             for (int i = 0; i < n; i++) {
                 if (!(days[i] >= 0)) {
                     throw new IllegalArgumentException("negative or undefined duration " + days[i]);
                 }
+            }
+            if (sizes[k] == 0) {
+                byOutcome[k] = days;
+                sizes[k] = n;
+                return this;
+            }
+            if (sizes[k] + n > byOutcome[k].length) {
+                byOutcome[k] = Arrays.copyOf(byOutcome[k], Math.max(sizes[k] + n, byOutcome[k].length * 2));
             }
             System.arraycopy(days, 0, byOutcome[k], sizes[k], n);
             sizes[k] += n;
             return this;
         }
 
+        /** The curves; the builder's arrays become theirs (sorted in place), so it builds once. */
         public CompetingRisks build() {
+            if (built) {
+                throw new IllegalStateException("a builder builds once");
+            }
+            built = true;
             return new CompetingRisks(this);
         }
+
+        private boolean built;
     }
 
     private CompetingRisks(Builder builder) {
-        // each outcome's durations sorted on their own, then walked together in time order
+        // each outcome's durations sorted on their own (in place: most come sorted), then walked together in time
+        // order
         int[] sizes = builder.sizes.clone();
-        double[][] byOutcome = new double[sizes.length][];
-        for (int k = 0; k < sizes.length; k++) {
-            byOutcome[k] = Arrays.copyOf(builder.byOutcome[k], sizes[k]);
-            Arrays.sort(byOutcome[k]);
-        }
+        double[][] byOutcome = builder.byOutcome;
         int n = 0;
-        for (int size : sizes) {
-            n += size;
+        for (int k = 0; k < sizes.length; k++) {
+            Arrays.sort(byOutcome[k], 0, sizes[k]);
+            n += sizes[k];
         }
         for (StageOutcome o : StageOutcome.values()) {
             counts.put(o, sizes[slot(o)]);
         }
+        this.durations = byOutcome;
+        this.sizes = sizes;
+        this.size = n;
         int closes = n - sizes[CAUSES.length];
-        durations = new double[n];
         double[] t = new double[closes];
         double[] sv = new double[closes];
         double[][] inc = new double[CAUSES.length][closes];
@@ -130,7 +154,7 @@ public final class CompetingRisks {
                 while (head[k] < sizes[k] && byOutcome[k][head[k]] == time) {
                     d[k]++;
                     head[k]++;
-                    durations[seen++] = time;
+                    seen++;
                 }
             }
             int closed = d[0] + d[1] + d[2];
@@ -146,12 +170,10 @@ public final class CompetingRisks {
             }
             atRisk -= closed + d[CAUSES.length];
         }
-        times = Arrays.copyOf(t, step);
-        survival = Arrays.copyOf(sv, step);
-        incidence = new double[CAUSES.length][];
-        for (int k = 0; k < CAUSES.length; k++) {
-            incidence[k] = Arrays.copyOf(inc[k], step);
-        }
+        times = t;
+        steps = step;
+        survival = sv;
+        incidence = inc;
         wonArea = new double[step];
         for (int i = 1; i < step; i++) {
             wonArea[i] = wonArea[i - 1] + incidence[0][i - 1] * (times[i] - times[i - 1]);
@@ -174,7 +196,7 @@ public final class CompetingRisks {
 
     /** Index of the last close time ≤ t, or -1 before the first. */
     private int stepAt(double t) {
-        int i = Arrays.binarySearch(times, t);
+        int i = Arrays.binarySearch(times, 0, steps, t);
         if (i >= 0) {
             return i;
         }
@@ -220,25 +242,56 @@ public final class CompetingRisks {
 
     /**
      * Whether at least {@code min} spells are still open (in the stage) after {@code age}: {@code openAfter(age) >=
-     * min} without the search, as the durations are ascending.
+     * min} without the search (the min-th longest duration, found once for the minimum asked: a model asks one).
      */
     public boolean openAfterAtLeast(double age, int min) {
-        return min <= 0 || min <= durations.length && durations[durations.length - min] > age;
+        if (min <= 0) {
+            return true;
+        }
+        if (min > size) {
+            return false;
+        }
+        long[] known = atRiskThreshold;
+        if (known == null || known[0] != min) {
+            known = new long[]{min, Double.doubleToRawLongBits(largest(min))};
+            atRiskThreshold = known;
+        }
+        return Double.longBitsToDouble(known[1]) > age;
+    }
+
+    /** The {@code k}-th largest duration of all (1: the largest), from the ends of the outcomes' sorted arrays. */
+    private double largest(int k) {
+        int[] tail = sizes.clone();
+        double value = Double.NaN;
+        for (int taken = 0; taken < k; taken++) {
+            int from = -1;
+            for (int o = 0; o < tail.length; o++) {
+                if (tail[o] > 0 && (from < 0 || durations[o][tail[o] - 1] > durations[from][tail[from] - 1])) {
+                    from = o;
+                }
+            }
+            value = durations[from][--tail[from]];
+        }
+        return value;
     }
 
     /** How many observations were still open after {@code age} days (the risk set behind a conditional estimate). */
     public int openAfter(double age) {
-        int lo = 0;
-        int hi = durations.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (durations[mid] <= age) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+        int open = 0;
+        for (int o = 0; o < durations.length; o++) {
+            int lo = 0;
+            int hi = sizes[o];
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (durations[o][mid] <= age) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
+            open += sizes[o] - lo;
         }
-        return durations.length - lo;
+        return open;
     }
 
     public int count(StageOutcome outcome) {
@@ -250,7 +303,7 @@ public final class CompetingRisks {
     }
 
     public int size() {
-        return durations.length;
+        return size;
     }
 
     /** Share of the closed spells that were won, ignoring time: the flat rate used when timing is unknown. */
