@@ -82,26 +82,35 @@ public final class DealValues {
 
     /** Private: only this class knows when its input is in order (elsewhere a List finds the public constructor). */
     private DealValues(List<Close> sorted, int minWonPerSegment) {
-        Map<String, List<Double>> segments = new HashMap<>();
-        List<Double> all = new ArrayList<>();
-        for (Close c : sorted) {
-            double amount = c.amount().doubleValue();
-            all.add(amount);
+        // in arrays of their own sizes, not lists of boxed amounts: a model at a million leads takes 300,000
+        double[] all = new double[sorted.size()];
+        Map<String, int[]> counts = new HashMap<>();
+        for (int i = 0; i < all.length; i++) {
+            Close c = sorted.get(i);
+            all[i] = c.amount().doubleValue();
             if (c.attributes().segment() != null) {
-                segments.computeIfAbsent(c.attributes().segment(), k -> new ArrayList<>()).add(amount);
+                counts.computeIfAbsent(c.attributes().segment(), k -> new int[1])[0]++;
             }
         }
-        wonDeals = all.size();
-        overall = all.isEmpty() ? NONE : pool(all, Source.OVERALL_AVERAGE);
+        Map<String, double[]> segments = new HashMap<>();
+        counts.forEach((segment, n) -> segments.put(segment, new double[n[0]]));
+        Map<String, int[]> filled = new HashMap<>();
+        for (int i = 0; i < all.length; i++) {
+            String segment = sorted.get(i).attributes().segment();
+            if (segment != null) {
+                segments.get(segment)[filled.computeIfAbsent(segment, k -> new int[1])[0]++] = all[i];
+            }
+        }
+        wonDeals = all.length;
+        overall = all.length == 0 ? NONE : pool(all, Source.OVERALL_AVERAGE);
         segments.forEach((segment, amounts) -> {
-            if (amounts.size() >= minWonPerSegment) {
+            if (amounts.length >= minWonPerSegment) {
                 bySegment.put(segment, pool(amounts, Source.SEGMENT_AVERAGE));
             }
         });
     }
 
-    private static Value pool(List<Double> amounts, Source source) {
-        double[] values = amounts.stream().mapToDouble(Double::doubleValue).toArray();
+    private static Value pool(double[] values, Source source) {
         double sum = 0;
         for (double v : values) {
             sum += v;
