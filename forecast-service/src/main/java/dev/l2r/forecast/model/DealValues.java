@@ -84,21 +84,22 @@ public final class DealValues {
     private DealValues(List<Close> sorted, int minWonPerSegment) {
         // in arrays of their own sizes, not lists of boxed amounts: a model at a million leads takes 300,000
         double[] all = new double[sorted.size()];
+        String[] segmentOf = new String[all.length];
         Map<String, int[]> counts = new HashMap<>();
         for (int i = 0; i < all.length; i++) {
             Close c = sorted.get(i);
             all[i] = c.amount().doubleValue();
-            if (c.attributes().segment() != null) {
-                counts.computeIfAbsent(c.attributes().segment(), k -> new int[1])[0]++;
+            segmentOf[i] = c.attributes().segment();
+            if (segmentOf[i] != null) {
+                counts.computeIfAbsent(segmentOf[i], k -> new int[1])[0]++;
             }
         }
         Map<String, double[]> segments = new HashMap<>();
         counts.forEach((segment, n) -> segments.put(segment, new double[n[0]]));
-        Map<String, int[]> filled = new HashMap<>();
+        counts.values().forEach(n -> n[0] = 0);
         for (int i = 0; i < all.length; i++) {
-            String segment = sorted.get(i).attributes().segment();
-            if (segment != null) {
-                segments.get(segment)[filled.computeIfAbsent(segment, k -> new int[1])[0]++] = all[i];
+            if (segmentOf[i] != null) {
+                segments.get(segmentOf[i])[counts.get(segmentOf[i])[0]++] = all[i];
             }
         }
         wonDeals = all.length;
