@@ -3,9 +3,25 @@ package dev.l2r.infra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Picks a port nobody listens on. Servers keep the port they were given, so a restart comes back at the same address. */
+/**
+ * Picks a port nobody listens on. Servers keep the port they were given, so a restart comes back at the same address.
+ *
+ * <p>Ports are drawn below the kernel's ephemeral range where there is one: a port the kernel hands out for a
+ * listening socket of our own, let go again before the server binds it, can meanwhile become the local end of an
+ * outgoing connection (a system test once failed with "Address already in use" so). A port handed out here is not
+ * handed out again in this JVM.
+ */
 final class FreePort {
+
+    /** The lowest port drawn: above the well-known and most registered ones. */
+    private static final int LOWEST = 10_000;
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     private FreePort() {
     }
@@ -14,11 +30,36 @@ final class FreePort {
         if (requested > 0) {
             return requested;
         }
+        int below = ephemeralStart();
+        for (int attempt = 0; below > LOWEST + 1_000 && attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
+            if (!GIVEN.contains(port) && free(port) && GIVEN.add(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
+            GIVEN.add(socket.getLocalPort());
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    /** The first port of Linux's ephemeral range, or 0 where it cannot be read (then the kernel picks). */
+    private static int ephemeralStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            return 0;
         }
     }
 }
