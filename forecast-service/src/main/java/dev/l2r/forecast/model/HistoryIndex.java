@@ -150,17 +150,7 @@ final class HistoryIndex {
 
         /** How many closes closed before microsecond {@code m} ({@code orAt}: or in it). */
         int before(long m, boolean orAt) {
-            int lo = 0;
-            int hi = micros.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (micros[mid] < m || orAt && micros[mid] == m) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
+            return SortKeys.countBelow(micros, m, orAt);
         }
     }
 

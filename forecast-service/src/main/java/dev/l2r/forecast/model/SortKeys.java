@@ -44,6 +44,21 @@ final class SortKeys {
         return t == null ? position : (long) (999_999_999 - t.getNano()) << 32 | position;
     }
 
+    /** How many of the ascending {@code values} are below {@code x} ({@code orAt}: or equal to it). */
+    static int countBelow(long[] values, long x, boolean orAt) {
+        int lo = 0;
+        int hi = values.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (values[mid] < x || orAt && values[mid] == x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** The position held in a key's second half. */
     static int position(long lo) {
         return (int) lo;

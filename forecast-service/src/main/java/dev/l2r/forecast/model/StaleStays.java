@@ -255,8 +255,8 @@ final class StaleStays {
             Ranges r = ranges.computeIfAbsent(stage, k -> new HashMap<>())
                     .computeIfAbsent(hMicros, k -> ranges(of, hMicros));
             long a = Days.micros(age);
-            int stays = r.countsUpTo.length - below(r.countsUpTo, a);
-            int won = atOrBelow(r.wonFrom, a) - below(r.wonTo, a);
+            int stays = r.countsUpTo.length - SortKeys.countBelow(r.countsUpTo, a, false);
+            int won = SortKeys.countBelow(r.wonFrom, a, true) - SortKeys.countBelow(r.wonTo, a, false);
             return new int[]{stays, won};
         }
 
@@ -313,26 +313,6 @@ final class StaleStays {
             Arrays.sort(wonFrom);
             Arrays.sort(wonTo);
             return new Ranges(countsUpTo, wonFrom, wonTo);
-        }
-
-        /** How many of the ascending {@code values} are below {@code x}. */
-        private static int below(long[] values, long x) {
-            int lo = 0;
-            int hi = values.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (values[mid] < x) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-
-        /** How many of the ascending {@code values} are at or below {@code x}. */
-        private static int atOrBelow(long[] values, long x) {
-            return x == Long.MAX_VALUE ? values.length : below(values, x + 1);
         }
     }
 }
