@@ -32,16 +32,15 @@ public final class History {
      * swapping those changes no figure.
      */
     public History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals) {
-        this(open.stream().sorted(OPEN_ORDER).toList(), spells, closes,
-                arrivals.stream().sorted(ARRIVAL_ORDER).toList(), true);
+        this(open, spells, closes, arrivals, false);
     }
 
-    private History(List<OpenInterval> sortedOpen, List<Spell> spells, List<Close> closes,
-                    List<Arrival> sortedArrivals, boolean sorted) {
-        this.open = List.copyOf(sortedOpen);
+    private History(List<OpenInterval> open, List<Spell> spells, List<Close> closes, List<Arrival> arrivals,
+                    boolean sorted) {
+        this.open = sorted ? List.copyOf(open) : open.stream().sorted(OPEN_ORDER).toList();
         this.spells = List.copyOf(spells);
         this.closes = List.copyOf(closes);
-        this.arrivals = List.copyOf(sortedArrivals);
+        this.arrivals = sorted ? List.copyOf(arrivals) : arrivals.stream().sorted(ARRIVAL_ORDER).toList();
     }
 
     /**
