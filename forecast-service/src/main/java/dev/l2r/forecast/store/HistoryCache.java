@@ -32,9 +32,6 @@ public class HistoryCache {
     private Set<String> currencies;
     /** The forecasts' calibration points, carried from revision to revision as far as the changes allow. */
     private CalibrationMemo calibration = new CalibrationMemo();
-    /** The view before a patch, and the earliest event time the patch reached: what was learned before it holds. */
-    private View carryFrom;
-    private Instant carryChangedFrom;
 
     /**
      * The history as of the projection's latest committed revision, and that revision; {@code all} is every row as
@@ -55,13 +52,15 @@ public class HistoryCache {
     /** Brings the history up to the latest revision and answers it. */
     public synchronized View view() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            // after a patch: the view before it, and the earliest event time it reached (what was learned before holds)
+            View carryFrom = null;
+            Instant carryChangedFrom = null;
             boolean autoCommit = c.getAutoCommit();
             int isolation = c.getTransactionIsolation();
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 long[] now = HistoryStore.revision(c);
-                View before = view;
                 if (live == null || now[1] > revision) {
                     LiveHistory fresh = new LiveHistory();
                     fresh.load(HistoryStore.all(c));
@@ -73,9 +72,9 @@ public class HistoryCache {
                     String[] changed = HistoryStore.changedSince(c, revision);
                     Instant changedFrom = live.replace(Set.of(changed), HistoryStore.rowsOf(c, changed));
                     calibration = calibration.carriedOver(changedFrom);
-                    view = null;
-                    carryFrom = before;
+                    carryFrom = view;
                     carryChangedFrom = changedFrom;
+                    view = null;
                     currencies = null;
                 }
                 if (currencies == null) {
@@ -94,7 +93,6 @@ public class HistoryCache {
                     view.all().carryLearnedFrom(carryFrom.all(), carryChangedFrom);
                 }
             }
-            carryFrom = null;
             return view;
         }
     }
