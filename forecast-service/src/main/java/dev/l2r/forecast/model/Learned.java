@@ -99,9 +99,8 @@ final class Learned {
             this.recentArrivals = List.of();
             this.recentFrom = 0;
         } else if (indexed) {
-            List<Arrival> all = history.arrivals();
-            this.recentFrom = firstAfter(all, windowStart, false);
-            this.recentArrivals = all.subList(recentFrom, Math.max(recentFrom, firstAfter(all, at, true)));
+            this.recentFrom = firstAfter(history.arrivals(), windowStart, false);
+            this.recentArrivals = recentFrom(history, recentFrom, at);
         } else {
             this.recentArrivals = arrivalsBetween(windowStart, at);
             this.recentFrom = -1;
@@ -128,9 +127,8 @@ final class Learned {
             this.recentArrivals = List.of();
         } else {
             // found again as they were found: the same arrivals, at the same places unless only ids moved
-            List<Arrival> all = history.arrivals();
-            this.recentFrom = firstAfter(all, Days.plus(at, -arrivalWindowDays), false);
-            this.recentArrivals = all.subList(recentFrom, Math.max(recentFrom, firstAfter(all, at, true)));
+            this.recentFrom = firstAfter(history.arrivals(), Days.plus(at, -arrivalWindowDays), false);
+            this.recentArrivals = recentFrom(history, recentFrom, at);
         }
         this.seasonality = from.seasonality;
         this.trend = from.trend;
@@ -266,6 +264,12 @@ final class Learned {
                     : new StaleStays(history.open(), closes, timeFrames, at, minStays);
         }
         return staleStays.stale(stage, age) ? staleStays.winWithin(stage, age, h) : Double.NaN;
+    }
+
+    /** The arrivals from place {@code from} of {@code history}'s on, first seen by {@code at}. */
+    private static List<Arrival> recentFrom(History history, int from, Instant at) {
+        List<Arrival> all = history.arrivals();
+        return all.subList(from, Math.max(from, firstAfter(all, at, true)));
     }
 
     /** Arrivals first seen in [from, to], in the history's order (which is by first sighting first). */
