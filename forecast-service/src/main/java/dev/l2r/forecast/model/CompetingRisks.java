@@ -90,6 +90,9 @@ public final class CompetingRisks {
                     throw new IllegalArgumentException("negative or undefined duration " + days[i]);
                 }
             }
+            if (n == 0) {
+                return this;
+            }
             if (sizes[k] == 0) {
                 byOutcome[k] = days;
                 sizes[k] = n;
