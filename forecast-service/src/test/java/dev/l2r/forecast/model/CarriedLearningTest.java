@@ -19,17 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CarriedLearningTest {
 
-    private static final List<String> STAGES = List.of(GeneratedPipeline.STAGE);
-    private static final ForecastModel.Settings SETTINGS = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5,
-            90, 200, 42, 0, 4);
-    /** About 108,000 leads seen by day 900: a model there learns at the day's start. */
+    /** {@link DailyLearningTest}'s pipeline: a model on its day learns at the day's start. */
     private static History before;
-    private static final Instant DAY = GeneratedPipeline.START.plus(900, ChronoUnit.DAYS);
+    private static final Instant DAY = DailyLearningTest.DAY;
     private static final Instant AS_OF = DAY.plus(15, ChronoUnit.HOURS);
 
     @BeforeAll
     static void generate() {
-        before = GeneratedPipeline.generate(11, 1000, 120, 0, 0);
+        before = DailyLearningTest.generate();
     }
 
     /** The rows with one lead more, in the stage since {@code at}, for 2,000,000. */
@@ -46,7 +43,8 @@ class CarriedLearningTest {
     }
 
     private static ForecastModel model(History history) {
-        return ForecastModel.train(history, AS_OF, "USD", STAGES, SETTINGS);
+        return ForecastModel.train(history, AS_OF, "USD", DailyLearningTest.STAGES,
+                DailyLearningTest.SETTINGS);
     }
 
     @Test

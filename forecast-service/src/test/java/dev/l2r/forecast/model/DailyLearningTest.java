@@ -17,16 +17,21 @@ import static org.assertj.core.api.Assertions.within;
  */
 class DailyLearningTest {
 
-    private static final List<String> STAGES = List.of(GeneratedPipeline.STAGE);
-    private static final ForecastModel.Settings SETTINGS = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5,
+    static final List<String> STAGES = List.of(GeneratedPipeline.STAGE);
+    static final ForecastModel.Settings SETTINGS = new ForecastModel.Settings(new WinModel.Settings(30, 10), 5,
             90, 200, 42, 0, 4);
-    /** 120 opportunities a day for 1,000 days: about 108,000 seen by day 900, 96,000 by day 800. */
     private static History history;
-    private static final Instant DAY = GeneratedPipeline.START.plus(900, ChronoUnit.DAYS);
+    /** A day by which about 108,000 leads of {@link #generate()} were seen (96,000 by day 800). */
+    static final Instant DAY = GeneratedPipeline.START.plus(900, ChronoUnit.DAYS);
+
+    /** 120 opportunities a day for 1,000 days: at {@link #DAY} a model learns at the day's start. */
+    static History generate() {
+        return GeneratedPipeline.generate(11, 1000, 120, 0, 0);
+    }
 
     @BeforeAll
-    static void generate() {
-        history = GeneratedPipeline.generate(11, 1000, 120, 0, 0);
+    static void generateOnce() {
+        history = generate();
     }
 
     private static ForecastModel model(Instant asOf) {
