@@ -21,9 +21,9 @@ public final class History {
     /** What models learned on the rows before these, at moments no change since reached ({@link #carryLearnedFrom}). */
     private final Map<Learned.Key, Learned> carried = new java.util.concurrent.ConcurrentHashMap<>();
     /** Built on first use and kept with these rows: every model trained on them, at any moment, shares it. */
-    private volatile HistoryIndex index;
+    private final Lazy<HistoryIndex> index = new Lazy<>(() -> new HistoryIndex(this));
     /** The same, for {@link Kpis} over any period. */
-    private volatile KpiIndex kpiIndex;
+    private final Lazy<KpiIndex> kpiIndex = new Lazy<>(() -> new KpiIndex(this));
 
     /**
      * Open intervals and arrivals are kept in the order of what they hold, then of lead id, whatever order they were
@@ -71,17 +71,7 @@ public final class History {
 
     /** The same rows kept for training at any moment without sorting them again (built once, on first use). */
     HistoryIndex index() {
-        HistoryIndex built = index;
-        if (built == null) {
-            synchronized (this) {
-                built = index;
-                if (built == null) {
-                    built = new HistoryIndex(this);
-                    index = built;
-                }
-            }
-        }
-        return built;
+        return index.get();
     }
 
     /** Builds the training index and every part of it now instead of on first use: for benchmarks that time it. */
@@ -96,7 +86,7 @@ public final class History {
      * day again from every row.
      */
     public void carryLearnedFrom(History previous, Instant changedFrom) {
-        HistoryIndex old = previous.index;
+        HistoryIndex old = previous.index.ifBuilt();
         if (old == null) {
             return;
         }
@@ -114,17 +104,7 @@ public final class History {
 
     /** These rows arranged for {@link Kpis} over any period (built once, on first use). */
     public KpiIndex kpiIndex() {
-        KpiIndex built = kpiIndex;
-        if (built == null) {
-            synchronized (this) {
-                built = kpiIndex;
-                if (built == null) {
-                    built = new KpiIndex(this);
-                    kpiIndex = built;
-                }
-            }
-        }
-        return built;
+        return kpiIndex.get();
     }
 
     private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());

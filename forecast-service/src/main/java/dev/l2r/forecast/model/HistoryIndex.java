@@ -29,13 +29,13 @@ final class HistoryIndex {
      * (History#carryLearnedFrom) reads only the open leads and the closes, not the spells' columns or the stays.
      */
     /** Per stage: the cell over all segments, and one per segment. */
-    private final Part<Columns> columns = new Part<>(() -> Columns.of(history().spells()));
-    private final Part<List<Close>> wonByLead = new Part<>(() -> history().closes().stream().filter(Close::won)
+    private final Lazy<Columns> columns = new Lazy<>(() -> Columns.of(history().spells()));
+    private final Lazy<List<Close>> wonByLead = new Lazy<>(() -> history().closes().stream().filter(Close::won)
             .sorted(DealValues.LEAD_ORDER).toList());
-    private final Part<OpenOrder> openOrder = new Part<>(() -> new OpenOrder(history().open()));
-    private final Part<StayTable> stays = new Part<>(() -> new StayTable(history().open(), history().closes()));
+    private final Lazy<OpenOrder> openOrder = new Lazy<>(() -> new OpenOrder(history().open()));
+    private final Lazy<StayTable> stays = new Lazy<>(() -> new StayTable(history().open(), history().closes()));
     /** The closes' positions by close time: a window's closes are a range of it. */
-    private final Part<CloseOrder> closeOrder = new Part<>(this::closeOrderOf);
+    private final Lazy<CloseOrder> closeOrder = new Lazy<>(this::closeOrderOf);
     /** The closes' instants in the history's order, as microseconds; whether each has been superseded. */
     private final long[] closedMicros;
     private final long[] knownFromMicros;
@@ -66,30 +66,6 @@ final class HistoryIndex {
             knownFromMicros[i] = micros(c.knownFrom());
             superseded[i] = c.knownUntil() != null;
             knownUntilMicros[i] = superseded[i] ? micros(c.knownUntil()) : Long.MAX_VALUE;
-        }
-    }
-
-    /** A part of the index, built when first asked for, once. */
-    private static final class Part<T> {
-        private final java.util.function.Supplier<T> build;
-        private volatile T built;
-
-        Part(java.util.function.Supplier<T> build) {
-            this.build = build;
-        }
-
-        T get() {
-            T made = built;
-            if (made == null) {
-                synchronized (this) {
-                    made = built;
-                    if (made == null) {
-                        made = build.get();
-                        built = made;
-                    }
-                }
-            }
-            return made;
         }
     }
 
