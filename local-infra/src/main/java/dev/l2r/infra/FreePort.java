@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Ports are drawn below the kernel's ephemeral range where there is one: a port the kernel hands out for a
  * listening socket of our own, let go again before the server binds it, can meanwhile become the local end of an
  * outgoing connection (a system test once failed with "Address already in use" so). A port handed out here is not
- * handed out again in this JVM.
+ * handed out again in this JVM (the kernel itself hands a port it just gave straight back).
  */
 final class FreePort {
 
@@ -30,19 +30,24 @@ final class FreePort {
         if (requested > 0) {
             return requested;
         }
-        int below = ephemeralStart();
+        int below = Math.min(ephemeralStart(), DEFAULT_EPHEMERAL_START);
         for (int attempt = 0; below > LOWEST + 1_000 && attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
             if (!GIVEN.contains(port) && free(port) && GIVEN.add(port)) {
                 return port;
             }
         }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            GIVEN.add(socket.getLocalPort());
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // the kernel's pick, which may hand back a port it just gave: asked again until one not handed out here
+        for (int attempt = 0; attempt < 200; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free port found");
     }
 
     private static boolean free(int port) {
@@ -53,13 +58,16 @@ final class FreePort {
         }
     }
 
-    /** The first port of Linux's ephemeral range, or 0 where it cannot be read (then the kernel picks). */
+    /** Linux's default first ephemeral port; other systems start theirs higher (49152). */
+    private static final int DEFAULT_EPHEMERAL_START = 32_768;
+
+    /** The first port of Linux's ephemeral range, or its default where it cannot be read. */
     private static int ephemeralStart() {
         try {
             String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
-            return 0;
+            return DEFAULT_EPHEMERAL_START;
         }
     }
 }
