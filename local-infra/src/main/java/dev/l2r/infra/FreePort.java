@@ -64,7 +64,8 @@ final class FreePort {
     /** The first port of Linux's ephemeral range, or its default where it cannot be read. */
     private static int ephemeralStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // line by line: Files.readString trusts procfs's reported size and read "3" of "32768\t60999" here
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
             return DEFAULT_EPHEMERAL_START;

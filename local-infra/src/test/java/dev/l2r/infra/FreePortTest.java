@@ -17,7 +17,7 @@ class FreePortTest {
     void picksDistinctFreePortsBelowTheEphemeralRange() throws Exception {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         int ephemeralStart = Files.exists(range)
-                ? Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]) : Integer.MAX_VALUE;
+                ? Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]) : Integer.MAX_VALUE;
         Set<Integer> picked = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             int port = FreePort.pick(0);
@@ -25,8 +25,8 @@ class FreePortTest {
             try (ServerSocket server = new ServerSocket(port)) {
                 assertThat(server.getLocalPort()).isEqualTo(port);
             }
-            if (ephemeralStart > 11_000 && ephemeralStart != Integer.MAX_VALUE) {
-                assertThat(port).isBetween(10_000, ephemeralStart - 1);
+            if (ephemeralStart > 11_000) {
+                assertThat(port).isBetween(10_000, Math.min(ephemeralStart, 32_768) - 1);
             }
         }
         assertThat(FreePort.pick(4321)).as("a port asked for is kept").isEqualTo(4321);
